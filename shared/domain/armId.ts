@@ -1,0 +1,44 @@
+/** ARM resource IDs: parsing and the case-insensitive comparison ARM itself applies. */
+
+export const GUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const RESOURCE_GROUP_PATTERN = /^[-\w.()]{0,89}[-\w()]$/;
+export const CLUSTER_NAME_PATTERN = /^[A-Za-z0-9][-_.A-Za-z0-9]{0,62}$/;
+
+const CLUSTER_ID =
+  /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Kubernetes\/connectedClusters\/([^/]+)$/i;
+const WORKSPACE_ID =
+  /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.OperationalInsights\/workspaces\/([^/]+)$/i;
+
+export interface ClusterRef {
+  subscriptionId: string;
+  resourceGroup: string;
+  name: string;
+}
+
+/** Parses a connected cluster's ARM ID; undefined when it is not one. */
+export function parseClusterId(id: string): ClusterRef | undefined {
+  const m = CLUSTER_ID.exec(id);
+  if (!m) return undefined;
+  const [, subscriptionId = '', resourceGroup = '', name = ''] = m;
+  if (!GUID_PATTERN.test(subscriptionId) || !RESOURCE_GROUP_PATTERN.test(resourceGroup)) return undefined;
+  if (!CLUSTER_NAME_PATTERN.test(name)) return undefined;
+  return { subscriptionId, resourceGroup, name };
+}
+
+export function clusterId(ref: ClusterRef): string {
+  return `/subscriptions/${ref.subscriptionId}/resourceGroups/${ref.resourceGroup}/providers/Microsoft.Kubernetes/connectedClusters/${ref.name}`;
+}
+
+export function isWorkspaceId(id: string): boolean {
+  const m = WORKSPACE_ID.exec(id);
+  return !!m && GUID_PATTERN.test(m[1] ?? '') && RESOURCE_GROUP_PATTERN.test(m[2] ?? '');
+}
+
+/** The canonical form used for comparisons and storage keys: ARM IDs are case-insensitive. */
+export function normalizeId(id: string): string {
+  return id.toLowerCase();
+}
+
+export function sameId(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}
