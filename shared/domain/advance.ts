@@ -31,7 +31,13 @@
  */
 import { failureThresholdBreach } from './failureThresholdBreach.js';
 import { isInWindow, nextWindowStart } from './maintenanceWindow.js';
-import type { AdvanceResult, ClusterState, Rollout, RolloutAction, RolloutClusterView } from './rolloutState.js';
+import type {
+  AdvanceResult,
+  ClusterState,
+  Rollout,
+  RolloutAction,
+  RolloutClusterView,
+} from './rolloutState.js';
 
 const compareIds = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -46,10 +52,16 @@ type View = { id: string; wave: number; state: ClusterState; was: ClusterState }
 
 export function advance(rollout: Rollout, clusters: readonly RolloutClusterView[], now: Date): AdvanceResult {
   const r: Rollout = { ...rollout, waves: rollout.waves.map((w) => ({ ...w })) };
-  if (r.maintenanceWindow) r.maintenanceWindow = { ...r.maintenanceWindow, days: [...r.maintenanceWindow.days] };
+  if (r.maintenanceWindow)
+    r.maintenanceWindow = { ...r.maintenanceWindow, days: [...r.maintenanceWindow.days] };
   if (r.state !== 'Pending' && r.state !== 'Running') return { rollout: r, actions: [] };
 
-  const view: View[] = clusters.map((c) => ({ id: c.id, wave: c.wave, state: effectiveState(c), was: c.state }));
+  const view: View[] = clusters.map((c) => ({
+    id: c.id,
+    wave: c.wave,
+    state: effectiveState(c),
+    was: c.state,
+  }));
   const steps: RolloutAction[] = [];
   if (r.state === 'Pending') {
     r.state = 'Running';

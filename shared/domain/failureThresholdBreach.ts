@@ -29,10 +29,7 @@ export function failureTally(rollout: Rollout, clusters: readonly HasState[]): F
 }
 
 /** The halt reason when failures passed the threshold, else undefined. */
-export function failureThresholdBreach(
-  rollout: Rollout,
-  clusters: readonly HasState[],
-): string | undefined {
+export function failureThresholdBreach(rollout: Rollout, clusters: readonly HasState[]): string | undefined {
   const { failed, dispatched } = failureTally(rollout, clusters);
   if (failed === 0 || failed * 100 <= rollout.maxFailurePercent * dispatched) return undefined;
   const percent = Math.round((failed * 1000) / dispatched) / 10;

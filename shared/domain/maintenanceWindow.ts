@@ -77,7 +77,12 @@ function localDateOf(ms: number, timeZone: string): LocalDate {
 
 function addDays(date: LocalDate, days: number): LocalDate & { weekday: number } {
   const d = new Date(Date.UTC(date.year, date.month - 1, date.day + days));
-  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), weekday: d.getUTCDay() };
+  return {
+    year: d.getUTCFullYear(),
+    month: d.getUTCMonth() + 1,
+    day: d.getUTCDate(),
+    weekday: d.getUTCDay(),
+  };
 }
 
 function openDays(w: MaintenanceWindow): Set<number> {
