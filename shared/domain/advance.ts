@@ -16,7 +16,8 @@
  *   They stay in the books and keep the rollout from finishing; when they come back (online again,
  *   approved) they are dispatched as stragglers of their own wave, within that wave's `maxParallel`.
  * - After a wave finishes: `waveComplete`, then `startSoak` until now + `soakMinutes` (no soak after the
- *   last wave, none when 0), then `startWave` of the next one once the soak is over. A new wave is never
+ *   last wave, none when 0, none when the wave changed nothing, i.e. has no Succeeded or Failed cluster),
+ *   then `startWave` of the next one once the soak is over. A new wave is never
  *   dispatched while an earlier wave has Pending/InProgress clusters or is soaking.
  * - Dispatch: Pending (online) clusters of the waves up to the current one, ordered by id, at most the
  *   wave's `maxParallel` minus its clusters already InProgress.
@@ -96,7 +97,10 @@ function progressWaves(r: Rollout, view: readonly View[], now: Date, steps: Roll
       if (hasActive(view, k)) return;
       steps.push({ kind: 'waveComplete', wave: k });
       const soak = r.waves[k]?.soakMinutes ?? 0;
-      if (soak > 0 && k + 1 < r.waves.length) {
+      const changedSomething = view.some(
+        (c) => c.wave === k && (c.state === 'Succeeded' || c.state === 'Failed'),
+      );
+      if (soak > 0 && k + 1 < r.waves.length && changedSomething) {
         r.waveSoakUntil = new Date(now.getTime() + soak * 60_000).toISOString();
         steps.push({ kind: 'startSoak', wave: k, until: r.waveSoakUntil });
         return;
