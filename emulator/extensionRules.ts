@@ -1,0 +1,245 @@
+// Synchronous validation of extension PUT/PATCH bodies (400s, as ARM answers them) and the outcome of an
+// extension operation once the agent "runs" it (OSM upgrade rules, CRD step, OpenShift, lingering namespace).
+import { badRequest } from './armError.js';
+import type { ClusterRecord, ExtensionRecord } from './emulatorState.js';
+import {
+  OSM_EXTENSION_TYPE,
+  OSM_LATEST,
+  checkUpgrade,
+  chartDefaults,
+  isKnownOsmVersion,
+  needsCrdStep,
+  privilegedInitEnabled,
+} from './osmCatalog.js';
+
+export const MONITOR_EXTENSION_TYPE = 'microsoft.azuremonitor.containers';
+
+export interface DesiredExtension {
+  extensionType: string;
+  autoUpgradeMinorVersion: boolean;
+  releaseTrain: string;
+  version: string | null;
+  scope: Record<string, unknown>;
+  configurationSettings: Record<string, string>;
+  protectedSettings: Record<string, string>;
+  /** The settings this operation sent (what the release will run with, over chart defaults). */
+  sentSettings: Record<string, string>;
+  identity?: Record<string, unknown>;
+  plan?: Record<string, unknown>;
+}
+
+type Json = Record<string, unknown>;
+
+export function stringMap(value: unknown, field: string): Record<string, string> | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'object' || Array.isArray(value))
+    throw badRequest('InvalidRequestContent', `'${field}' must be an object.`);
+  for (const [k, v] of Object.entries(value)) {
+    if (typeof v !== 'string') {
+      throw badRequest('InvalidRequestContent', `The value of '${field}.${k}' must be a string.`);
+    }
+  }
+  return { ...(value as Record<string, string>) };
+}
+
+/** Validate a PUT body against the existing extension (if any) and the cluster's other extensions. */
+export function desiredFromPut(
+  body: unknown,
+  cluster: ClusterRecord,
+  name: string,
+  existing?: ExtensionRecord,
+): DesiredExtension {
+  if (!body || typeof body !== 'object')
+    throw badRequest('InvalidRequestContent', 'The request content was invalid.');
+  const b = body as Json;
+  const p = (b.properties ?? {}) as Json;
+  if (typeof p.extensionType !== 'string' || p.extensionType === '') {
+    throw badRequest('InvalidRequestContent', "The property 'extensionType' is required.");
+  }
+  const extensionType = p.extensionType.toLowerCase();
+  if (existing && existing.extensionType !== extensionType) {
+    throw badRequest(
+      'InvalidRequestContent',
+      "The property 'extensionType' cannot be changed on an existing extension.",
+    );
+  }
+  const scope = (p.scope ?? { cluster: { releaseNamespace: name } }) as Json;
+  if (scope.cluster && scope.namespace) {
+    throw badRequest('InvalidRequestContent', "Scope must be either 'cluster' or 'namespace', not both.");
+  }
+  const sent = stringMap(p.configurationSettings, 'configurationSettings') ?? {};
+  const desired: DesiredExtension = {
+    extensionType,
+    autoUpgradeMinorVersion:
+      p.autoUpgradeMinorVersion === undefined ? true : p.autoUpgradeMinorVersion === true,
+    releaseTrain: typeof p.releaseTrain === 'string' ? p.releaseTrain : 'Stable',
+    version: typeof p.version === 'string' ? p.version : null,
+    scope: scope.cluster
+      ? { cluster: { releaseNamespace: (scope.cluster as Json).releaseNamespace ?? name } }
+      : scope,
+    configurationSettings: sent,
+    protectedSettings: stringMap(p.configurationProtectedSettings, 'configurationProtectedSettings') ?? {},
+    sentSettings: sent,
+  };
+  if (b.identity && typeof b.identity === 'object') desired.identity = b.identity as Json;
+  if (b.plan && typeof b.plan === 'object') desired.plan = b.plan as Json;
+  validateDesired(desired, cluster, name);
+  return desired;
+}
+
+/** Apply a PATCH (only the patchable fields) to an existing extension. */
+export function desiredFromPatch(
+  body: unknown,
+  cluster: ClusterRecord,
+  ext: ExtensionRecord,
+): DesiredExtension {
+  if (!body || typeof body !== 'object')
+    throw badRequest('InvalidRequestContent', 'The request content was invalid.');
+  const b = body as Json;
+  if (b.identity !== undefined)
+    throw badRequest('InvalidRequestContent', "The property 'identity' cannot be patched.");
+  const p = (b.properties ?? {}) as Json;
+  for (const key of Object.keys(p)) {
+    const patchable = [
+      'autoUpgradeMinorVersion',
+      'releaseTrain',
+      'version',
+      'configurationSettings',
+      'configurationProtectedSettings',
+      'autoUpgradeMode',
+    ];
+    if (!patchable.includes(key))
+      throw badRequest('InvalidRequestContent', `The property '${key}' cannot be patched.`);
+  }
+  const sent = stringMap(p.configurationSettings, 'configurationSettings');
+  const sentProtected = stringMap(p.configurationProtectedSettings, 'configurationProtectedSettings');
+  const desired: DesiredExtension = {
+    extensionType: ext.extensionType,
+    autoUpgradeMinorVersion:
+      typeof p.autoUpgradeMinorVersion === 'boolean'
+        ? p.autoUpgradeMinorVersion
+        : ext.autoUpgradeMinorVersion,
+    releaseTrain: typeof p.releaseTrain === 'string' ? p.releaseTrain : ext.releaseTrain,
+    version: p.version === undefined ? ext.version : typeof p.version === 'string' ? p.version : null,
+    scope: ext.scope,
+    configurationSettings: { ...ext.configurationSettings, ...(sent ?? {}) },
+    protectedSettings: { ...ext.protectedSettings, ...(sentProtected ?? {}) },
+    sentSettings: sent ?? {},
+  };
+  validateDesired(desired, cluster, ext.name);
+  return desired;
+}
+
+function validateDesired(d: DesiredExtension, cluster: ClusterRecord, name: string): void {
+  if (d.version !== null && d.autoUpgradeMinorVersion) {
+    throw badRequest('InvalidRequestContent', "To use 'version', autoUpgradeMinorVersion must be 'false'.");
+  }
+  const train = d.releaseTrain.toLowerCase();
+  if ((train === 'pilot' || train === 'staging') && d.version === null) {
+    throw badRequest(
+      'InvalidRequestContent',
+      `A version must be specified when using the '${d.releaseTrain}' release train.`,
+    );
+  }
+  if (d.extensionType === OSM_EXTENSION_TYPE) {
+    if (!d.scope.cluster)
+      throw badRequest('InvalidRequestContent', 'Open Service Mesh supports only cluster scope.');
+    for (const other of cluster.extensions.values()) {
+      if (other.extensionType === OSM_EXTENSION_TYPE && other.name.toLowerCase() !== name.toLowerCase()) {
+        throw badRequest(
+          'ExtensionTypeInstanceAlreadyExists',
+          `Only one instance of extension type '${OSM_EXTENSION_TYPE}' may exist on a cluster; ` +
+            `extension '${other.name}' of this type is already installed on cluster '${cluster.name}'.`,
+        );
+      }
+    }
+  }
+  if (d.extensionType === MONITOR_EXTENSION_TYPE) {
+    const key = Object.keys(d.configurationSettings).find(
+      (k) => k.toLowerCase() === 'loganalyticsworkspaceresourceid',
+    );
+    if (!key || !d.configurationSettings[key]) {
+      throw badRequest(
+        'InvalidRequestContent',
+        "The configuration setting 'logAnalyticsWorkspaceResourceID' is required for extension type 'microsoft.azuremonitor.containers'.",
+      );
+    }
+  }
+}
+
+/** The version an operation installs: the pinned one, else the current one, else the latest. */
+export function targetVersion(d: DesiredExtension, ext: ExtensionRecord | undefined): string {
+  if (d.version) return d.version;
+  if (ext?.currentVersion) return ext.currentVersion;
+  return d.extensionType === OSM_EXTENSION_TYPE ? OSM_LATEST : '1.0.0';
+}
+
+export function runningSettingsFor(
+  extensionType: string,
+  version: string,
+  sent: Record<string, string>,
+): Record<string, string> {
+  const defaults = extensionType === OSM_EXTENSION_TYPE ? chartDefaults(version) : {};
+  return { ...defaults, ...sent };
+}
+
+export interface OutcomeFailure {
+  code: string;
+  message: string;
+}
+
+/** Why the agent would fail this create/update on this cluster, or null if it succeeds. */
+export function agentFailure(
+  cluster: ClusterRecord,
+  ext: ExtensionRecord,
+  target: string,
+  running: Record<string, string>,
+  nowMs: number,
+): OutcomeFailure | null {
+  const ns = (
+    ext.scope.cluster as { releaseNamespace?: string } | undefined
+  )?.releaseNamespace?.toLowerCase();
+  const until = ns ? cluster.terminatingNamespaces.get(ns) : undefined;
+  if (ns && until !== undefined && until > nowMs) {
+    return {
+      code: 'ExtensionOperationFailed',
+      message:
+        "Unable to store the extension config update on the cluster's api-server : Recommendation Please ensure the config-agent " +
+        `exists on a healthy node : InnerError [extensionconfigs.clusterconfig.azure.com "${ext.name}" is forbidden: ` +
+        `unable to create new content in namespace ${ns} because it is being terminated]`,
+    };
+  }
+  if (ext.extensionType !== OSM_EXTENSION_TYPE) return null;
+  if (!isKnownOsmVersion(target)) {
+    return {
+      code: 'ExtensionOperationFailed',
+      message: 'Failed to resolve the extension version from the given values.',
+    };
+  }
+  const from = ext.currentVersion;
+  if (from && from !== target) {
+    const upgradeError = checkUpgrade(from, target);
+    if (upgradeError)
+      return { code: 'ExtensionOperationFailed', message: `Helm upgrade failed : ${upgradeError}` };
+    if (needsCrdStep(from, target) && !cluster.crdPrepared) {
+      return {
+        code: 'ExtensionOperationFailed',
+        message:
+          `Helm upgrade failed : Error: UPGRADE FAILED: OSM ${target} contains CRD changes and cannot be upgraded from ${from} ` +
+          'without deleting the existing CRDs first (back up custom resources, delete the CRDs, then upgrade)',
+      };
+    }
+  }
+  const distribution = String(cluster.properties.distribution ?? '').toLowerCase();
+  if (distribution === 'openshift' && !privilegedInitEnabled(target, running)) {
+    return {
+      code: 'ExtensionOperationFailed',
+      message:
+        'Helm installation failed : Timed out waiting for the resource to come to a ready/completed state ' +
+        'Deployment is not ready: arc-osm-system/osm-controller. 0 out of 1 expected pods are ready : InnerError ' +
+        '[pods "osm-controller" is forbidden: unable to validate against any security context constraint: ' +
+        'init container osm-init requires privileged (set enablePrivilegedInitContainer=true)]',
+    };
+  }
+  return null;
+}
