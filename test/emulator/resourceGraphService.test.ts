@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ResourceGraphService } from '../../emulator/graph/resourceGraphHandler.js';
 import { GraphIndex } from '../../emulator/graph/graphIndex.js';
 import { resourceRow } from '../../emulator/graph/graphRows.js';
-import { clusterId, fleetIndex, fleetQuery, subs } from './resourceGraphFixture.js';
+import { clusterId, fleetIndex, fleetQuery, subs } from '../../emulator/graph/graphFleet.js';
 
 type Body = {
   totalRecords: number;

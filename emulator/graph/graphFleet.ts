@@ -1,6 +1,6 @@
-// Shared fixture for the Resource Graph tests: a fleet of connected clusters and OSM extensions.
-import { GraphIndex } from '../../emulator/graph/graphIndex.js';
-import { extensionRow, resourceRow } from '../../emulator/graph/graphRows.js';
+// A synthetic fleet for the Resource Graph tests and benchmark: clusters over two subscriptions, OSM extensions.
+import { GraphIndex } from './graphIndex.js';
+import { extensionRow, resourceRow } from './graphRows.js';
 
 export const subs = ['11111111-1111-1111-1111-111111111111', '22222222-2222-2222-2222-222222222222'];
 const distributions = ['AKS', 'openshift', 'k3s', 'eks'];
@@ -10,7 +10,16 @@ export function clusterId(i: number): string {
 }
 
 export function fleetIndex(clusters: number, extensions: number, visibleAtMs = 0): GraphIndex {
-  const index = new GraphIndex();
+  return fillFleet(new GraphIndex(), clusters, extensions, visibleAtMs);
+}
+
+/** Puts `clusters` connected clusters and OSM extensions on the first `extensions` of them. */
+export function fillFleet(
+  index: GraphIndex,
+  clusters: number,
+  extensions: number,
+  visibleAtMs = 0,
+): GraphIndex {
   for (let i = 0; i < clusters; i++) {
     const id = clusterId(i);
     index.put(
