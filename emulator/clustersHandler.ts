@@ -45,7 +45,7 @@ export function listClusters(
     const c = ctx.state.clusters.get(k);
     return c ? [clusterBody(c)] : [];
   });
-  return { status: 200, body: { value, nextLink } };
+  return { status: 200, body: nextLink ? { value, nextLink } : { value } };
 }
 
 export function handleCluster(
@@ -132,7 +132,6 @@ function putCluster(
     totalNodeCount: 3,
     totalCoreCount: 12,
     infrastructure: 'generic',
-    offering: null,
     lastConnectivityTime: new Date(nowMs).toISOString(),
     managedIdentityCertificateExpirationTime: new Date(nowMs + 90 * 86_400_000).toISOString(),
     connectivityStatus: 'Connecting',

@@ -46,7 +46,9 @@ export function handleExtensions(ctx: EmulatorContext, req: ArmRequest, route: E
     if (req.method !== 'GET')
       throw new ArmError(405, 'MethodNotAllowed', `The method '${req.method}' is not allowed.`);
     const { page, nextLink } = pageOf([...cluster.extensions.values()], req, ctx.config.listPageSize);
-    return { status: 200, body: { value: page.map((e) => extensionBody(e, ctx.config)), nextLink } };
+    const value = page.map((e) => extensionBody(e, ctx.config));
+    // The examples show `nextLink: null`, but the schema types it as a string: omit it on the last page.
+    return { status: 200, body: nextLink ? { value, nextLink } : { value } };
   }
   const name = route.extensionName;
   const ext = cluster.extensions.get(name.toLowerCase());

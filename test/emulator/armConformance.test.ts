@@ -1,0 +1,307 @@
+// Conformance: the real SDK client drives the emulator, every response body is validated against the
+// OpenAPI schemas in ../shared/specs, and the spec's example requests are replayed.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OSM_BODY, POLL, RG, SUB, extPath, startHarness, type Harness } from './harness.js';
+import {
+  ARM_TYPES,
+  CLUSTERS_SPEC,
+  CLUSTER_EXAMPLES_DIR,
+  EXAMPLES_DIR,
+  EXTENSIONS_SPEC,
+  KC_COMMON,
+  SpecValidator,
+  readExample,
+} from './specSchemas.js';
+
+const spec = new SpecValidator();
+const V = '?api-version=2023-05-01';
+const CV = '?api-version=2024-01-01';
+let h: Harness;
+
+function expectValid(file: string, definition: string, body: unknown): void {
+  expect(spec.validate(file, definition, body), JSON.stringify(body)).toEqual([]);
+}
+
+beforeAll(async () => {
+  h = await startHarness({ config: { failureModes: { namespaceLingerMs: 0 } } });
+  await h.control.seed({
+    explicit: [
+      { subscriptionId: SUB, resourceGroup: RG, name: 'c1' },
+      { subscriptionId: SUB, resourceGroup: 'rg1', name: 'clusterName1' },
+    ],
+  });
+});
+afterAll(async () => h.close());
+
+describe('schema validator', () => {
+  it('rejects bodies that break the spec (so passing means something)', () => {
+    expect(
+      spec.validate(EXTENSIONS_SPEC, 'Extension', { properties: { autoUpgradeMinorVersion: 'yes' } }),
+    ).not.toEqual([]);
+    expect(spec.validate(KC_COMMON, 'OperationStatusResult', { name: 'x' })).not.toEqual([]);
+    expect(spec.validate(CLUSTERS_SPEC, 'ConnectedCluster', { location: 'x', properties: {} })).not.toEqual(
+      [],
+    );
+  });
+});
+
+describe('extensions through the real SDK client', () => {
+  it('creates, reads, lists, updates and deletes an OSM extension', async () => {
+    const created = await h.client.extensions.beginCreateAndWait(
+      RG,
+      'Microsoft.Kubernetes',
+      'connectedClusters',
+      'c1',
+      'osm',
+      OSM_BODY('1.2.3'),
+      POLL,
+    );
+    expect(created.provisioningState).toBe('Succeeded');
+    expect(created.currentVersion).toBe('1.2.3');
+    expect(created.extensionType).toBe('microsoft.openservicemesh');
+
+    const got = await h.client.extensions.get(RG, 'Microsoft.Kubernetes', 'connectedClusters', 'c1', 'osm');
+    expect(got.id?.toLowerCase()).toBe(
+      `${h.clusterId('c1')}/providers/Microsoft.KubernetesConfiguration/extensions/osm`.toLowerCase(),
+    );
+
+    const updated = await h.client.extensions.beginUpdateAndWait(
+      RG,
+      'Microsoft.Kubernetes',
+      'connectedClusters',
+      'c1',
+      'osm',
+      {
+        version: '1.2.6',
+        autoUpgradeMinorVersion: false,
+        configurationSettings: { 'osm.osm.enableEgress': 'true' },
+      },
+      POLL,
+    );
+    expect(updated.currentVersion).toBe('1.2.6');
+
+    const names: string[] = [];
+    for await (const e of h.client.extensions.list(RG, 'Microsoft.Kubernetes', 'connectedClusters', 'c1'))
+      names.push(e.name ?? '');
+    expect(names).toEqual(['osm']);
+
+    await h.client.extensions.beginDeleteAndWait(
+      RG,
+      'Microsoft.Kubernetes',
+      'connectedClusters',
+      'c1',
+      'osm',
+      POLL,
+    );
+    await expect(
+      h.client.extensions.get(RG, 'Microsoft.Kubernetes', 'connectedClusters', 'c1', 'osm'),
+    ).rejects.toMatchObject({ statusCode: 404 });
+  });
+
+  it('lists with nextLink across pages', async () => {
+    await h.control.config({ listPageSize: 2 });
+    try {
+      for (const n of ['a', 'b', 'c', 'd', 'e']) {
+        const r = await h.raw('PUT', `${extPath('c1', `x-${n}`)}${V}`, {
+          properties: { extensionType: 'Contoso.Thing', scope: { cluster: {} } },
+        });
+        expect(r.status).toBe(201);
+      }
+      const first = await h.raw('GET', `${extPath('c1')}${V}`);
+      expect((first.body as { nextLink: string }).nextLink).toMatch(/^https:\/\/127\.0\.0\.1:\d+\//);
+      expectValid(EXTENSIONS_SPEC, 'ExtensionsList', first.body);
+      const names: string[] = [];
+      for await (const e of h.client.extensions.list(RG, 'Microsoft.Kubernetes', 'connectedClusters', 'c1'))
+        names.push(e.name ?? '');
+      expect(names.sort()).toEqual(['x-a', 'x-b', 'x-c', 'x-d', 'x-e']);
+    } finally {
+      await h.control.config({ listPageSize: 100 });
+    }
+  });
+});
+
+describe('wire responses validate against the OpenAPI schemas', () => {
+  it('PUT 201 / operation InProgress then Succeeded / PATCH 202 / GET / PATCH 200 unchanged / DELETE 202 then 204', async () => {
+    const put = await h.raw('PUT', `${extPath('c1', 'osm2')}${V}`, {
+      properties: { ...OSM_BODY('1.2.3'), configurationProtectedSettings: { secret: 's3cret' } },
+    });
+    expect(put.status).toBe(201);
+    expectValid(EXTENSIONS_SPEC, 'Extension', put.body);
+    expect(JSON.stringify(put.body)).not.toContain('s3cret');
+    expect((put.body as { properties: Record<string, unknown> }).properties.provisioningState).toBe(
+      'Creating',
+    );
+    const asyncUrl = new URL(String(put.headers['azure-asyncoperation']));
+    expect(asyncUrl.origin).toBe(h.emu.endpoint);
+    expect(asyncUrl.pathname).toMatch(/\/extensions\/osm2\/operations\/[0-9a-f-]{36}$/);
+    expect(put.headers['retry-after']).toBeDefined();
+
+    const inProgress = await h.raw('GET', asyncUrl.pathname + asyncUrl.search);
+    expect((inProgress.body as { status: string }).status).toBe('InProgress');
+    expectValid(KC_COMMON, 'OperationStatusResult', inProgress.body);
+    await new Promise((r) => setTimeout(r, 100));
+    const done = await h.raw('GET', asyncUrl.pathname + asyncUrl.search);
+    expect(done.body).toMatchObject({
+      status: 'Succeeded',
+      error: null,
+      name: asyncUrl.pathname.split('/').pop(),
+    });
+    expectValid(KC_COMMON, 'OperationStatusResult', done.body);
+
+    const patch = await h.raw('PATCH', `${extPath('c1', 'osm2')}${V}`, {
+      properties: { configurationSettings: { 'osm.osm.envoyLogLevel': 'debug' } },
+    });
+    expect(patch.status).toBe(202);
+    expectValid(EXTENSIONS_SPEC, 'Extension', patch.body);
+    await new Promise((r) => setTimeout(r, 100));
+    const get = await h.raw('GET', `${extPath('c1', 'osm2')}${V}`);
+    expectValid(EXTENSIONS_SPEC, 'Extension', get.body);
+    const same = await h.raw('PATCH', `${extPath('c1', 'osm2')}${V}`, {
+      properties: { configurationSettings: { 'osm.osm.envoyLogLevel': 'debug' } },
+    });
+    expect(same.status).toBe(200);
+
+    const del = await h.raw('DELETE', `${extPath('c1', 'osm2')}${V}`);
+    expect(del.status).toBe(202);
+    expect(del.headers['azure-asyncoperation']).toBeDefined();
+    await new Promise((r) => setTimeout(r, 100));
+    expect((await h.raw('DELETE', `${extPath('c1', 'osm2')}${V}`)).status).toBe(204);
+  });
+
+  it('forceDelete is synchronous (200)', async () => {
+    await h.raw('PUT', `${extPath('c1', 'fd')}${V}`, { properties: { extensionType: 'Contoso.Thing' } });
+    const del = await h.raw('DELETE', `${extPath('c1', 'fd')}${V}&forceDelete=true`);
+    expect(del.status).toBe(200);
+    expect((await h.raw('GET', `${extPath('c1', 'fd')}${V}`)).status).toBe(404);
+  });
+
+  it('errors use the ARM ErrorResponse envelope', async () => {
+    const cases = [
+      await h.raw('GET', `${extPath('c1', 'nope')}${V}`),
+      await h.raw('GET', extPath('c1', 'nope')),
+      await h.raw('GET', `${extPath('c1', 'nope')}?api-version=2019-01-01`),
+      await h.raw('GET', `${extPath('c1')}${V}`, undefined, {}),
+      await h.raw('PUT', `${extPath('c1', 'bad')}${V}`, { properties: {} }),
+    ];
+    expect(cases.map((c) => c.status)).toEqual([404, 400, 400, 401, 400]);
+    expect(cases.map((c) => (c.body as { error: { code: string } }).error.code)).toEqual([
+      'ResourceNotFound',
+      'MissingApiVersionParameter',
+      'NoRegisteredProviderFound',
+      'AuthenticationFailed',
+      'InvalidRequestContent',
+    ]);
+    for (const c of cases) expectValid(ARM_TYPES, 'ErrorResponse', c.body);
+  });
+
+  it('connectedClusters PUT/GET/PATCH/list/DELETE match the 2024-01-01 schema', async () => {
+    const ex = readExample(CLUSTER_EXAMPLES_DIR, 'CreateCluster_KindExample.json');
+    const body = (ex.parameters as Record<string, unknown>).ConnectedCluster;
+    const path = `/subscriptions/${SUB}/resourceGroups/k8sc-rg/providers/Microsoft.Kubernetes/connectedClusters/testCluster`;
+    const put = await h.raw('PUT', `${path}${CV}`, body);
+    expect(put.status).toBe(201);
+    expectValid(CLUSTERS_SPEC, 'ConnectedCluster', put.body);
+    expect(put.body).toMatchObject({
+      kind: 'ProvisionedCluster',
+      location: 'East US',
+      properties: { distribution: 'AKS' },
+    });
+    const op = new URL(String(put.headers['azure-asyncoperation']));
+    expect((await h.raw('GET', op.pathname + op.search)).body).toMatchObject({ status: 'Succeeded' });
+    const again = await h.raw('PUT', `${path}${CV}`, body);
+    expect(again.status).toBe(200);
+
+    const upd = readExample(CLUSTER_EXAMPLES_DIR, 'UpdateClusterExample.json');
+    const patch = await h.raw(
+      'PATCH',
+      `${path}${CV}`,
+      (upd.parameters as Record<string, unknown>).ConnectedClusterPatch,
+    );
+    expect(patch.status).toBe(200);
+    expectValid(CLUSTERS_SPEC, 'ConnectedCluster', patch.body);
+    expect((patch.body as { tags: unknown }).tags).toEqual(
+      ((upd.parameters as Record<string, Record<string, unknown>>).ConnectedClusterPatch ?? {}).tags,
+    );
+
+    const get = await h.raw(
+      'GET',
+      `${path.toUpperCase().replace('/SUBSCRIPTIONS/', '/subscriptions/')}${CV}`,
+    );
+    expect(get.status).toBe(200);
+    expect((get.body as { name: string }).name).toBe('testCluster');
+    const list = await h.raw(
+      'GET',
+      `/subscriptions/${SUB}/providers/Microsoft.Kubernetes/connectedClusters${CV}`,
+    );
+    expectValid(CLUSTERS_SPEC, 'ConnectedClusterList', list.body);
+    expect((list.body as { value: unknown[] }).value.length).toBeGreaterThanOrEqual(3);
+
+    expect((await h.raw('DELETE', `${path}${CV}`)).status).toBe(202);
+    expect((await h.raw('GET', `${path}${CV}`)).status).toBe(404);
+    expect((await h.raw('DELETE', `${path}${CV}`)).status).toBe(204);
+  });
+});
+
+describe('spec example requests replay', () => {
+  const base = (name: string) => extPath('clusterName1', name, SUB, 'rg1');
+  for (const file of ['CreateExtension.json', 'CreateExtensionWithPlan.json']) {
+    it(`replays ${file}`, async () => {
+      const ex = readExample(EXAMPLES_DIR, file);
+      const p = ex.parameters as Record<string, unknown>;
+      const res = await h.raw('PUT', `${base(String(p.extensionName))}${V}`, p.extension);
+      expect(Object.keys(ex.responses as object)).toContain(String(res.status));
+      expectValid(EXTENSIONS_SPEC, 'Extension', res.body);
+      const sent = (p.extension as { properties: Record<string, unknown> }).properties;
+      const got = (res.body as { properties: Record<string, unknown> }).properties;
+      expect(got.extensionType).toBe(String(sent.extensionType).toLowerCase());
+      expect(got.releaseTrain).toBe(sent.releaseTrain);
+      if (sent.configurationSettings) expect(got.configurationSettings).toEqual(sent.configurationSettings);
+      expect(got).not.toHaveProperty('configurationProtectedSettings');
+      if ((p.extension as Record<string, unknown>).plan)
+        expect((res.body as Record<string, unknown>).plan).toEqual(
+          (p.extension as Record<string, unknown>).plan,
+        );
+    });
+  }
+
+  it('replays PatchExtension, GetExtension, ListExtensions, GetExtensionAsyncOperationStatus and DeleteExtension', async () => {
+    await new Promise((r) => setTimeout(r, 100));
+    const patchEx = readExample(EXAMPLES_DIR, 'PatchExtension.json');
+    const patch = await h.raw(
+      'PATCH',
+      `${base('ClusterMonitor')}${V}`,
+      (patchEx.parameters as Record<string, unknown>).patchExtension,
+    );
+    expect(['200', '202']).toContain(String(patch.status));
+    expectValid(EXTENSIONS_SPEC, 'Extension', patch.body);
+    // The create example already sent the same values, so the service reports "nothing changed" (200).
+    expect(patch.status).toBe(200);
+    const changed = await h.raw('PATCH', `${base('ClusterMonitor')}${V}`, {
+      properties: { releaseTrain: 'Stable' },
+    });
+    expect(changed.status).toBe(202);
+    const op = new URL(String(changed.headers['azure-asyncoperation']));
+    const status = await h.raw('GET', `${op.pathname}${op.search}`);
+    expectValid(KC_COMMON, 'OperationStatusResult', status.body);
+    const opEx = readExample(EXAMPLES_DIR, 'GetExtensionAsyncOperationStatus.json');
+    const exBody = (opEx.responses as Record<string, { body: Record<string, unknown> }>)['200']?.body ?? {};
+    expect(Object.keys(status.body as object).sort()).toEqual(Object.keys(exBody).sort());
+    await new Promise((r) => setTimeout(r, 100));
+    const get = await h.raw('GET', `${base('ClusterMonitor')}${V}`);
+    expectValid(EXTENSIONS_SPEC, 'Extension', get.body);
+    expect(get.body).toMatchObject({
+      name: 'ClusterMonitor',
+      properties: { provisioningState: 'Succeeded' },
+    });
+    const list = await h.raw('GET', `${extPath('clusterName1', undefined, SUB, 'rg1')}${V}`);
+    expectValid(EXTENSIONS_SPEC, 'ExtensionsList', list.body);
+    expect((list.body as { value: { name: string }[] }).value.map((e) => e.name).sort()).toEqual([
+      'ClusterMonitor',
+      'azureVote',
+    ]);
+    const del = await h.raw('DELETE', `${base('ClusterMonitor')}${V}`);
+    expect(Object.keys(readExample(EXAMPLES_DIR, 'DeleteExtension.json').responses as object)).toContain(
+      String(del.status),
+    );
+  });
+});
