@@ -140,6 +140,7 @@ function prng(seed: number): () => number {
 
 describe('advance: simulated rollouts', () => {
   it('always end Succeeded, Failed or Halted, never dispatching a finished cluster', () => {
+    const endStates = new Set<string>();
     fc.assert(
       fc.property(
         inputArb,
@@ -165,11 +166,12 @@ describe('advance: simulated rollouts', () => {
               expect(inProgressIn(clusters, i)).toBeLessThanOrEqual(w.maxParallel),
             );
             rollout = next;
-            if (step === 50) clusters = approveAll(rollout, clusters, now);
+            if (step % 50 === 49) clusters = approveAll(rollout, clusters, now);
             clusters = clusters.map((c) => world(c, rnd, failRate, step > 300));
             now = minutes(now, 7);
           }
           expect(['Succeeded', 'Failed', 'Halted']).toContain(rollout.state);
+          endStates.add(rollout.state);
           const failed = clusters.filter((c) => c.state === 'Failed').length;
           if (rollout.state === 'Succeeded') expect(failed).toBe(0);
           if (rollout.state === 'Failed') expect(failed).toBeGreaterThan(0);
@@ -180,6 +182,7 @@ describe('advance: simulated rollouts', () => {
       ),
       { numRuns: 150 },
     );
+    expect([...endStates].sort()).toEqual(['Failed', 'Halted', 'Succeeded']);
   });
 });
 
@@ -195,7 +198,10 @@ function approveAll(rollout: Rollout, clusters: RolloutClusterView[], now: Date)
   return clusters.map((c) => changed.get(c.id) ?? c);
 }
 
-/** The fleet between two ticks: operations finish or fail, clusters go offline and (eventually) return. */
+/**
+ * The fleet between two ticks: operations finish, fail or reach a CRD hop that needs approval; clusters go
+ * offline (an in-flight one is deferred by its worker) and, after a while, all come back.
+ */
 function world(
   c: RolloutClusterView,
   rnd: () => number,
@@ -205,5 +211,6 @@ function world(
   const online = settled ? true : rnd() < 0.05 ? !c.online : c.online;
   if (c.state !== 'InProgress' || rnd() < 0.4) return { ...c, online };
   if (!online) return { ...c, online, state: 'Deferred' };
+  if (!settled && rnd() < 0.05) return { ...c, online, state: 'AwaitingApproval' }; // a CRD hop is next
   return { ...c, online, state: rnd() < failRate ? 'Failed' : 'Succeeded' };
 }
