@@ -40,8 +40,9 @@ export function handleExtensions(ctx: EmulatorContext, req: ArmRequest, route: E
       "The subscription is not registered to use namespace 'Microsoft.KubernetesConfiguration'. See https://aka.ms/rps-not-found for how to register subscriptions.",
     );
   }
+  // Operation status stays readable after the extension (or its cluster) is gone.
+  if (route.operationId !== undefined) return getOperation(ctx, req.path, route.operationId);
   const cluster = findCluster(ctx, route);
-  if (route.operationId !== undefined) return getOperation(ctx, cluster, route.operationId);
   if (route.extensionName === undefined) {
     if (req.method !== 'GET')
       throw new ArmError(405, 'MethodNotAllowed', `The method '${req.method}' is not allowed.`);
@@ -85,9 +86,9 @@ function findCluster(ctx: EmulatorContext, route: ExtensionRoute): ClusterRecord
   return cluster;
 }
 
-function getOperation(ctx: EmulatorContext, cluster: ClusterRecord, operationId: string): ArmResponse {
-  const op = ctx.state.operations.get(operationId.toLowerCase()) ?? ctx.state.operations.get(operationId);
-  if (!op || op.clusterKey !== cluster.key) {
+function getOperation(ctx: EmulatorContext, path: string, operationId: string): ArmResponse {
+  const op = ctx.state.operations.get(operationId.toLowerCase());
+  if (!op || op.id.toLowerCase() !== path.toLowerCase()) {
     throw new ArmError(404, 'OperationNotFound', `The operation '${operationId}' was not found.`);
   }
   const headers: Record<string, string> =
