@@ -38,7 +38,8 @@ function pick<T>(rand: () => number, items: readonly T[]): T {
 
 function osmSettings(version: string, rand: () => number): Record<string, string> {
   const prefix = version.startsWith('0.') ? 'osm.OpenServiceMesh.' : 'osm.osm.';
-  const s: Record<string, string> = { [`${prefix}enablePermissiveTrafficPolicy`]: 'true' };
+  const permissive = version === '1.2.6' && rand() < 0.5 ? 'false' : 'true';
+  const s: Record<string, string> = { [`${prefix}enablePermissiveTrafficPolicy`]: permissive };
   if (rand() < 0.5) s[`${prefix}envoyLogLevel`] = pick(rand, ['debug', 'warn', 'error']);
   if (rand() < 0.2) s[`${prefix}tracing.enable`] = 'true';
   return s;
