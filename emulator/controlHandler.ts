@@ -81,6 +81,7 @@ export async function handleControl(
       return ok(ctx.config);
     case 'PUT config':
       applyConfig(ctx.config as unknown as Json, b);
+      if (b.throttling !== undefined) deps.throttle.reset(); // new limits start from full buckets
       return ok(ctx.config);
     case 'GET stats':
       return ok({

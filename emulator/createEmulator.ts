@@ -74,7 +74,19 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     if (url.pathname.startsWith('/_emulator/')) {
       if (!isLoopback(req.socket.remoteAddress))
         return send(res, { status: 403, body: { error: { code: 'Forbidden', message: 'loopback only' } } });
-      return send(res, await handleControl({ ctx, faults, throttle }, method, url.pathname, parseJson(raw)));
+      try {
+        return send(
+          res,
+          await handleControl({ ctx, faults, throttle }, method, url.pathname, parseJson(raw)),
+        );
+      } catch (err) {
+        // Bad control input (unknown config key, bad subscriber URL, bad regex...) is the caller's error.
+        const wrapped =
+          err instanceof ControlError
+            ? err
+            : new ControlError(400, err instanceof Error ? err.message : String(err));
+        return send(res, errorResponse(wrapped));
+      }
     }
     const fault = faults.match(method, decodeURIComponent(url.pathname), random);
     if (fault) {
