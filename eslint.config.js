@@ -25,7 +25,14 @@ export default tseslint.config(
           zones: [
             {
               target: './shared/domain',
-              from: ['./shared/services', './shared/azure', './shared/store', './functions', './emulator', './local'],
+              from: [
+                './shared/services',
+                './shared/azure',
+                './shared/store',
+                './functions',
+                './emulator',
+                './local',
+              ],
               message: 'shared/domain imports nothing outside itself.',
             },
             {
@@ -46,7 +53,8 @@ export default tseslint.config(
             {
               target: './emulator',
               from: ['./shared', './functions', './local'],
-              message: 'the emulator is an independent stand-in for Azure: it imports nothing from the fleet manager.',
+              message:
+                'the emulator is an independent stand-in for Azure: it imports nothing from the fleet manager.',
             },
           ],
         },
