@@ -1,0 +1,124 @@
+/**
+ * Ports: what services need from the outside world. Adapters in shared/azure and shared/store implement
+ * them; unit tests use plain fakes. Every failure an adapter reports is one of the typed errors of
+ * errors.ts (TransientError, ConcurrencyError, NotFoundError, ConflictError, TerminalError), classified once
+ * at the adapter boundary.
+ */
+import type { ClusterInfo, ExtensionInfo } from './cluster.js';
+import type {
+  ClusterWorkMessage,
+  HistoryEvent,
+  InventoryRecord,
+  Page,
+  PageRequest,
+  QueueName,
+  RolloutClusterRecord,
+  RolloutRecord,
+  StoredPolicy,
+  Versioned,
+} from './records.js';
+import type { ClusterState } from './rolloutState.js';
+
+export interface Clock {
+  now(): Date;
+}
+
+/** Resource Graph: one paged, quota-aware sweep. Values in the query are escaped by the adapter. */
+export interface FleetInventory {
+  /** Clusters of the configured subscriptions (or of `clusterIds` only) with their extensions. */
+  sweep(filter?: { clusterIds?: readonly string[] }): Promise<ClusterInfo[]>;
+}
+
+/** What osm-fleet asks ARM to run for one extension (PUT body, in domain terms). */
+export interface DesiredExtension {
+  extensionType: string;
+  releaseTrain: string;
+  /** Pinned version; `autoUpgradeMinorVersion` is then false. Absent = let the train decide (monitor). */
+  version?: string;
+  autoUpgradeMinorVersion: boolean;
+  releaseNamespace: string;
+  configurationSettings: Readonly<Record<string, string>>;
+  configurationProtectedSettings: Readonly<Record<string, string>>;
+  identity?: 'SystemAssigned';
+}
+
+export interface StartedOperation {
+  /** ARM's operation id, or undefined when ARM finished synchronously (200 on PUT, 204/200 on DELETE). */
+  operationId?: string;
+  /** The extension as ARM answered the PUT (provisioningState Creating/Updating, or final). */
+  extension?: ExtensionInfo;
+}
+
+export interface OperationStatus {
+  status: 'InProgress' | 'Succeeded' | 'Failed' | 'Canceled';
+  error?: { code: string; message: string };
+}
+
+/** ARM: connected clusters and their extensions. Starting an operation never waits for it. */
+export interface ArmClient {
+  getCluster(clusterId: string): Promise<ClusterInfo | undefined>;
+  getExtension(clusterId: string, name: string): Promise<ExtensionInfo | undefined>;
+  listExtensions(clusterId: string): Promise<ExtensionInfo[]>;
+  beginPutExtension(clusterId: string, name: string, desired: DesiredExtension): Promise<StartedOperation>;
+  beginDeleteExtension(
+    clusterId: string,
+    name: string,
+    options?: { force?: boolean },
+  ): Promise<StartedOperation>;
+  getOperation(clusterId: string, extensionName: string, operationId: string): Promise<OperationStatus>;
+}
+
+export interface PolicyStore {
+  get(name: string): Promise<Versioned<StoredPolicy> | undefined>;
+  list(page?: PageRequest): Promise<Page<Versioned<StoredPolicy>>>;
+  /** `ifMatch`: an ETag (replace that version), `null` (create only), undefined (create or replace). */
+  put(value: StoredPolicy, ifMatch?: string | null): Promise<string>;
+  delete(name: string, ifMatch?: string): Promise<void>;
+}
+
+export interface RolloutStore {
+  /** Writes the rollout and all its cluster rows (batched per partition); the rollout row last. */
+  create(rollout: RolloutRecord, clusters: readonly RolloutClusterRecord[]): Promise<string>;
+  get(id: string): Promise<Versioned<RolloutRecord> | undefined>;
+  list(page?: PageRequest): Promise<Page<Versioned<RolloutRecord>>>;
+  /** Rollouts in Pending, Running or Paused (what the timer drives and what blocks a second rollout). */
+  listActive(): Promise<Versioned<RolloutRecord>[]>;
+  update(value: RolloutRecord, etag: string): Promise<string>;
+  getCluster(rolloutId: string, clusterId: string): Promise<Versioned<RolloutClusterRecord> | undefined>;
+  listClusters(
+    rolloutId: string,
+    filter?: { state?: ClusterState },
+    page?: PageRequest,
+  ): Promise<Page<Versioned<RolloutClusterRecord>>>;
+  updateCluster(value: RolloutClusterRecord, etag: string): Promise<string>;
+  /** Several rows of one rollout in one transaction (all or none); each with its ETag. */
+  updateClusters(values: readonly { value: RolloutClusterRecord; etag: string }[]): Promise<void>;
+}
+
+export interface InventoryStore {
+  get(clusterId: string): Promise<Versioned<InventoryRecord> | undefined>;
+  list(
+    filter?: { osmVersion?: string; subscriptionId?: string },
+    page?: PageRequest,
+  ): Promise<Page<InventoryRecord>>;
+  /** Replaces the inventory rows of these clusters (batched per subscription). */
+  upsertMany(records: readonly InventoryRecord[]): Promise<void>;
+  update(value: InventoryRecord, etag: string): Promise<string>;
+}
+
+export interface HistoryStore {
+  append(events: readonly HistoryEvent[]): Promise<void>;
+  /** Newest first. */
+  list(clusterId: string, page?: PageRequest): Promise<Page<HistoryEvent>>;
+}
+
+export interface WorkQueue {
+  send(queue: QueueName, message: ClusterWorkMessage, options?: { delayMs?: number }): Promise<void>;
+}
+
+/** Structured logs: a fixed phrase plus fields. Never tokens or protected settings. */
+export interface Logger {
+  info(phrase: string, fields?: Record<string, unknown>): void;
+  warn(phrase: string, fields?: Record<string, unknown>): void;
+  error(phrase: string, fields?: Record<string, unknown>): void;
+}

@@ -1,0 +1,140 @@
+/**
+ * The shapes osm-fleet stores (Table Storage rows, in domain terms) and exchanges through its queues.
+ * Adapters map them to entities; services and the domain only see these.
+ */
+import type { ClusterInfo } from './cluster.js';
+import type { ClusterPlan } from './planner.js';
+import type { Policy } from './policy.js';
+import type { ClusterState, Rollout } from './rolloutState.js';
+
+/** A value read from the store together with the ETag that a conditional write must present. */
+export interface Versioned<T> {
+  value: T;
+  etag: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  continuationToken?: string;
+}
+
+export interface PageRequest {
+  top?: number;
+  continuationToken?: string;
+}
+
+/** A policy as stored: the validated policy plus bookkeeping. Protected setting values are stored, never returned. */
+export interface StoredPolicy {
+  policy: Policy;
+  createdAt: string;
+  updatedAt: string;
+  /** Last time the timer started a scheduled rollout of it (so a schedule fires once per occurrence). */
+  lastScheduledRunAt?: string;
+}
+
+/** What an extension operation osm-fleet started is, so a check can find it and a retry can skip it. */
+export interface OperationRecord {
+  kind: 'put' | 'patch' | 'delete';
+  /** Extension the operation is on (the adopted name or `osm`, or `azuremonitor-containers`). */
+  extensionName: string;
+  /** ARM's operation id (from `Azure-AsyncOperation`); absent when ARM answered synchronously. */
+  operationId?: string;
+  /** Version the operation moves to (put / patch of OSM). */
+  targetVersion?: string;
+  startedAt: string;
+  /** After this instant the operation is reported stuck. */
+  deadline: string;
+}
+
+export type MonitorState = 'NotRequested' | 'Pending' | 'InProgress' | 'Succeeded' | 'Failed';
+
+/** One cluster inside one rollout (PK = rollout id). The plan's decision plus the progress made on it. */
+export interface RolloutClusterRecord {
+  rolloutId: string;
+  /** Lower-cased ARM id. */
+  clusterId: string;
+  clusterName: string;
+  wave: number;
+  state: ClusterState;
+  /** The plan's verdict at creation (action / reason), kept for the API. */
+  plannedAction: ClusterPlan['action'];
+  extensionName: string;
+  distribution: string;
+  from: string | null;
+  to: string;
+  /** Versions to pass through, ending at `to` (an install or reconfigure has `[to]`). */
+  path: string[];
+  /** Index in `path` of the hop in progress or next to start. */
+  hop: number;
+  /** Indexes of hops that need the manual CRD step; held until `approved`. */
+  crdStepHops: number[];
+  approved: boolean;
+  attempts: number;
+  lastAttemptedVersion?: string;
+  lastAppliedVersion?: string;
+  operation?: OperationRecord;
+  /** PascalCase reason (`InstallSucceeded`, `ArmThrottled`, `AwaitingCrdApproval`, ARM's error code...). */
+  reason: string;
+  message?: string;
+  monitor: MonitorState;
+  updatedAt: string;
+}
+
+export interface RolloutRecord {
+  rollout: Rollout;
+  /** The policy as it was when the rollout was created: the rollout applies this, not later edits. */
+  policy: Policy;
+  /** How the rollout was started: `api`, `schedule`, `event`. */
+  trigger: 'api' | 'schedule' | 'event';
+  /** Total clusters in the rollout, for cheap listing. */
+  clusterCount: number;
+}
+
+/** The fleet as last discovered (PK = subscription). */
+export interface InventoryRecord {
+  cluster: ClusterInfo;
+  discoveredAt: string;
+  /** Set when Event Grid reported the cluster deleted. */
+  removedAt?: string;
+  monitorInstalled: boolean;
+  /**
+   * Per-cluster lease: the rollout (or one-off operation) whose operation is running on the cluster's OSM
+   * extension. Taken with an ETag-conditional write before any PUT/DELETE, so two rollouts never run
+   * operations on one extension at once.
+   */
+  lease?: { holder: string; until: string };
+}
+
+/** One audit event; append-only (PK = cluster id, newest first). */
+export interface HistoryEvent {
+  clusterId: string;
+  at: string;
+  /** Who or what: `api:<caller>`, `rollout:<id>`, `event:<eventId>`, `timer`. */
+  actor: string;
+  /** Fixed phrase: `InstallStarted`, `UpgradeSucceeded`, `SettingsChanged`, `MonitorInstalled`, ... */
+  action: string;
+  from?: string | null;
+  to?: string | null;
+  result: 'Started' | 'Succeeded' | 'Failed' | 'Skipped' | 'Recorded';
+  reason?: string;
+  message?: string;
+  rolloutId?: string;
+}
+
+/** Queue names (kebab-case). */
+export const QUEUES = {
+  clusterSteps: 'cluster-steps',
+  clusterChecks: 'cluster-checks',
+  monitorSteps: 'monitor-steps',
+} as const;
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+/** One hop (or one check) on one cluster of one rollout; handlers re-read the row and stay idempotent. */
+export interface ClusterWorkMessage {
+  rolloutId: string;
+  clusterId: string;
+  /** The hop index the sender meant; a worker that finds the row elsewhere does nothing. */
+  hop: number;
+  /** Set on checks: the operation being checked. */
+  operationId?: string;
+}
