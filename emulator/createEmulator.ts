@@ -56,7 +56,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   };
   const faults = new FaultRules();
   const throttle = new Throttle(config);
-  const graphHandler = options.graphHandler ?? (await loadGraphHandler());
+  const graphHandler = options.graphHandler ?? loadGraphHandler();
   const tls = await createTlsMaterial(options.caDir ?? join(process.cwd(), '.emulator'));
   const host = options.host ?? '127.0.0.1';
   let baseUrl = '';

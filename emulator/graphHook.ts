@@ -1,7 +1,7 @@
-// The Resource Graph endpoint is implemented in emulator/graph/ (resourceGraphHandler.ts). It is loaded
-// dynamically so the ARM emulator still starts (answering 501) while that module is absent.
+// The Resource Graph endpoint is implemented in emulator/graph/ (by its own owner); this is the seam the
+// HTTPS server calls, so tests can substitute a handler.
 import type { GraphIndex } from './graph/graphIndex.js';
-import type { ArmResponse } from './httpTypes.js';
+import { handleResourceGraphQuery } from './graph/resourceGraphHandler.js';
 
 export type GraphHandler = (
   index: GraphIndex,
@@ -9,25 +9,6 @@ export type GraphHandler = (
   ctx: { principal: string; nowMs: number; apiVersion: string },
 ) => { status: number; headers: Record<string, string>; body: unknown };
 
-const notImplemented: GraphHandler = () => ({
-  status: 501,
-  headers: {},
-  body: {
-    error: {
-      code: 'NotImplemented',
-      message: 'Resource Graph is not available in this build of the emulator.',
-    },
-  },
-});
-
-export async function loadGraphHandler(): Promise<GraphHandler> {
-  const specifier = './graph/resourceGraphHandler.js';
-  try {
-    const mod = (await import(/* @vite-ignore */ specifier)) as { handleResourceGraphQuery?: GraphHandler };
-    return mod.handleResourceGraphQuery ?? notImplemented;
-  } catch {
-    return notImplemented;
-  }
+export function loadGraphHandler(): GraphHandler {
+  return handleResourceGraphQuery;
 }
-
-export type { ArmResponse };

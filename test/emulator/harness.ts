@@ -101,11 +101,15 @@ export const OSM_BODY = (version: string, settings: Record<string, string> = {})
   configurationSettings: settings,
 });
 
-export async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs = 5000): Promise<void> {
+export async function waitFor(
+  check: () => Promise<boolean> | boolean,
+  timeoutMs = 5000,
+  intervalMs = 10,
+): Promise<void> {
   const start = Date.now();
   while (Date.now() - start < timeoutMs) {
     if (await check()) return;
-    await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, intervalMs));
   }
   throw new Error('condition not met in time');
 }
