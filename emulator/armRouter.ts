@@ -99,7 +99,7 @@ function dispatch(
   name: keyof typeof routes,
   g: string[],
 ): ArmResponse {
-  const [sub = '', a = '', b = '', c = '', d = '', e = '', f = '', h = ''] = g;
+  const [sub = '', a = '', b = '', c = '', d = '', e = '', f = ''] = g;
   switch (name) {
     case 'extensions':
       return handleExtensions(ctx, req, {
@@ -120,7 +120,6 @@ function dispatch(
     case 'clusterOperation':
       return onlyGet(req, () => getClusterOperation(ctx, b));
     case 'resourceGroup':
-      void h;
       return handleResourceGroup(ctx, req, sub, a);
   }
 }

@@ -1,9 +1,9 @@
 // Microsoft.KubernetesConfiguration/extensions on connected clusters: PUT, PATCH, GET, DELETE, list and
 // the operations/{id} status resource, with the LRO protocol of the 2023-05-01 spec.
 import { randomUUID } from 'node:crypto';
-import { ArmError, badRequest, resourceNotFound } from './armError.js';
+import { ArmError, resourceNotFound } from './armError.js';
 import type { EmulatorContext } from './emulatorContext.js';
-import { publishExtension } from './emulatorContext.js';
+import { emitResourceEvent, publishExtension } from './emulatorContext.js';
 import type { ClusterRecord, ExtensionRecord, OperationRecord } from './emulatorState.js';
 import { systemDataFor } from './emulatorState.js';
 import { extensionBody, operationBody } from './extensionBody.js';
@@ -222,6 +222,15 @@ function del(
   if (force) {
     cancelOperation(ctx, ext, { code: 'ExtensionForceDeleted', message: 'The extension was force-deleted.' });
     removeExtension(ctx, cluster, ext);
+    emitResourceEvent(
+      ctx,
+      'delete',
+      cluster.subscriptionId,
+      cluster.resourceGroup,
+      ext.id,
+      'Microsoft.KubernetesConfiguration/extensions/delete',
+      req.origin,
+    );
     return { status: 200 };
   }
   assertNoConflict(ctx, ext);
@@ -234,8 +243,4 @@ function del(
 function sameMap(a: Record<string, string>, b: Record<string, string>): boolean {
   const ak = Object.keys(a);
   return ak.length === Object.keys(b).length && ak.every((k) => a[k] === b[k]);
-}
-
-export function assertBody(body: unknown): void {
-  if (body === undefined) throw badRequest('InvalidRequestContent', 'The request content was empty.');
 }
