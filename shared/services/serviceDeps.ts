@@ -1,0 +1,45 @@
+/**
+ * Everything a service needs, passed in (never imported): ports from shared/domain/ports.ts plus the few
+ * settings services read. `createComposition` builds the real one; unit tests build one from fakes.
+ */
+import type { OsmCatalog } from '../domain/osmCatalog.js';
+import type {
+  ArmClient,
+  Clock,
+  FleetInventory,
+  HistoryStore,
+  InventoryStore,
+  Logger,
+  PolicyStore,
+  RolloutStore,
+  WorkQueue,
+} from '../domain/ports.js';
+
+export interface ServiceSettings {
+  /** Subscriptions the fleet manager is scoped to (lower-cased GUIDs). */
+  subscriptions: readonly string[];
+  /** After this long an extension operation is reported stuck. */
+  operationDeadlineMs: number;
+  /** Delay before the first check of a started operation, and between checks. */
+  checkDelayMs: number;
+  /** How long a cluster lease lasts before another holder may take it (covers a crashed worker). */
+  leaseMs: number;
+  /** Fallback Log Analytics workspace for monitor onboarding when a policy names none. */
+  defaultWorkspaceId?: string;
+}
+
+export interface ServiceDeps {
+  policies: PolicyStore;
+  rollouts: RolloutStore;
+  inventory: InventoryStore;
+  history: HistoryStore;
+  queue: WorkQueue;
+  arm: ArmClient;
+  fleet: FleetInventory;
+  catalog: OsmCatalog;
+  clock: Clock;
+  log: Logger;
+  settings: ServiceSettings;
+  /** Called when a cluster of a rollout settles (slot freed); the composition wires it to reconcileRollout. */
+  onSlotFreed?: (rolloutId: string) => Promise<void>;
+}
