@@ -117,6 +117,14 @@ export class EmulatorState {
       ?.delete(cluster.key);
   }
 
+  /** Forget finished operations older than maxAgeMs (keeps memory flat over long runs). */
+  pruneOperations(nowMs: number, maxAgeMs: number): void {
+    for (const [name, op] of this.operations) {
+      if (op.status !== 'InProgress' && op.endedMs !== undefined && nowMs - op.endedMs > maxAgeMs)
+        this.operations.delete(name);
+    }
+  }
+
   isProviderRegistered(subscriptionId: string, namespace: string): boolean {
     return !this.unregisteredProviders.get(subscriptionId.toLowerCase())?.has(namespace.toLowerCase());
   }

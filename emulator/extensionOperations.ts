@@ -38,6 +38,7 @@ export function startOperation(
     ...change,
     neverConverge: ctx.random.next() < ctx.config.failureModes.neverConvergeRate,
   });
+  if (ctx.state.operations.size >= 20_000) ctx.state.pruneOperations(ctx.now(), 600_000);
   ctx.state.operations.set(name, op);
   ext.activeOperation = name;
   ctx.stats.operationStarted();
