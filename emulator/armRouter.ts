@@ -1,6 +1,7 @@
 // Routes ARM paths (case-insensitively) to the handlers after auth, api-version and throttling checks.
 import { ArmError } from './armError.js';
-import { getClusterOperation, handleCluster, handleResourceGroup, listClusters } from './clustersHandler.js';
+import { getClusterOperation, handleCluster, listClusters } from './clustersHandler.js';
+import { handleResourceGroup } from './resourceGroupsHandler.js';
 import type { EmulatorContext } from './emulatorContext.js';
 import { handleExtensions } from './extensionsHandler.js';
 import type { ArmRequest, ArmResponse } from './httpTypes.js';

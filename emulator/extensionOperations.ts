@@ -4,8 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { EmulatorContext, RequestOrigin } from './emulatorContext.js';
 import { emitResourceEvent, publishExtension, SYSTEM_ORIGIN } from './emulatorContext.js';
 import type { ClusterRecord, ExtensionRecord, OperationRecord } from './emulatorState.js';
-import { agentFailure, type OutcomeFailure } from './extensionRules.js';
-import { matchOutcome } from './faultRules.js';
+import { agentFailure, injectedFailure, type OutcomeFailure } from './agentOutcome.js';
 
 export interface PendingChange {
   target?: string;
@@ -111,32 +110,6 @@ function advance(ctx: EmulatorContext, op: OperationRecord): void {
     'Microsoft.KubernetesConfiguration/extensions/write',
     change?.origin ?? SYSTEM_ORIGIN,
   );
-}
-
-function injectedFailure(
-  ctx: EmulatorContext,
-  cluster: ClusterRecord,
-  ext: ExtensionRecord,
-): OutcomeFailure | null {
-  if (ctx.random.next() < ctx.config.failureModes.helmTimeoutRate) {
-    const ns =
-      (ext.scope.cluster as { releaseNamespace?: string } | undefined)?.releaseNamespace ?? 'default';
-    return {
-      code: 'ExtensionOperationFailed',
-      message:
-        'Helm installation failed : Timed out waiting for the resource to come to a ready/completed state' +
-        `Deployment is not ready: ${ns}/${ext.name}-controller. 0 out of 1 expected pods are ready : InnerError ` +
-        `[release ${ext.name} failed, and has been uninstalled due to atomic being set: timed out waiting for the condition]`,
-    };
-  }
-  const rule = matchOutcome(ctx.outcomes, cluster.key, ext.extensionType, ctx.random);
-  if (!rule) return null;
-  return {
-    code: rule.code ?? 'ExtensionCreationFailed',
-    message:
-      rule.message ??
-      " error: Unable to get the status from the local CRD with the error : {Error : Retry for given duration didn't get any results with err {status not populated}}",
-  };
 }
 
 function fail(
