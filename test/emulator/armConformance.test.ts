@@ -305,3 +305,59 @@ describe('spec example requests replay', () => {
     );
   });
 });
+
+describe('ARM plumbing', () => {
+  it('resource groups by PUT, newer extension api-versions, list by resource group, write headers', async () => {
+    const rg = await h.raw('PUT', `/subscriptions/${SUB}/resourcegroups/rg-new?api-version=2021-04-01`, {
+      location: 'westeurope',
+    });
+    expect(rg.status).toBe(201);
+    expect(rg.body).toMatchObject({
+      name: 'rg-new',
+      location: 'westeurope',
+      properties: { provisioningState: 'Succeeded' },
+    });
+    expect(
+      (
+        await h.raw('PUT', `/subscriptions/${SUB}/resourcegroups/rg-new?api-version=2021-04-01`, {
+          location: 'westeurope',
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (await h.raw('GET', `/subscriptions/${SUB}/resourceGroups/RG-NEW?api-version=2021-04-01`)).status,
+    ).toBe(200);
+    for (const v of ['2024-11-01', '2025-03-01']) {
+      expect((await h.raw('GET', `${extPath('c1')}?api-version=${v}`)).status).toBe(200);
+    }
+    const put = await h.raw('PUT', `${extPath('c1', 'hdr')}${V}`, {
+      properties: { extensionType: 'Contoso.Thing' },
+    });
+    expect(Number(put.headers['x-ms-ratelimit-remaining-subscription-writes'])).toBeGreaterThan(0);
+    expect(put.headers['x-ms-request-id']).toBeDefined();
+    const del = await h.raw('DELETE', `${extPath('c1', 'hdr')}${V}&forceDelete=true`);
+    expect(Number(del.headers['x-ms-ratelimit-remaining-subscription-deletes'])).toBeGreaterThan(0);
+    const byGroup = await h.raw(
+      'GET',
+      `/subscriptions/${SUB}/resourceGroups/rg1/providers/Microsoft.Kubernetes/connectedClusters${CV}`,
+    );
+    expectValid(CLUSTERS_SPEC, 'ConnectedClusterList', byGroup.body);
+    expect((byGroup.body as { value: { name: string }[] }).value.map((c) => c.name)).toEqual([
+      'clusterName1',
+    ]);
+    const badSub = await h.raw(
+      'GET',
+      `/subscriptions/not-a-guid/providers/Microsoft.Kubernetes/connectedClusters${CV}`,
+    );
+    expect(badSub.status).toBe(400);
+    expect((await h.raw('GET', `/subscriptions/${SUB}/providers/Microsoft.Foo/bars${CV}`)).status).toBe(404);
+  });
+
+  it('the correlation id a client sends is echoed', async () => {
+    const r = await h.raw('GET', `${extPath('c1')}${V}`, undefined, {
+      authorization: 'Bearer x',
+      'x-ms-correlation-request-id': 'corr-123',
+    });
+    expect(r.headers['x-ms-correlation-request-id']).toBe('corr-123');
+  });
+});

@@ -202,4 +202,27 @@ describe('Event Grid', () => {
       hook.server.close();
     }
   });
+
+  it('reorders deliveries when maxDelayMs is set (Event Grid does not keep order)', async () => {
+    const hook = await webhook();
+    try {
+      await h.control.addSubscriber({ url: hook.url, maxDelayMs: 300, endpointType: 'azurefunction' });
+      expect(hook.got).toHaveLength(0); // no handshake for an Event Grid trigger
+      const tags = Array.from({ length: 12 }, (_, i) => String(i));
+      const path = `/subscriptions/${SUB}/resourceGroups/${RG}/providers/Microsoft.Kubernetes/connectedClusters/t1?api-version=2024-01-01`;
+      for (const t of tags) {
+        const headers = { authorization: 'Bearer x', 'x-ms-client-request-id': t };
+        expect((await h.raw('PATCH', path, { tags: { seq: t } }, headers)).status).toBe(200);
+      }
+      await waitFor(() => hook.got.length >= tags.length, 3000);
+      const order = hook.got.map(
+        (g) => (g.body[0]?.data.httpRequest as { clientRequestId: string }).clientRequestId,
+      );
+      expect(new Set(order)).toEqual(new Set(tags));
+      expect(order).not.toEqual(tags);
+    } finally {
+      await h.control.clearSubscribers();
+      hook.server.close();
+    }
+  });
 });
