@@ -34,6 +34,9 @@ export interface Emulator {
   endpoint: string;
   caPem: string;
   caFile: string;
+  /** The in-memory ARM state (clusters, extensions, operations). */
+  state: EmulatorState;
+  /** State plus config, stats, Resource Graph index and Event Grid publisher. */
   context: EmulatorContext;
   close(): Promise<void>;
 }
@@ -158,6 +161,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     endpoint: baseUrl,
     caPem: tls.caPem,
     caFile: tls.caFile,
+    state: ctx.state,
     context: ctx,
     async close() {
       ctx.state.clear();
