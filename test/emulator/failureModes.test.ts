@@ -212,3 +212,44 @@ describe('request fault rules', () => {
     expect((await h.control.stats()).faultsInjected).toBe(3);
   });
 });
+
+describe('more agent behaviour', () => {
+  it('the SDK waits out an Offline cluster and succeeds when it reconnects', async () => {
+    const c = await newCluster('Offline');
+    setTimeout(() => void h.control.setConnectivity(h.clusterId(c), 'Connected'), 200);
+    const started = Date.now();
+    const ext = await h.client.extensions.beginCreateAndWait(
+      RG,
+      'Microsoft.Kubernetes',
+      'connectedClusters',
+      c,
+      'osm',
+      OSM_BODY('1.2.6'),
+      POLL,
+    );
+    expect(ext.provisioningState).toBe('Succeeded');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(200);
+  });
+
+  it('never-converging operations stay InProgress until the deadline, then fail', async () => {
+    await h.control.config({ failureModes: { neverConvergeRate: 1, offlineTimeoutMs: 250 } });
+    try {
+      const c = await newCluster();
+      const op = await putOsm(c);
+      await new Promise((r) => setTimeout(r, 120));
+      expect((await opStatus(op)).status).toBe('InProgress');
+      expect((await waitDone(op)).status).toBe('Failed');
+    } finally {
+      await h.control.config({ failureModes: { neverConvergeRate: 0 } });
+    }
+  });
+
+  it('an install-outcome failRate fails a share of operations, deterministically for the seed', async () => {
+    await h.control.addInstallOutcome({ failRate: 0.5, extensionType: 'microsoft.openservicemesh' });
+    const clusters = await Promise.all(Array.from({ length: 20 }, () => newCluster()));
+    const results = await Promise.all(clusters.map(async (c) => (await waitDone(await putOsm(c))).status));
+    const failed = results.filter((r) => r === 'Failed').length;
+    expect(failed).toBeGreaterThan(2);
+    expect(failed).toBeLessThan(18);
+  });
+});
