@@ -1,0 +1,166 @@
+/**
+ * Environment → typed, validated configuration (docs/configuration.md lists every setting). Validated once at
+ * start-up; a bad or missing setting throws a ValidationError (code `InvalidConfiguration`) naming each one.
+ * Files named here (ARM_CA_FILE) are read by the composition root, not by this module.
+ */
+import { z } from 'zod';
+import { GUID_PATTERN, isWorkspaceId } from './domain/armId.js';
+import { ValidationError } from './domain/errors.js';
+import { zodToValidationError } from './domain/zodToValidationError.js';
+
+export type StorageConfig =
+  | { kind: 'connectionString'; connectionString: string }
+  | {
+      kind: 'identity';
+      tableServiceUri: string;
+      queueServiceUri: string;
+      /** `managedidentity` when a user-assigned identity is named by `clientId`. */
+      credential?: string;
+      clientId?: string;
+    };
+
+export interface Config {
+  subscriptions: string[];
+  apiKey?: string;
+  storage: StorageConfig;
+  arm: {
+    endpoint: string;
+    /** Path of a PEM CA bundle to trust (the emulator's self-signed CA); read by createComposition. */
+    caFile?: string;
+    /** Local only: a fixed bearer token (the static credential). Never logged. */
+    staticToken?: string;
+  };
+  /** Client id of the user-assigned managed identity used for ARM. */
+  azureClientId?: string;
+  operationDeadlineMinutes: number;
+  checkDelaySeconds: number;
+  maxDequeueCount: number;
+  /** Default Log Analytics workspace (ARM ID) for Azure Monitor onboarding. */
+  logAnalyticsWorkspaceId?: string;
+  hostId?: string;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const optional = z
+  .string()
+  .trim()
+  .transform((s) => (s === '' ? undefined : s))
+  .optional();
+const httpsUrl = (what: string) =>
+  z
+    .string()
+    .trim()
+    .refine((s) => /^https?:\/\/[^\s/]+/i.test(s) && URL.canParse(s), `must be an http(s) URL (${what})`);
+const positiveInt = (fallback: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((s) => (s === undefined || s === '' ? String(fallback) : s))
+    .refine((s) => /^\d+$/.test(s), 'must be a whole number')
+    .transform(Number)
+    .refine((n) => n >= 1 && n <= max, `must be between 1 and ${max}`);
+
+const schema = z
+  .object({
+    FLEET_SUBSCRIPTIONS: z
+      .string({ error: 'is required (comma-separated subscription GUIDs)' })
+      .transform((s) =>
+        s
+          .split(',')
+          .map((x) => x.trim())
+          .filter((x) => x !== ''),
+      )
+      .superRefine((list, ctx) => {
+        const bad = list.filter((s) => !GUID_PATTERN.test(s));
+        if (list.length === 0)
+          ctx.addIssue({ code: 'custom', message: 'is required (comma-separated subscription GUIDs)' });
+        else if (bad.length > 0)
+          ctx.addIssue({
+            code: 'custom',
+            message: `must be comma-separated GUIDs; not a GUID: ${bad.join(', ')}`,
+          });
+      }),
+    FLEET_API_KEY: optional,
+    AzureWebJobsStorage: optional,
+    AzureWebJobsStorage__tableServiceUri: optional.pipe(httpsUrl('table service').optional()),
+    AzureWebJobsStorage__queueServiceUri: optional.pipe(httpsUrl('queue service').optional()),
+    AzureWebJobsStorage__credential: optional.pipe(z.enum(['managedidentity']).optional()),
+    AzureWebJobsStorage__clientId: optional,
+    ARM_ENDPOINT: optional.pipe(
+      z
+        .string()
+        .refine((s) => URL.canParse(s) && new URL(s).protocol === 'https:', {
+          message: 'must be an https URL (the Azure SDK sends bearer tokens over TLS only)',
+        })
+        .optional(),
+    ),
+    ARM_CA_FILE: optional,
+    ARM_STATIC_TOKEN: optional,
+    AZURE_CLIENT_ID: optional,
+    FLEET_OPERATION_DEADLINE_MINUTES: positiveInt(30, 7 * 24 * 60),
+    FLEET_CHECK_DELAY_SECONDS: positiveInt(15, 3600),
+    FLEET_MAX_DEQUEUE_COUNT: positiveInt(5, 100),
+    FLEET_LOG_ANALYTICS_WORKSPACE_ID: optional.pipe(
+      z.string().refine(isWorkspaceId, 'must be a Log Analytics workspace resource ID').optional(),
+    ),
+    FLEET_HOST_ID: optional,
+  })
+  .superRefine((env, ctx) => {
+    const identity = env.AzureWebJobsStorage__tableServiceUri ?? env.AzureWebJobsStorage__queueServiceUri;
+    if (!env.AzureWebJobsStorage && !identity) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AzureWebJobsStorage'],
+        message:
+          'is required: a connection string (e.g. UseDevelopmentStorage=true), or set ' +
+          'AzureWebJobsStorage__tableServiceUri and AzureWebJobsStorage__queueServiceUri',
+      });
+    } else if (!env.AzureWebJobsStorage) {
+      for (const key of [
+        'AzureWebJobsStorage__tableServiceUri',
+        'AzureWebJobsStorage__queueServiceUri',
+      ] as const)
+        if (!env[key])
+          ctx.addIssue({ code: 'custom', path: [key], message: 'is required with identity-based storage' });
+    }
+  });
+
+/** Reads and validates the configuration; throws ValidationError('InvalidConfiguration') naming each problem. */
+export function loadConfig(env: Env = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const { details } = zodToValidationError(parsed.error.issues, 'InvalidConfiguration');
+    const summary = details.map((d) => `${d.path} ${d.message}`).join('; ');
+    throw new ValidationError(`Invalid configuration: ${summary}`, details, 'InvalidConfiguration');
+  }
+  const e = parsed.data;
+  const storage: StorageConfig = e.AzureWebJobsStorage
+    ? { kind: 'connectionString', connectionString: e.AzureWebJobsStorage }
+    : {
+        kind: 'identity',
+        tableServiceUri: e.AzureWebJobsStorage__tableServiceUri ?? '',
+        queueServiceUri: e.AzureWebJobsStorage__queueServiceUri ?? '',
+        ...(e.AzureWebJobsStorage__credential ? { credential: e.AzureWebJobsStorage__credential } : {}),
+        ...(e.AzureWebJobsStorage__clientId ? { clientId: e.AzureWebJobsStorage__clientId } : {}),
+      };
+  return {
+    subscriptions: [...new Set(e.FLEET_SUBSCRIPTIONS.map((s) => s.toLowerCase()))],
+    ...(e.FLEET_API_KEY ? { apiKey: e.FLEET_API_KEY } : {}),
+    storage,
+    arm: {
+      endpoint: (e.ARM_ENDPOINT ?? 'https://management.azure.com').replace(/\/+$/, ''),
+      ...(e.ARM_CA_FILE ? { caFile: e.ARM_CA_FILE } : {}),
+      ...(e.ARM_STATIC_TOKEN ? { staticToken: e.ARM_STATIC_TOKEN } : {}),
+    },
+    ...(e.AZURE_CLIENT_ID ? { azureClientId: e.AZURE_CLIENT_ID } : {}),
+    operationDeadlineMinutes: e.FLEET_OPERATION_DEADLINE_MINUTES,
+    checkDelaySeconds: e.FLEET_CHECK_DELAY_SECONDS,
+    maxDequeueCount: e.FLEET_MAX_DEQUEUE_COUNT,
+    ...(e.FLEET_LOG_ANALYTICS_WORKSPACE_ID
+      ? { logAnalyticsWorkspaceId: e.FLEET_LOG_ANALYTICS_WORKSPACE_ID }
+      : {}),
+    ...(e.FLEET_HOST_ID ? { hostId: e.FLEET_HOST_ID } : {}),
+  };
+}
