@@ -60,10 +60,17 @@ export function publishExtension(
   ctx.graph.put('kubernetesconfigurationresources', ext.id, row, ctx.now() + lagMs);
 }
 
-/** Raise Microsoft.Resources.ResourceWriteSuccess / ResourceDeleteSuccess for an ARM write. */
+const EVENT_TYPES = {
+  write: 'Microsoft.Resources.ResourceWriteSuccess',
+  delete: 'Microsoft.Resources.ResourceDeleteSuccess',
+  writeFailure: 'Microsoft.Resources.ResourceWriteFailure',
+  deleteFailure: 'Microsoft.Resources.ResourceDeleteFailure',
+} as const;
+
+/** Raise Microsoft.Resources.ResourceWrite|Delete Success|Failure for an ARM write. */
 export function emitResourceEvent(
   ctx: EmulatorContext,
-  change: 'write' | 'delete',
+  change: keyof typeof EVENT_TYPES,
   subscriptionId: string,
   resourceGroup: string,
   resourceId: string,
@@ -76,10 +83,7 @@ export function emitResourceEvent(
     id: randomUUID(),
     topic: `/subscriptions/${subscriptionId}`,
     subject: resourceId,
-    eventType:
-      change === 'write'
-        ? 'Microsoft.Resources.ResourceWriteSuccess'
-        : 'Microsoft.Resources.ResourceDeleteSuccess',
+    eventType: EVENT_TYPES[change],
     eventTime: new Date(ctx.now()).toISOString(),
     data: {
       authorization: { scope: resourceId, action: operationName, evidence: { role: 'Contributor' } },
@@ -100,7 +104,7 @@ export function emitResourceEvent(
       resourceProvider: provider,
       resourceUri: resourceId,
       operationName,
-      status: 'Succeeded',
+      status: change.endsWith('Failure') ? 'Failed' : 'Succeeded',
       subscriptionId,
       tenantId: EMULATOR_TENANT_ID,
       resourceGroup,

@@ -142,8 +142,12 @@ function fail(
     message: "The resource operation completed with terminal provisioning state 'Failed'.",
     details: [{ code: failure.code, message: failure.message }],
   };
+  const origin = pendingChanges.get(op)?.origin ?? SYSTEM_ORIGIN;
   end(ctx, ext, op, 'Failed');
   publishExtension(ctx, cluster, ext);
+  const change = op.kind === 'delete' ? 'deleteFailure' : 'writeFailure';
+  const action = `Microsoft.KubernetesConfiguration/extensions/${op.kind === 'delete' ? 'delete' : 'write'}`;
+  emitResourceEvent(ctx, change, cluster.subscriptionId, cluster.resourceGroup, ext.id, action, origin);
 }
 
 function end(

@@ -103,8 +103,12 @@ export function desiredFromPatch(
     if (!patchable.includes(key))
       throw badRequest('InvalidRequestContent', `The property '${key}' cannot be patched.`);
   }
-  const sent = stringMap(p.configurationSettings, 'configurationSettings');
-  const sentProtected = stringMap(p.configurationProtectedSettings, 'configurationProtectedSettings');
+  // JSON merge-patch: a key set to null is removed from the stored settings.
+  const [sent, removed] = splitNulls(p.configurationSettings, 'configurationSettings');
+  const [sentProtected, removedProtected] = splitNulls(
+    p.configurationProtectedSettings,
+    'configurationProtectedSettings',
+  );
   const desired: DesiredExtension = {
     extensionType: ext.extensionType,
     autoUpgradeMinorVersion:
@@ -114,12 +118,24 @@ export function desiredFromPatch(
     releaseTrain: typeof p.releaseTrain === 'string' ? p.releaseTrain : ext.releaseTrain,
     version: p.version === undefined ? ext.version : typeof p.version === 'string' ? p.version : null,
     scope: ext.scope,
-    configurationSettings: { ...ext.configurationSettings, ...(sent ?? {}) },
-    protectedSettings: { ...ext.protectedSettings, ...(sentProtected ?? {}) },
+    configurationSettings: without({ ...ext.configurationSettings, ...(sent ?? {}) }, removed),
+    protectedSettings: without({ ...ext.protectedSettings, ...(sentProtected ?? {}) }, removedProtected),
     sentSettings: sent ?? {},
   };
   validateDesired(desired, cluster, ext.name);
   return desired;
+}
+
+function splitNulls(value: unknown, field: string): [Record<string, string> | undefined, string[]] {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return [stringMap(value, field), []];
+  const entries = Object.entries(value as Record<string, unknown>);
+  const removed = entries.filter(([, v]) => v === null).map(([k]) => k);
+  return [stringMap(Object.fromEntries(entries.filter(([, v]) => v !== null)), field), removed];
+}
+
+function without(map: Record<string, string>, keys: string[]): Record<string, string> {
+  for (const k of keys) delete map[k];
+  return map;
 }
 
 function validateDesired(d: DesiredExtension, cluster: ClusterRecord, name: string): void {

@@ -245,3 +245,22 @@ describe('Azure Monitor', () => {
     expect(ok.status).toBe(201);
   });
 });
+
+describe('PATCH merge semantics', () => {
+  it('a PATCH merges settings into the ARM view and a null value removes a key', async () => {
+    const c = await newCluster();
+    await install(c, 'osm', '1.2.6', { 'osm.osm.enableEgress': 'true', 'osm.osm.envoyLogLevel': 'debug' });
+    const r = await h.raw('PATCH', `${extPath(c, 'osm')}${V}`, {
+      properties: {
+        configurationSettings: { 'osm.osm.envoyLogLevel': null, 'osm.osm.tracing.enable': 'true' },
+      },
+    });
+    expect(r.status).toBe(202);
+    expect(
+      (r.body as { properties: { configurationSettings: unknown } }).properties.configurationSettings,
+    ).toEqual({
+      'osm.osm.enableEgress': 'true',
+      'osm.osm.tracing.enable': 'true',
+    });
+  });
+});

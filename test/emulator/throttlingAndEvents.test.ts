@@ -225,4 +225,35 @@ describe('Event Grid', () => {
       hook.server.close();
     }
   });
+
+  it('a failed extension operation raises ResourceWriteFailure with status Failed', async () => {
+    const hook = await webhook();
+    try {
+      await h.control.addSubscriber({
+        url: hook.url,
+        eventTypes: ['Microsoft.Resources.ResourceWriteFailure'],
+        endpointType: 'azurefunction',
+      });
+      await h.control.seed({
+        explicit: [{ subscriptionId: SUB, resourceGroup: RG, name: 'ocp', distribution: 'openshift' }],
+      });
+      expect(
+        (await h.raw('PUT', `${extPath('ocp', 'osm')}${V}`, { properties: OSM_BODY('1.2.6') })).status,
+      ).toBe(201);
+      await waitFor(() => hook.got.length === 1, 3000);
+      const event = hook.got[0]?.body[0];
+      expect(event).toMatchObject({
+        eventType: 'Microsoft.Resources.ResourceWriteFailure',
+        subject: expect.stringMatching(/\/extensions\/osm$/),
+      });
+      expect(event?.data).toMatchObject({
+        status: 'Failed',
+        operationName: 'Microsoft.KubernetesConfiguration/extensions/write',
+      });
+      expect(new SpecValidator().validate(EG_SPEC, 'ResourceWriteFailureEventData', event?.data)).toEqual([]);
+    } finally {
+      await h.control.clearSubscribers();
+      hook.server.close();
+    }
+  });
 });
