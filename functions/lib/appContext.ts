@@ -1,0 +1,37 @@
+/**
+ * The process-wide application context the function handlers use: the services' dependencies, built once
+ * per process (SDK clients are reused across invocations), plus the few settings handlers read directly.
+ * Tests and the local host may install their own factory before the first invocation.
+ */
+import type { ServiceDeps } from '../../shared/services/serviceDeps.js';
+
+export interface AppContext {
+  deps: ServiceDeps;
+  /** Local only: when set, every route except health requires it (`x-functions-key` or `?code=`). */
+  apiKey?: string;
+  version: string;
+  /** Liveness of the dependencies, for GET /api/health. */
+  checkHealth(): Promise<{ storage: 'ok' | 'error'; arm: 'ok' | 'error' }>;
+}
+
+type Factory = () => Promise<AppContext>;
+
+let factory: Factory | undefined;
+let current: Promise<AppContext> | undefined;
+
+export function setAppContextFactory(f: Factory): void {
+  factory = f;
+  current = undefined;
+}
+
+export function appContext(): Promise<AppContext> {
+  if (!current) {
+    if (!factory)
+      throw new Error('osm-fleet: no application context factory installed (functions/index.ts installs it)');
+    current = factory().catch((err: unknown) => {
+      current = undefined; // let the next invocation retry start-up
+      throw err;
+    });
+  }
+  return current;
+}

@@ -1,0 +1,105 @@
+/**
+ * Builds an HTTP registration around a small handler: authentication (FLEET_API_KEY locally), a bounded JSON
+ * body, the error shape for every failure, and JSON responses. Handlers see parsed input and return
+ * `{ status, body }`; they never build HTTP responses or catch errors themselves.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import type { HttpMethod, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import { ValidationError } from '../../shared/domain/errors.js';
+import type { AppContext } from './appContext.js';
+import { appContext } from './appContext.js';
+import { HttpError, errorResponse } from './errorResponse.js';
+import type { HttpRegistration } from './functionRegistration.js';
+
+/** Request bodies above this size get 413. Policies at their validation caps stay well below it. */
+export const MAX_BODY_BYTES = 256 * 1024;
+
+export interface ApiRequest {
+  params: Readonly<Record<string, string>>;
+  query: URLSearchParams;
+  headers: Headers;
+  /** The parsed JSON body (400 when not JSON, 413 when too large); `undefined` when there is none. */
+  json(): Promise<unknown>;
+  app: AppContext;
+  /** Who asked, for the audit history. */
+  actor: string;
+  context: InvocationContext;
+}
+
+export interface ApiResponse {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface EndpointOptions {
+  name: string;
+  methods: HttpMethod[];
+  route: string;
+  authLevel?: 'function' | 'anonymous';
+  handle(req: ApiRequest): Promise<ApiResponse>;
+}
+
+export function httpEndpoint(o: EndpointOptions): HttpRegistration {
+  const authLevel = o.authLevel ?? 'function';
+  return {
+    name: o.name,
+    kind: 'http',
+    methods: o.methods,
+    route: o.route,
+    authLevel,
+    handler: async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
+      try {
+        const app = await appContext();
+        if (authLevel !== 'anonymous' && app.apiKey) authorize(request, app.apiKey);
+        const res = await o.handle({
+          params: request.params,
+          query: request.query,
+          headers: request.headers,
+          json: () => readJson(request),
+          app,
+          actor: `api:${request.headers.get('x-ms-client-principal-name') ?? 'key'}`,
+          context,
+        });
+        const headers = {
+          ...(res.body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...res.headers,
+        };
+        return res.body === undefined
+          ? { status: res.status, headers }
+          : { status: res.status, headers, jsonBody: res.body };
+      } catch (err) {
+        return errorResponse(err, context);
+      }
+    },
+  };
+}
+
+function authorize(request: HttpRequest, apiKey: string): void {
+  const given = request.headers.get('x-functions-key') ?? request.query.get('code') ?? '';
+  const a = Buffer.from(given);
+  const b = Buffer.from(apiKey);
+  if (a.length !== b.length || !timingSafeEqual(a, b))
+    throw new HttpError(
+      401,
+      'Unauthorized',
+      'a valid key is required in the x-functions-key header or the code query parameter',
+    );
+}
+
+async function readJson(request: HttpRequest): Promise<unknown> {
+  const declared = Number(request.headers.get('content-length') ?? '0');
+  if (declared > MAX_BODY_BYTES) throw tooLarge();
+  const text = await request.text();
+  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw tooLarge();
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    throw new ValidationError(`the body is not valid JSON: ${(err as Error).message}`, [], 'InvalidJson');
+  }
+}
+
+function tooLarge(): HttpError {
+  return new HttpError(413, 'PayloadTooLarge', `the body is larger than ${MAX_BODY_BYTES} bytes`);
+}

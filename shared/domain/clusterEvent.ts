@@ -1,0 +1,53 @@
+/**
+ * Azure Resource Manager events (Event Grid schema) about connected clusters: what osm-fleet reacts to and
+ * why it ignores the rest. Event Grid delivers at least once and in no particular order, so the result only
+ * says which cluster to look at; the handler reads the cluster's current state from ARM itself.
+ */
+import { z } from 'zod';
+import { parseClusterId } from './armId.js';
+
+export const WRITE_EVENT = 'Microsoft.Resources.ResourceWriteSuccess';
+export const DELETE_EVENT = 'Microsoft.Resources.ResourceDeleteSuccess';
+
+export type ClusterEvent =
+  | {
+      kind: 'write' | 'delete';
+      clusterId: string;
+      subscriptionId: string;
+      eventId: string;
+      eventTime: string;
+    }
+  | { kind: 'ignored'; reason: string };
+
+const eventSchema = z.object({
+  id: z.string().min(1).max(256),
+  eventType: z.string().max(256),
+  subject: z.string().max(2048),
+  eventTime: z.string().max(64),
+  data: z
+    .object({
+      operationName: z.string().max(512).optional(),
+      resourceUri: z.string().max(2048).optional(),
+      subscriptionId: z.string().max(64).optional(),
+    })
+    .passthrough()
+    .optional(),
+});
+
+export function parseClusterEvent(event: unknown, subscriptions: readonly string[]): ClusterEvent {
+  const parsed = eventSchema.safeParse(event);
+  if (!parsed.success) return { kind: 'ignored', reason: 'MalformedEvent' };
+  const e = parsed.data;
+  const kind = e.eventType === WRITE_EVENT ? 'write' : e.eventType === DELETE_EVENT ? 'delete' : undefined;
+  if (!kind) return { kind: 'ignored', reason: 'UnhandledEventType' };
+  const ref = parseClusterId(e.data?.resourceUri ?? e.subject);
+  if (!ref) return { kind: 'ignored', reason: 'NotAConnectedCluster' };
+  const op = e.data?.operationName?.toLowerCase();
+  if (op && op !== `microsoft.kubernetes/connectedclusters/${kind}`)
+    return { kind: 'ignored', reason: 'NotAConnectedClusterWrite' };
+  const sub = ref.subscriptionId.toLowerCase();
+  if (!subscriptions.some((s) => s.toLowerCase() === sub))
+    return { kind: 'ignored', reason: 'SubscriptionOutOfScope' };
+  const clusterId = `/subscriptions/${ref.subscriptionId}/resourceGroups/${ref.resourceGroup}/providers/Microsoft.Kubernetes/connectedClusters/${ref.name}`;
+  return { kind, clusterId, subscriptionId: ref.subscriptionId, eventId: e.id, eventTime: e.eventTime };
+}
