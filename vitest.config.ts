@@ -5,5 +5,7 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     pool: 'forks',
     testTimeout: 30_000,
+    // One Azurite (Table, Queue, Blob) for the whole run; tests reach it with inject('azurite').
+    globalSetup: ['test/support/globalSetup.ts'],
   },
 });

@@ -1,0 +1,58 @@
+/**
+ * HistoryStore on Table Storage. Table `history`: PK the encoded cluster id, RK
+ * `<inverted ms, 13 digits>-<inverted sequence, 6 digits>-<random>` so that a partition lists newest first
+ * (events with the same instant: the later appended first). Properties `clusterId`, `at`, `action`,
+ * `result`, `actor` for operators and the HistoryEvent as JSON in `data0..n` / `dataChunks`.
+ */
+import { randomBytes } from 'node:crypto';
+import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
+import { ValidationError } from '../domain/errors.js';
+import type { HistoryStore } from '../domain/ports.js';
+import type { HistoryEvent, Page, PageRequest } from '../domain/records.js';
+import { encodeKey } from './encodeKey.js';
+import { jsonProperties, readJsonProperties } from './jsonProperties.js';
+import { readPage } from './readPage.js';
+import { submitBatches } from './submitBatches.js';
+
+const MAX_MS = 9_999_999_999_999; // 13 digits: good until the year 2286
+const MAX_SEQ = 999_999;
+let sequence = 0;
+
+export class TableHistoryStore implements HistoryStore {
+  constructor(private readonly table: TableClient) {}
+
+  async append(events: readonly HistoryEvent[]): Promise<void> {
+    const actions = events.map((e): TransactionAction => ['create', historyEntity(e)]);
+    await submitBatches(this.table, actions, `append ${events.length} history events`);
+  }
+
+  list(clusterId: string, page?: PageRequest): Promise<Page<HistoryEvent>> {
+    return readPage(this.table, odata`PartitionKey eq ${encodeKey(clusterId)}`, page, (e) =>
+      readJsonProperties<HistoryEvent>(e, 'data'),
+    );
+  }
+}
+
+/** A RowKey that sorts newest first; exported for tests. */
+export function historyRowKey(at: string): string {
+  const ms = Date.parse(at);
+  if (Number.isNaN(ms) || ms < 0 || ms > MAX_MS)
+    throw new ValidationError(`history event time "${at}" is not valid`);
+  sequence = (sequence + 1) % MAX_SEQ;
+  const inverted = String(MAX_MS - ms).padStart(13, '0');
+  const seq = String(MAX_SEQ - sequence).padStart(6, '0');
+  return `${inverted}-${seq}-${randomBytes(4).toString('hex')}`;
+}
+
+function historyEntity(event: HistoryEvent) {
+  return {
+    partitionKey: encodeKey(event.clusterId),
+    rowKey: historyRowKey(event.at),
+    clusterId: event.clusterId.toLowerCase(),
+    at: event.at,
+    action: event.action,
+    result: event.result,
+    actor: event.actor,
+    ...jsonProperties('data', event),
+  };
+}

@@ -1,0 +1,123 @@
+/**
+ * RolloutStore on Table Storage (layout in rolloutEntities.ts). `create` writes the cluster rows first, in
+ * transactions of at most 100 rows, and the rollout row last: until then the rollout is not listed, so a
+ * half-written rollout is never driven. A retried create of a half-written rollout overwrites its rows.
+ */
+import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
+import { ConflictError, ValidationError } from '../domain/errors.js';
+import type { RolloutStore } from '../domain/ports.js';
+import type { Page, PageRequest, RolloutClusterRecord, RolloutRecord, Versioned } from '../domain/records.js';
+import type { ClusterState } from '../domain/rolloutState.js';
+import { storageCall } from './classifyStorageError.js';
+import { encodeKey } from './encodeKey.js';
+import { etagOf, readEntity } from './readEntity.js';
+import { readAll, readPage } from './readPage.js';
+import {
+  ACTIVE_STATES,
+  clusterEntity,
+  fromClusterEntity,
+  fromRolloutEntity,
+  ROLLOUT_PK,
+  rolloutEntity,
+} from './rolloutEntities.js';
+import { MAX_BATCH_ACTIONS, submitBatches } from './submitBatches.js';
+
+export class TableRolloutStore implements RolloutStore {
+  constructor(
+    private readonly rollouts: TableClient,
+    private readonly clusters: TableClient,
+  ) {}
+
+  async create(rollout: RolloutRecord, clusters: readonly RolloutClusterRecord[]): Promise<string> {
+    const id = rollout.rollout.id;
+    const stranger = clusters.find((c) => encodeKey(c.rolloutId) !== encodeKey(id));
+    if (stranger)
+      throw new ValidationError(
+        `cluster row ${stranger.clusterId} belongs to rollout ${stranger.rolloutId}, not ${id}`,
+      );
+    if (await readEntity(this.rollouts, ROLLOUT_PK, encodeKey(id)))
+      throw new ConflictError(`rollout ${id} already exists`, 'RolloutExists');
+    const rows = dedupe(clusters).map((c): TransactionAction => ['upsert', clusterEntity(c), 'Replace']);
+    await submitBatches(this.clusters, rows, `create cluster rows of rollout ${id}`);
+    const what = `create rollout ${id}`;
+    return etagOf(await storageCall(what, () => this.rollouts.createEntity(rolloutEntity(rollout))), what);
+  }
+
+  async get(id: string): Promise<Versioned<RolloutRecord> | undefined> {
+    const entity = await readEntity(this.rollouts, ROLLOUT_PK, encodeKey(id));
+    return entity && fromRolloutEntity(entity);
+  }
+
+  list(page?: PageRequest): Promise<Page<Versioned<RolloutRecord>>> {
+    return readPage(this.rollouts, odata`PartitionKey eq ${ROLLOUT_PK}`, page, fromRolloutEntity);
+  }
+
+  listActive(): Promise<Versioned<RolloutRecord>[]> {
+    const [a = '', b = '', c = ''] = ACTIVE_STATES;
+    const filter = odata`PartitionKey eq ${ROLLOUT_PK} and (state eq ${a} or state eq ${b} or state eq ${c})`;
+    return readAll(this.rollouts, filter, fromRolloutEntity);
+  }
+
+  async update(value: RolloutRecord, etag: string): Promise<string> {
+    const what = `update rollout ${value.rollout.id}`;
+    return etagOf(
+      await storageCall(what, () => this.rollouts.updateEntity(rolloutEntity(value), 'Replace', { etag })),
+      what,
+    );
+  }
+
+  async getCluster(
+    rolloutId: string,
+    clusterId: string,
+  ): Promise<Versioned<RolloutClusterRecord> | undefined> {
+    const entity = await readEntity(this.clusters, encodeKey(rolloutId), encodeKey(clusterId));
+    return entity && fromClusterEntity(entity);
+  }
+
+  listClusters(
+    rolloutId: string,
+    filter?: { state?: ClusterState },
+    page?: PageRequest,
+  ): Promise<Page<Versioned<RolloutClusterRecord>>> {
+    const pk = encodeKey(rolloutId);
+    const query =
+      filter?.state === undefined
+        ? odata`PartitionKey eq ${pk}`
+        : odata`PartitionKey eq ${pk} and state eq ${filter.state}`;
+    return readPage(this.clusters, query, page, fromClusterEntity);
+  }
+
+  async updateCluster(value: RolloutClusterRecord, etag: string): Promise<string> {
+    const what = `update cluster ${value.clusterId} of rollout ${value.rolloutId}`;
+    return etagOf(
+      await storageCall(what, () => this.clusters.updateEntity(clusterEntity(value), 'Replace', { etag })),
+      what,
+    );
+  }
+
+  async updateClusters(values: readonly { value: RolloutClusterRecord; etag: string }[]): Promise<void> {
+    const first = values[0];
+    if (!first) return;
+    const pk = encodeKey(first.value.rolloutId);
+    if (values.some((v) => encodeKey(v.value.rolloutId) !== pk))
+      throw new ValidationError('updateClusters takes rows of one rollout only');
+    if (values.length > MAX_BATCH_ACTIONS)
+      throw new ValidationError(`updateClusters takes at most ${MAX_BATCH_ACTIONS} rows (one transaction)`);
+    if (new Set(values.map((v) => encodeKey(v.value.clusterId))).size !== values.length)
+      throw new ValidationError('updateClusters names a cluster twice');
+    const actions = values.map((v): TransactionAction => [
+      'update',
+      clusterEntity(v.value),
+      'Replace',
+      { etag: v.etag },
+    ]);
+    await storageCall(`update ${values.length} clusters of rollout ${first.value.rolloutId}`, () =>
+      this.clusters.submitTransaction(actions),
+    );
+  }
+}
+
+/** One row per cluster (the last one wins): a transaction may name each entity once. */
+function dedupe(clusters: readonly RolloutClusterRecord[]): RolloutClusterRecord[] {
+  return [...new Map(clusters.map((c) => [encodeKey(c.clusterId), c])).values()];
+}
