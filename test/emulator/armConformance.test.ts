@@ -98,6 +98,49 @@ describe('extensions through the real SDK client', () => {
     ).rejects.toMatchObject({ statusCode: 404 });
   });
 
+  it('operationStatus.get through the SDK reads an operation by id', async () => {
+    const poller = await h.client.extensions.beginCreate(
+      RG,
+      'Microsoft.Kubernetes',
+      'connectedClusters',
+      'c1',
+      'opstat',
+      {
+        extensionType: 'Contoso.Thing',
+      },
+    );
+    const asyncUrl = JSON.parse(poller.toString()) as { state?: { config?: { operationLocation?: string } } };
+    const opId =
+      String(asyncUrl.state?.config?.operationLocation ?? '')
+        .split('?')[0]
+        ?.split('/')
+        .pop() ?? '';
+    expect(opId).toMatch(/^[0-9a-f-]{36}$/);
+    const status = await h.client.operationStatus.get(
+      RG,
+      'Microsoft.Kubernetes',
+      'connectedClusters',
+      'c1',
+      'opstat',
+      opId,
+    );
+    expect(['InProgress', 'Succeeded']).toContain(status.status);
+    await poller.pollUntilDone({ intervalInMs: 20 } as never);
+    expect(
+      (
+        await h.client.operationStatus.get(
+          RG,
+          'Microsoft.Kubernetes',
+          'connectedClusters',
+          'c1',
+          'opstat',
+          opId,
+        )
+      ).status,
+    ).toBe('Succeeded');
+    expect((await h.raw('DELETE', `${extPath('c1', 'opstat')}${V}&forceDelete=true`)).status).toBe(200);
+  });
+
   it('lists with nextLink across pages', async () => {
     await h.control.config({ listPageSize: 2 });
     try {
