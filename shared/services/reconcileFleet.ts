@@ -1,0 +1,49 @@
+/**
+ * The timer (every minute): one Resource Graph sweep; the inventory refreshed from it (discovery fields
+ * only, the store keeps leases); every active rollout reconciled with the sweep's connectivity; then the
+ * schedules that are due. A failure in one rollout or one schedule is logged and the others go on.
+ */
+import { toInventoryRecord } from './toInventoryRecord.js';
+import type { ReconcileSummary } from './reconcileRollout.js';
+import { reconcileRollout } from './reconcileRollout.js';
+import type { ScheduleOutcome } from './startDueSchedules.js';
+import { startDueSchedules } from './startDueSchedules.js';
+import type { ServiceDeps } from './serviceDeps.js';
+
+export interface FleetReconcileSummary {
+  clusters: number;
+  rollouts: ReconcileSummary[];
+  /** Rollouts whose reconcile threw (logged), by id. */
+  failed: string[];
+  schedules: ScheduleOutcome[];
+}
+
+export async function reconcileFleet(deps: ServiceDeps): Promise<FleetReconcileSummary> {
+  const started = deps.clock.now();
+  const fleet = await deps.fleet.sweep();
+  await deps.inventory.upsertMany(fleet.map((c) => toInventoryRecord(c, started)));
+  const connectivity = new Map(fleet.map((c) => [c.id.toLowerCase(), c.connectivity]));
+
+  const summary: FleetReconcileSummary = { clusters: fleet.length, rollouts: [], failed: [], schedules: [] };
+  for (const { value } of await deps.rollouts.listActive()) {
+    const rolloutId = value.rollout.id;
+    try {
+      summary.rollouts.push(await reconcileRollout(deps, rolloutId, connectivity));
+    } catch (err) {
+      deps.log.error('rollout reconcile failed', { rolloutId, error: String(err) });
+      summary.failed.push(rolloutId);
+    }
+  }
+  try {
+    summary.schedules = await startDueSchedules(deps, fleet);
+  } catch (err) {
+    deps.log.error('schedules not evaluated', { error: String(err) });
+  }
+  deps.log.info('fleet reconciled', {
+    clusters: fleet.length,
+    rollouts: summary.rollouts.length,
+    failed: summary.failed.length,
+    durationMs: deps.clock.now().getTime() - started.getTime(),
+  });
+  return summary;
+}

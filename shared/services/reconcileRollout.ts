@@ -1,0 +1,195 @@
+/**
+ * Drives one rollout a step: read it and its rows, let `advance` decide, save the rollout with its ETag
+ * FIRST, then apply the actions (defer / undefer / dispatch rows with ETag-conditional writes, step
+ * messages only after the row write succeeded), then the lost-message repair scan.
+ *
+ * Safe to run concurrently (timer, freed slots, several instances): the rollout's ETag write is the gate
+ * (an instance that loses it stops; the winner applies the actions), and a row is dispatched only through
+ * a conditional write that finds it still Pending/Deferred, so no cluster is dispatched twice. A crash
+ * after the rollout write loses nothing: rows still Pending are dispatched again on the next call.
+ */
+import { advance } from '../domain/advance.js';
+import { ConcurrencyError } from '../domain/errors.js';
+import type { HistoryEvent, RolloutClusterRecord } from '../domain/records.js';
+import { QUEUES } from '../domain/records.js';
+import type { RolloutAction, RolloutClusterView, RolloutState } from '../domain/rolloutState.js';
+import { loadRolloutClusters } from './loadRolloutClusters.js';
+import type { RepairResult } from './repairLostMessages.js';
+import { repairLostMessages } from './repairLostMessages.js';
+import { resolveOnline } from './resolveOnline.js';
+import type { ServiceDeps } from './serviceDeps.js';
+import { writeClusterRows } from './writeClusterRows.js';
+
+export interface ReconcileOptions {
+  /** Run the lost-message repair scan (default true; a freed slot may skip it, the timer runs it). */
+  repairLostMessages?: boolean;
+}
+
+export interface ReconcileSummary {
+  rolloutId: string;
+  /** `lostRace`: another instance saved the rollout first and applies the actions. */
+  outcome: 'advanced' | 'unchanged' | 'notFound' | 'lostRace';
+  state?: RolloutState;
+  actions: RolloutAction[];
+  dispatched: string[];
+  deferred: string[];
+  undeferred: string[];
+  repaired: RepairResult;
+}
+
+/** `connectivity`: lower-cased cluster id -> `connectivityStatus`, from a fresh sweep (see resolveOnline). */
+export async function reconcileRollout(
+  deps: ServiceDeps,
+  rolloutId: string,
+  connectivity?: ReadonlyMap<string, string>,
+  options: ReconcileOptions = {},
+): Promise<ReconcileSummary> {
+  const summary: ReconcileSummary = {
+    rolloutId,
+    outcome: 'unchanged',
+    actions: [],
+    dispatched: [],
+    deferred: [],
+    undeferred: [],
+    repaired: { steps: 0, checks: 0 },
+  };
+  const stored = await deps.rollouts.get(rolloutId);
+  if (!stored) {
+    deps.log.warn('rollout to reconcile not found', { rolloutId });
+    return { ...summary, outcome: 'notFound' };
+  }
+  const rows = await loadRolloutClusters(deps, rolloutId);
+  const online = await resolveOnline(deps, stored.value.rollout, rows, connectivity);
+  const views = rows.map(({ value: r }): RolloutClusterView => ({
+    id: r.clusterId,
+    wave: r.wave,
+    state: r.state,
+    online: online.get(r.clusterId.toLowerCase()) ?? true,
+    approved: r.approved,
+  }));
+  const now = deps.clock.now();
+  const next = advance(stored.value.rollout, views, now);
+  summary.state = next.rollout.state;
+  summary.actions = next.actions;
+  const changed = JSON.stringify(next.rollout) !== JSON.stringify(stored.value.rollout);
+  if (changed || next.actions.length > 0) {
+    try {
+      await deps.rollouts.update({ ...stored.value, rollout: next.rollout }, stored.etag);
+    } catch (err) {
+      if (!(err instanceof ConcurrencyError)) throw err;
+      deps.log.info('rollout reconciled by another instance', { rolloutId });
+      return { ...summary, outcome: 'lostRace', actions: [] };
+    }
+    summary.outcome = 'advanced';
+    logTransitions(deps, rolloutId, stored.value.rollout.state, next.actions, next.rollout.state);
+    await applyRowActions(deps, rolloutId, rows, next.actions, now, summary);
+  }
+  if (options.repairLostMessages !== false) {
+    const dispatched = new Set(summary.dispatched);
+    const candidates = rows.map((r) => r.value).filter((r) => !dispatched.has(r.clusterId));
+    summary.repaired = await repairLostMessages(deps, candidates);
+  }
+  return summary;
+}
+
+async function applyRowActions(
+  deps: ServiceDeps,
+  rolloutId: string,
+  rows: Awaited<ReturnType<typeof loadRolloutClusters>>,
+  actions: readonly RolloutAction[],
+  now: Date,
+  summary: ReconcileSummary,
+): Promise<void> {
+  const at = now.toISOString();
+  const ids = (kind: 'defer' | 'undefer' | 'dispatch') =>
+    new Set(actions.flatMap((a) => (a.kind === kind ? a.clusterIds : [])));
+  const dispatchIds = ids('dispatch');
+  const deferIds = ids('defer');
+  const undeferIds = new Set([...ids('undefer')].filter((id) => !dispatchIds.has(id)));
+  const pick = (set: Set<string>) => rows.filter((r) => set.has(r.value.clusterId));
+
+  const deferred = await writeClusterRows(deps, pick(deferIds), (r) =>
+    r.state === 'Pending'
+      ? {
+          ...r,
+          state: 'Deferred',
+          reason: 'ClusterOffline',
+          message: 'the cluster is not Connected; deferred until it is',
+          updatedAt: at,
+        }
+      : undefined,
+  );
+  const undeferred = await writeClusterRows(deps, pick(undeferIds), (r) =>
+    r.state === 'Deferred'
+      ? { ...withoutMessage(r), state: 'Pending', reason: 'ClusterConnected', updatedAt: at }
+      : undefined,
+  );
+  summary.deferred = deferred.map((r) => r.clusterId);
+  summary.undeferred = undeferred.map((r) => r.clusterId);
+  const events = [
+    ...deferred.map((r) => event(r, rolloutId, at, 'ClusterDeferred', 'Skipped')),
+    ...undeferred.map((r) => event(r, rolloutId, at, 'DeferralEnded', 'Recorded')),
+  ];
+  if (events.length > 0) await deps.history.append(events);
+
+  const dispatched = await writeClusterRows(deps, pick(dispatchIds), (r) =>
+    r.state === 'Pending' || r.state === 'Deferred'
+      ? { ...withoutMessage(r), state: 'InProgress', reason: 'Dispatched', updatedAt: at }
+      : undefined,
+  );
+  for (const row of dispatched) {
+    const fields = { rolloutId, wave: row.wave, clusterId: row.clusterId, hop: row.hop };
+    try {
+      await deps.queue.send(QUEUES.clusterSteps, { rolloutId, clusterId: row.clusterId, hop: row.hop });
+      deps.log.info('cluster dispatched', fields);
+    } catch (err) {
+      // The row is InProgress without an operation: the repair scan re-sends the step later.
+      deps.log.error('step message not sent', { ...fields, error: String(err) });
+    }
+    summary.dispatched.push(row.clusterId);
+  }
+}
+
+function withoutMessage(r: RolloutClusterRecord): RolloutClusterRecord {
+  const copy = { ...r };
+  delete copy.message;
+  return copy;
+}
+
+function event(
+  r: RolloutClusterRecord,
+  rolloutId: string,
+  at: string,
+  action: string,
+  result: HistoryEvent['result'],
+): HistoryEvent {
+  return {
+    clusterId: r.clusterId,
+    at,
+    actor: `rollout:${rolloutId}`,
+    action,
+    result,
+    reason: r.reason,
+    rolloutId,
+  };
+}
+
+function logTransitions(
+  deps: ServiceDeps,
+  rolloutId: string,
+  from: RolloutState,
+  actions: readonly RolloutAction[],
+  to: RolloutState,
+): void {
+  if (from !== to) deps.log.info('rollout state changed', { rolloutId, from, to });
+  for (const a of actions) {
+    if (a.kind === 'startWave') deps.log.info('wave started', { rolloutId, wave: a.wave });
+    else if (a.kind === 'waveComplete') deps.log.info('wave complete', { rolloutId, wave: a.wave });
+    else if (a.kind === 'startSoak')
+      deps.log.info('wave soaking', { rolloutId, wave: a.wave, until: a.until });
+    else if (a.kind === 'halt') deps.log.warn('rollout halted', { rolloutId, reason: a.reason });
+    else if (a.kind === 'waitForWindow')
+      deps.log.info('waiting for maintenance window', { rolloutId, until: a.until });
+    else if (a.kind === 'done') deps.log.info('rollout finished', { rolloutId, state: a.state });
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * Lost-message repair. A dispatcher that crashed between writing a row InProgress and sending its step
+ * message, or a worker that crashed between recording an operation and scheduling its check, leaves a row
+ * that nothing will ever move. Such a row is recognised by its age (`updatedAt`, which the workers bump on
+ * every step and check):
+ * - InProgress without an operation, older than 2 x checkDelayMs + 60 s: the step message is sent again;
+ * - InProgress with an operation, older than operationDeadlineMs + checkDelayMs: a check is sent again.
+ * Workers are idempotent, so a duplicate of a message that was merely slow is harmless.
+ */
+import type { ClusterWorkMessage, RolloutClusterRecord } from '../domain/records.js';
+import { QUEUES } from '../domain/records.js';
+import type { ServiceDeps } from './serviceDeps.js';
+
+export interface RepairResult {
+  steps: number;
+  checks: number;
+}
+
+export async function repairLostMessages(
+  deps: Pick<ServiceDeps, 'queue' | 'clock' | 'log' | 'settings'>,
+  rows: readonly RolloutClusterRecord[],
+): Promise<RepairResult> {
+  const now = deps.clock.now().getTime();
+  const { checkDelayMs, operationDeadlineMs } = deps.settings;
+  const stepStaleMs = 2 * checkDelayMs + 60_000;
+  const checkStaleMs = operationDeadlineMs + checkDelayMs;
+  const result: RepairResult = { steps: 0, checks: 0 };
+  for (const row of rows) {
+    if (row.state !== 'InProgress') continue;
+    const ageMs = now - Date.parse(row.updatedAt);
+    const message: ClusterWorkMessage = { rolloutId: row.rolloutId, clusterId: row.clusterId, hop: row.hop };
+    const fields = { rolloutId: row.rolloutId, clusterId: row.clusterId, hop: row.hop, ageMs };
+    try {
+      if (!row.operation && ageMs > stepStaleMs) {
+        await deps.queue.send(QUEUES.clusterSteps, message);
+        deps.log.warn('lost step message re-sent', fields);
+        result.steps++;
+      } else if (row.operation && ageMs > checkStaleMs) {
+        if (row.operation.operationId !== undefined) message.operationId = row.operation.operationId;
+        await deps.queue.send(QUEUES.clusterChecks, message);
+        deps.log.warn('lost check message re-sent', { ...fields, operationId: row.operation.operationId });
+        result.checks++;
+      }
+    } catch (err) {
+      deps.log.error('repair message not sent', { ...fields, error: String(err) });
+    }
+  }
+  return result;
+}

@@ -1,0 +1,63 @@
+/**
+ * Applies one transition to many cluster rows with ETag-conditional writes: batches of up to 100 rows
+ * (one transaction each); when a batch meets a changed row (ConcurrencyError), its rows are re-read and
+ * written one by one, the transition deciding again on the fresh row. A transition returns undefined when
+ * it no longer applies (another instance or a worker moved the row), and that row is left alone, so two
+ * instances never both move the same row.
+ */
+import { ConcurrencyError } from '../domain/errors.js';
+import type { RolloutClusterRecord, Versioned } from '../domain/records.js';
+import type { ServiceDeps } from './serviceDeps.js';
+
+export type RowTransition = (row: RolloutClusterRecord) => RolloutClusterRecord | undefined;
+
+const BATCH = 100;
+const ATTEMPTS = 3;
+
+/** Returns the rows written, as written (a batch write gives no ETags back: re-read to write again). */
+export async function writeClusterRows(
+  deps: Pick<ServiceDeps, 'rollouts'>,
+  rows: readonly Versioned<RolloutClusterRecord>[],
+  transition: RowTransition,
+): Promise<RolloutClusterRecord[]> {
+  const written: RolloutClusterRecord[] = [];
+  for (let i = 0; i < rows.length; i += BATCH) {
+    const batch = rows
+      .slice(i, i + BATCH)
+      .map((r) => ({ value: transition(r.value), etag: r.etag }))
+      .filter((r): r is { value: RolloutClusterRecord; etag: string } => r.value !== undefined);
+    if (batch.length === 0) continue;
+    try {
+      await deps.rollouts.updateClusters(batch);
+      written.push(...batch.map((b) => b.value));
+    } catch (err) {
+      if (!(err instanceof ConcurrencyError)) throw err;
+      for (const b of batch) {
+        const one = await writeOne(deps, b.value.rolloutId, b.value.clusterId, transition);
+        if (one) written.push(one);
+      }
+    }
+  }
+  return written;
+}
+
+async function writeOne(
+  deps: Pick<ServiceDeps, 'rollouts'>,
+  rolloutId: string,
+  clusterId: string,
+  transition: RowTransition,
+): Promise<RolloutClusterRecord | undefined> {
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    const current = await deps.rollouts.getCluster(rolloutId, clusterId);
+    if (!current) return undefined;
+    const next = transition(current.value);
+    if (!next) return undefined;
+    try {
+      await deps.rollouts.updateCluster(next, current.etag);
+      return next;
+    } catch (err) {
+      if (!(err instanceof ConcurrencyError)) throw err;
+    }
+  }
+  return undefined;
+}
