@@ -1,0 +1,48 @@
+/**
+ * Composition root: builds the real adapters once per process. This part: the Azure adapters (ARM
+ * extensions client and the Resource Graph inventory), sharing one credential, the configured endpoint
+ * and, locally, the emulator's CA (`tlsOptions.ca`; the SDK refuses bearer tokens over plain HTTP).
+ */
+import { ResourceGraphClient } from '@azure/arm-resourcegraph';
+import type { TokenCredential } from '@azure/core-auth';
+import type { Config } from './config.js';
+import type { ArmClient, FleetInventory, Logger } from './domain/ports.js';
+import { ArmExtensionsClient } from './azure/armExtensionsClient.js';
+import { createCredential } from './azure/credential.js';
+import { ResourceGraphInventory } from './azure/resourceGraphInventory.js';
+
+export interface AzureAdapterOptions {
+  /** Overrides the credential built from config (tests pass a static one). */
+  credential?: TokenCredential;
+  /** PEM of the CA that signs the ARM endpoint's certificate (contents of ARM_CA_FILE). */
+  caPem?: string;
+  logger?: Logger;
+  /** SDK pipeline retry policy for ARM calls (default: the SDK's 3 retries). */
+  retryOptions?: { maxRetries?: number; retryDelayInMs?: number; maxRetryDelayInMs?: number };
+}
+
+export interface AzureAdapters {
+  arm: ArmClient;
+  inventory: FleetInventory;
+}
+
+export function createAzureAdapters(
+  config: Pick<Config, 'subscriptions' | 'arm' | 'azureClientId'>,
+  options: AzureAdapterOptions = {},
+): AzureAdapters {
+  const credential = options.credential ?? createCredential(config);
+  const endpoint = config.arm.endpoint;
+  const tls = options.caPem ? { tlsOptions: { ca: options.caPem } } : {};
+  const graph = new ResourceGraphClient(credential, { endpoint, ...tls });
+  const arm = new ArmExtensionsClient({
+    credential,
+    endpoint,
+    ...(options.caPem ? { caPem: options.caPem } : {}),
+    ...(options.retryOptions ? { retryOptions: options.retryOptions } : {}),
+  });
+  const inventory = new ResourceGraphInventory(graph, {
+    subscriptions: config.subscriptions,
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
+  return { arm, inventory };
+}
