@@ -3,13 +3,21 @@
  * units), so longer JSON is split over numbered properties `<name>0`, `<name>1`, ... with the count in
  * `<name>Chunks`. Readers only trust the count, so a Merge that leaves stale higher chunks behind is harmless.
  */
-import { TerminalError } from '../domain/errors.js';
+import { TerminalError, ValidationError } from '../domain/errors.js';
 
 /** Code units per property: below 32,768 with room to spare. */
 export const CHUNK_CHARS = 30_000;
+/** An entity holds at most 1 MiB and strings are stored as UTF-16: keep one value under ~940 KiB. */
+export const MAX_JSON_CHARS = 480_000;
 
 export function jsonProperties(name: string, value: unknown): Record<string, string | number> {
   const json = JSON.stringify(value);
+  if (json.length > MAX_JSON_CHARS)
+    throw new ValidationError(
+      `${name} is ${json.length} characters as JSON; a stored row holds at most ${MAX_JSON_CHARS}`,
+      [],
+      'EntityTooLarge',
+    );
   const props: Record<string, string | number> = {};
   let count = 0;
   for (let start = 0; start < json.length; count++) {
