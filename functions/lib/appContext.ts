@@ -3,16 +3,9 @@
  * per process (SDK clients are reused across invocations), plus the few settings handlers read directly.
  * Tests and the local host may install their own factory before the first invocation.
  */
-import type { ServiceDeps } from '../../shared/services/serviceDeps.js';
+import type { AppContext } from '../../shared/appContext.js';
 
-export interface AppContext {
-  deps: ServiceDeps;
-  /** Local only: when set, every route except health requires it (`x-functions-key` or `?code=`). */
-  apiKey?: string;
-  version: string;
-  /** Liveness of the dependencies, for GET /api/health. */
-  checkHealth(): Promise<{ storage: 'ok' | 'error'; arm: 'ok' | 'error' }>;
-}
+export type { AppContext };
 
 type Factory = () => Promise<AppContext>;
 

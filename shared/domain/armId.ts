@@ -1,4 +1,5 @@
 /** ARM resource IDs: parsing and the case-insensitive comparison ARM itself applies. */
+import { ValidationError } from './errors.js';
 
 export const GUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const RESOURCE_GROUP_PATTERN = /^[-\w.()]{0,89}[-\w()]$/;
@@ -41,4 +42,21 @@ export function normalizeId(id: string): string {
 
 export function sameId(a: string, b: string): boolean {
   return a.toLowerCase() === b.toLowerCase();
+}
+
+/** `{sub}/{rg}/{name}` path segments -> a cluster reference, or a 400-class ValidationError naming the segment. */
+export function parseClusterPath(params: Readonly<Record<string, string | undefined>>): ClusterRef {
+  const problems: { path: string; message: string }[] = [];
+  const sub = params.sub ?? '';
+  const rg = params.rg ?? '';
+  const name = params.name ?? '';
+  if (!GUID_PATTERN.test(sub))
+    problems.push({ path: 'subscriptionId', message: 'must be a subscription GUID' });
+  if (!RESOURCE_GROUP_PATTERN.test(rg))
+    problems.push({ path: 'resourceGroup', message: 'must be a resource group name' });
+  if (!CLUSTER_NAME_PATTERN.test(name))
+    problems.push({ path: 'clusterName', message: 'must be a cluster name' });
+  const first = problems[0];
+  if (first) throw new ValidationError(`${first.path}: ${first.message}`, problems, 'InvalidPathParameter');
+  return { subscriptionId: sub, resourceGroup: rg, name };
 }

@@ -1,0 +1,13 @@
+import { EVENT_FUNCTION } from '../shared/functionNames.js';
+import { handleClusterEvent } from '../shared/services/handleClusterEvent.js';
+import { appContext } from './lib/appContext.js';
+import type { EventGridRegistration } from './lib/functionRegistration.js';
+
+export const onClusterEvent: EventGridRegistration = {
+  name: EVENT_FUNCTION,
+  kind: 'eventGrid',
+  handler: async (event, context) => {
+    const outcome = await handleClusterEvent((await appContext()).deps, event);
+    context.log(`cluster event ${outcome.outcome}`, JSON.stringify({ eventId: event.id, ...outcome }));
+  },
+};

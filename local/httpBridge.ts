@@ -1,0 +1,125 @@
+/**
+ * Serves the registration table's HTTP functions and the Event Grid webhook on a plain Node HTTP server, the
+ * way the Functions host would: `/api/<route>` and `POST /runtime/webhooks/eventgrid?functionName=<name>`.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { EventGridEvent, HttpResponseInit } from '@azure/functions';
+import { HttpRequest, InvocationContext } from '@azure/functions';
+import type { EventGridRegistration, HttpRegistration } from '../functions/lib/functionRegistration.js';
+import { RouteTable } from './routeTable.js';
+
+const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
+
+export type LogSink = (line: string) => void;
+
+export function invocationContext(
+  functionName: string,
+  log: LogSink,
+  triggerMetadata?: Record<string, unknown>,
+): InvocationContext {
+  return new InvocationContext({
+    invocationId: randomUUID(),
+    functionName,
+    ...(triggerMetadata ? { triggerMetadata } : {}),
+    logHandler: (level, ...args) => log(`[${level}] ${functionName}: ${args.map(String).join(' ')}`),
+  });
+}
+
+export function createRequestListener(
+  http: readonly HttpRegistration[],
+  events: readonly EventGridRegistration[],
+  log: LogSink,
+): (req: IncomingMessage, res: ServerResponse) => void {
+  const routes = new RouteTable(http);
+  return (req, res) => {
+    void handle(req, res).catch((err: unknown) => {
+      log(`[error] local host: ${err instanceof Error ? err.message : String(err)}`);
+      if (!res.headersSent)
+        send(res, {
+          status: 500,
+          jsonBody: { error: { code: 'InternalError', message: 'local host error' } },
+        });
+    });
+  };
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
+    const body = await readBody(req);
+    if (body === undefined) return send(res, errorJson(413, 'PayloadTooLarge', 'request body too large'));
+    if (url.pathname === '/runtime/webhooks/eventgrid' && req.method === 'POST')
+      return eventGrid(url, req, body, res);
+    if (!url.pathname.startsWith('/api/')) return send(res, errorJson(404, 'NotFound', 'no such route'));
+    const match = routes.match(req.method ?? 'GET', url.pathname.slice('/api/'.length));
+    if (match === undefined) return send(res, errorJson(404, 'NotFound', `no route for ${url.pathname}`));
+    if (match === 'methodNotAllowed')
+      return send(res, errorJson(405, 'MethodNotAllowed', `${req.method} is not allowed on ${url.pathname}`));
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers[k] = v;
+    const request = new HttpRequest({
+      method: req.method ?? 'GET',
+      url: url.toString(),
+      headers,
+      params: match.params,
+      query: Object.fromEntries(url.searchParams),
+      ...(body.length ? { body: { string: body } } : {}),
+    });
+    const response = await match.registration.handler(
+      request,
+      invocationContext(match.registration.name, log),
+    );
+    send(res, response);
+  }
+
+  async function eventGrid(url: URL, req: IncomingMessage, body: string, res: ServerResponse): Promise<void> {
+    const target = events.find((e) => e.name === url.searchParams.get('functionName'));
+    if (!target) return send(res, errorJson(404, 'FunctionNotFound', 'no Event Grid function of that name'));
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      return send(res, errorJson(400, 'InvalidJson', 'the body is not valid JSON'));
+    }
+    const list = Array.isArray(parsed) ? parsed : [parsed];
+    if (req.headers['aeg-event-type'] === 'SubscriptionValidation') {
+      const code = (list[0] as { data?: { validationCode?: unknown } } | undefined)?.data?.validationCode;
+      if (typeof code !== 'string')
+        return send(res, errorJson(400, 'InvalidValidationEvent', 'no validationCode'));
+      return send(res, { status: 200, jsonBody: { validationResponse: code } });
+    }
+    for (const event of list)
+      await target.handler(event as EventGridEvent, invocationContext(target.name, log, { event }));
+    send(res, { status: 200 });
+  }
+}
+
+function errorJson(status: number, code: string, message: string): HttpResponseInit {
+  return { status, jsonBody: { error: { code, message } } };
+}
+
+function send(res: ServerResponse, r: HttpResponseInit): void {
+  const headers: Record<string, string> = {};
+  new Headers(r.headers as ConstructorParameters<typeof Headers>[0]).forEach((v, k) => (headers[k] = v));
+  let payload: string | undefined;
+  if (r.jsonBody !== undefined) {
+    payload = JSON.stringify(r.jsonBody);
+    headers['content-type'] ??= 'application/json';
+  } else if (typeof r.body === 'string') payload = r.body;
+  res.writeHead(r.status ?? 200, headers);
+  res.end(payload);
+}
+
+function readBody(req: IncomingMessage): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size <= MAX_REQUEST_BYTES) chunks.push(c);
+    });
+    req.on('end', () =>
+      resolve(size > MAX_REQUEST_BYTES ? undefined : Buffer.concat(chunks).toString('utf8')),
+    );
+    req.on('error', reject);
+  });
+}

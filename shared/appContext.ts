@@ -1,0 +1,11 @@
+import type { ServiceDeps } from './services/serviceDeps.js';
+
+/** What the function handlers get: the services' dependencies plus the few settings handlers read directly. */
+export interface AppContext {
+  deps: ServiceDeps;
+  /** Local only: when set, every route except health requires it (`x-functions-key` or `?code=`). */
+  apiKey?: string;
+  version: string;
+  /** Liveness of the dependencies, for GET /api/health. */
+  checkHealth(): Promise<{ storage: 'ok' | 'error'; arm: 'ok' | 'error' }>;
+}

@@ -1,0 +1,160 @@
+/**
+ * Event Grid `onClusterEvent`: a connected cluster was written or deleted. Events arrive at least once and
+ * out of order, so nothing here trusts the event's content beyond "look at this cluster": ARM is read for
+ * the truth, and a cluster already being worked on by an active rollout is left alone (no second PUT).
+ */
+import type { ClusterInfo } from '../domain/cluster.js';
+import { isMonitorExtension } from '../domain/cluster.js';
+import { parseClusterEvent } from '../domain/clusterEvent.js';
+import { ConcurrencyError } from '../domain/errors.js';
+import { isExcluded, matchesTarget } from '../domain/matchesTarget.js';
+import { planPolicy } from '../domain/planner.js';
+import type { Policy } from '../domain/policy.js';
+import type { RolloutClusterRecord, Versioned } from '../domain/records.js';
+import { createRollout } from './createRollout.js';
+import type { ServiceDeps } from './serviceDeps.js';
+
+export interface ClusterEventOutcome {
+  outcome: 'ignored' | 'removed' | 'onboarding' | 'noAction';
+  reason: string;
+  rolloutId?: string;
+}
+
+const OPEN_STATES = new Set(['Pending', 'InProgress', 'Deferred', 'AwaitingApproval']);
+
+export async function handleClusterEvent(deps: ServiceDeps, event: unknown): Promise<ClusterEventOutcome> {
+  const e = parseClusterEvent(event, deps.settings.subscriptions);
+  if (e.kind === 'ignored') {
+    const id =
+      typeof event === 'object' && event && 'id' in event
+        ? String((event as { id: unknown }).id).slice(0, 64)
+        : undefined;
+    deps.log.info('cluster event ignored', { reason: e.reason, eventId: id });
+    return { outcome: 'ignored', reason: e.reason };
+  }
+  const cluster = await deps.arm.getCluster(e.clusterId);
+  if (e.kind === 'delete') {
+    if (cluster) return done(deps, { outcome: 'noAction', reason: 'ClusterStillExists' }, e.clusterId);
+    await removeCluster(deps, e.clusterId, `event:${e.eventId}`);
+    return done(deps, { outcome: 'removed', reason: 'ClusterDeleted' }, e.clusterId);
+  }
+  if (!cluster) return done(deps, { outcome: 'noAction', reason: 'ClusterNotFound' }, e.clusterId);
+  const full: ClusterInfo = { ...cluster, extensions: await deps.arm.listExtensions(cluster.id) };
+  await deps.inventory.upsertMany([
+    {
+      cluster: full,
+      discoveredAt: deps.clock.now().toISOString(),
+      monitorInstalled: full.extensions.some(isMonitorExtension),
+    },
+  ]);
+  if (full.connectivity !== 'Connected')
+    return done(deps, { outcome: 'noAction', reason: 'ClusterNotConnected' }, e.clusterId);
+
+  const policy = await onboardingPolicy(deps, full);
+  if (!policy) return done(deps, { outcome: 'noAction', reason: 'NoAutoOnboardPolicy' }, e.clusterId);
+  if ((await openRows(deps, full.id)).length)
+    return done(deps, { outcome: 'noAction', reason: 'AlreadyInRollout' }, e.clusterId);
+  const plan = planPolicy(policy, [full], { catalog: deps.catalog, now: deps.clock.now() });
+  const action = plan.clusters[0]?.action;
+  if (action !== 'install' && action !== 'upgrade' && action !== 'reconfigure')
+    return done(
+      deps,
+      { outcome: 'noAction', reason: plan.clusters[0]?.reason ?? 'NotTargeted' },
+      e.clusterId,
+    );
+  const rollout = await createRollout(deps, {
+    policyName: policy.name,
+    trigger: 'event',
+    actor: `event:${e.eventId}`,
+    clusterIds: [full.id],
+    clusters: [full],
+  });
+  return done(
+    deps,
+    {
+      outcome: 'onboarding',
+      reason: plan.clusters[0]?.reason ?? 'NotInstalled',
+      rolloutId: rollout.rollout.id,
+    },
+    e.clusterId,
+  );
+}
+
+function done(deps: ServiceDeps, outcome: ClusterEventOutcome, clusterId: string): ClusterEventOutcome {
+  deps.log.info('cluster event handled', { clusterId, ...outcome });
+  return outcome;
+}
+
+/** The autoOnboard policy for a cluster: the first by name among those whose target takes it. */
+async function onboardingPolicy(deps: ServiceDeps, cluster: ClusterInfo): Promise<Policy | undefined> {
+  const matching: Policy[] = [];
+  let token: string | undefined;
+  do {
+    const page = await deps.policies.list({ top: 1000, ...(token ? { continuationToken: token } : {}) });
+    for (const p of page.items) {
+      const policy = p.value.policy;
+      if (policy.autoOnboard && matchesTarget(policy.target, cluster) && !isExcluded(policy.target, cluster))
+        matching.push(policy);
+    }
+    token = page.continuationToken;
+  } while (token);
+  matching.sort((a, b) => (a.name < b.name ? -1 : 1));
+  if (matching.length > 1)
+    deps.log.warn('several autoOnboard policies match a cluster; applying the first by name', {
+      clusterId: cluster.id,
+      policies: matching.map((p) => p.name),
+    });
+  return matching[0];
+}
+
+/** Rows of active rollouts in which this cluster still has work open. */
+async function openRows(deps: ServiceDeps, clusterId: string): Promise<Versioned<RolloutClusterRecord>[]> {
+  const rows: Versioned<RolloutClusterRecord>[] = [];
+  for (const r of await deps.rollouts.listActive()) {
+    const row = await deps.rollouts.getCluster(r.value.rollout.id, clusterId.toLowerCase());
+    if (row && OPEN_STATES.has(row.value.state)) rows.push(row);
+  }
+  return rows;
+}
+
+/** A deleted cluster leaves the books: inventory marked removed, its open rollout work ended as Skipped. */
+async function removeCluster(deps: ServiceDeps, clusterId: string, actor: string): Promise<void> {
+  const now = deps.clock.now().toISOString();
+  const inv = await deps.inventory.get(clusterId);
+  if (inv && !inv.value.removedAt) {
+    try {
+      await deps.inventory.update({ ...inv.value, removedAt: now }, inv.etag);
+    } catch (err) {
+      if (!(err instanceof ConcurrencyError)) throw err;
+    }
+  }
+  for (const row of await openRows(deps, clusterId)) {
+    try {
+      await deps.rollouts.updateCluster(
+        {
+          ...row.value,
+          state: 'Skipped',
+          reason: 'ClusterDeleted',
+          message: 'the connected cluster was deleted',
+          updatedAt: now,
+        },
+        row.etag,
+      );
+    } catch (err) {
+      if (!(err instanceof ConcurrencyError)) throw err;
+      continue; // a worker changed the row meanwhile; its own read of ARM will find the cluster gone
+    }
+    await deps.history.append([
+      {
+        clusterId: clusterId.toLowerCase(),
+        at: now,
+        actor,
+        action: 'ClusterRemoved',
+        result: 'Recorded',
+        reason: 'ClusterDeleted',
+        rolloutId: row.value.rolloutId,
+      },
+    ]);
+    await deps.onSlotFreed?.(row.value.rolloutId);
+  }
+}
