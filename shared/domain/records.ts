@@ -77,7 +77,21 @@ export interface RolloutClusterRecord {
   reason: string;
   message?: string;
   monitor: MonitorState;
+  /** Azure Monitor onboarding detail (kept apart from the OSM `operation`, `reason` and `message`). */
+  monitorProgress?: MonitorProgress;
   updatedAt: string;
+}
+
+/** The Azure Monitor extension's onboarding on one cluster row: its own operation, attempts and reason. */
+export interface MonitorProgress {
+  operation?: OperationRecord;
+  /** PUTs tried so far (retried with backoff up to a bound). */
+  attempts: number;
+  /** PascalCase reason of the last outcome (`MonitorInstalled`, ARM's error code, ...). */
+  reason?: string;
+  message?: string;
+  /** Namespaces to monitor (the policy's `monitor.namespaces`), recorded when onboarding succeeded. */
+  namespaces?: string[];
 }
 
 export interface RolloutRecord {

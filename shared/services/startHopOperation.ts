@@ -1,0 +1,227 @@
+/**
+ * The effectful half of a hop, crash-safe: FIRST the intent is written on the row (`operation` without an
+ * id, `attempts + 1`, `lastAttemptedVersion`), THEN ARM's view of the extension is read, THEN at most one
+ * PUT, THEN the operation id is recorded and a check scheduled. A worker that dies anywhere in between is
+ * redelivered and finds the intent:
+ * - the extension busy (Creating/Updating) -> that is our PUT: schedule a check that confirms through the
+ *   extension (no id), never a second PUT;
+ * - the extension already at the target with nothing to change -> a check completes the hop;
+ * - nothing visible yet and the intent younger than INTENT_GRACE_MS -> another delivery of this message may
+ *   be about to PUT: wait; older -> the PUT never happened (or failed): PUT now.
+ * Without an earlier intent, a busy extension is someone else's operation: requeue (one operation per
+ * extension at a time).
+ */
+import { OSM_RELEASE_NAMESPACE } from '../domain/cluster.js';
+import type { Policy } from '../domain/policy.js';
+import type { ClusterWorkMessage, OperationRecord } from '../domain/records.js';
+import { QUEUES } from '../domain/records.js';
+import { classifyArmFailure } from './classifyArmFailure.js';
+import { desiredOsmExtension, osmExtensionSatisfies, sameVersion } from './desiredOsmExtension.js';
+import type { ServiceDeps } from './serviceDeps.js';
+import type { StepResult } from './stepResult.js';
+import type { ClusterRow } from './writeClusterRow.js';
+import { hopVerb, requeueWork, writeClusterRow } from './writeClusterRow.js';
+
+export const INTENT_GRACE_MS = 30_000;
+const BUSY = new Set(['creating', 'updating', 'deleting']);
+
+export interface HopContext {
+  deps: ServiceDeps;
+  msg: ClusterWorkMessage;
+  row: ClusterRow;
+  policy: Policy;
+  from: string | null;
+  to: string;
+  /** The intent for this hop's target found on the row BEFORE this invocation (a redelivery). */
+  intent: OperationRecord | undefined;
+  /** What this invocation already did, kept across its re-reads after a ConcurrencyError. */
+  memo: { started?: { target: string; operationId: string } };
+}
+
+export async function startHopOperation(ctx: HopContext): Promise<StepResult> {
+  const { deps, msg, from, to } = ctx;
+  const r = ctx.row.value;
+  const verb = hopVerb(r);
+  const now = deps.clock.now();
+  let row = ctx.row;
+  if (!ctx.intent) {
+    const operation: OperationRecord = {
+      kind: 'put',
+      extensionName: r.extensionName,
+      targetVersion: to,
+      startedAt: now.toISOString(),
+      deadline: new Date(now.getTime() + deps.settings.operationDeadlineMs).toISOString(),
+    };
+    const message = `${verb.toLowerCase()} ${from ?? '(none)'} -> ${to}, hop ${r.hop + 1} of ${r.path.length}`;
+    row = await writeClusterRow(deps, row, {
+      set: {
+        operation,
+        attempts: r.attempts + 1,
+        lastAttemptedVersion: to,
+        reason: `${verb}Started`,
+        message,
+      },
+      event: { action: `${verb}Started`, result: 'Started', from, to, reason: `${verb}Started`, message },
+    });
+  } else if (now.getTime() > Date.parse(ctx.intent.deadline)) {
+    const why = r.reason === 'NamespaceTerminating' ? 'NamespaceTerminating' : 'DeadlineExceeded';
+    return failHop(
+      ctx,
+      row,
+      why,
+      `no operation could be started before the deadline ${ctx.intent.deadline}: ${r.message ?? ''}`,
+    );
+  }
+
+  let ext;
+  try {
+    ext = await deps.arm.getExtension(r.clusterId, r.extensionName);
+  } catch (e) {
+    return onArmError(ctx, row, e);
+  }
+  const state = ext?.provisioningState.toLowerCase() ?? '';
+  if (ext && BUSY.has(state)) {
+    if (ctx.intent && state !== 'deleting')
+      return scheduleCheck(ctx, row, 'OperationResumed', deps.settings.checkDelayMs);
+    const message = `extension ${ext.name} is ${ext.provisioningState}: one operation per extension at a time`;
+    const delayMs = 2 * deps.settings.checkDelayMs;
+    return requeueWork(deps, row, QUEUES.clusterSteps, msg, {
+      reason: 'OperationInProgress',
+      message,
+      delayMs,
+    });
+  }
+  const want = desiredOsmExtension({
+    policy: ctx.policy,
+    current: ext,
+    targetVersion: to,
+    distribution: r.distribution,
+    catalog: deps.catalog,
+  });
+  if (osmExtensionSatisfies(ext, want)) return scheduleCheck(ctx, row, 'AlreadyApplied', 0);
+  if (
+    ext &&
+    state === 'succeeded' &&
+    ext.version &&
+    !sameVersion(ext.version, from) &&
+    !sameVersion(ext.version, to)
+  )
+    return failHop(
+      ctx,
+      row,
+      'UnexpectedVersion',
+      `extension ${ext.name} runs ${ext.version}, the hop starts from ${from ?? '(none)'}: plan again`,
+    );
+  if (ctx.intent) {
+    const age = now.getTime() - Date.parse(ctx.intent.startedAt);
+    if (age < INTENT_GRACE_MS) {
+      const message = 'another delivery of this step recorded the intent moments ago';
+      return requeueWork(deps, row, QUEUES.clusterSteps, msg, {
+        reason: 'StepInFlight',
+        message,
+        delayMs: INTENT_GRACE_MS - age,
+      });
+    }
+  }
+
+  let started;
+  try {
+    started = await deps.arm.beginPutExtension(r.clusterId, r.extensionName, want.desired);
+  } catch (e) {
+    return onArmError(ctx, row, e);
+  }
+  deps.log.info('Extension operation started', {
+    rolloutId: r.rolloutId,
+    clusterId: r.clusterId,
+    hop: r.hop,
+    operationId: started.operationId,
+    settingsChanged: want.merge.changes.map((c) => c.key),
+    drift: want.merge.drift.map((d) => d.key),
+  });
+  if (!started.operationId) return scheduleCheck(ctx, row, 'OperationStarted', 0);
+  ctx.memo.started = { target: to, operationId: started.operationId };
+  return recordStartedOperation(deps, row, started.operationId);
+}
+
+/** Records ARM's operation id on the intent and schedules the first check. */
+export async function recordStartedOperation(
+  deps: ServiceDeps,
+  row: ClusterRow,
+  operationId: string,
+): Promise<StepResult> {
+  const r = row.value;
+  if (!r.operation) throw new Error('recordStartedOperation: the row has no intent');
+  await writeClusterRow(deps, row, {
+    set: { operation: { ...r.operation, operationId } },
+    send: [
+      {
+        queue: QUEUES.clusterChecks,
+        message: { rolloutId: r.rolloutId, clusterId: r.clusterId, hop: r.hop, operationId },
+        delayMs: deps.settings.checkDelayMs,
+      },
+    ],
+  });
+  return { outcome: 'done', reason: 'OperationStarted' };
+}
+
+/** A check without an operation id: it confirms through the extension's provisioning state and version. */
+async function scheduleCheck(
+  ctx: HopContext,
+  row: ClusterRow,
+  reason: string,
+  delayMs: number,
+): Promise<StepResult> {
+  const r = row.value;
+  await ctx.deps.queue.send(
+    QUEUES.clusterChecks,
+    { rolloutId: r.rolloutId, clusterId: r.clusterId, hop: r.hop },
+    { delayMs },
+  );
+  ctx.deps.log.info('Check scheduled without a second PUT', {
+    rolloutId: r.rolloutId,
+    clusterId: r.clusterId,
+    hop: r.hop,
+    reason,
+  });
+  return { outcome: 'done', reason };
+}
+
+async function onArmError(ctx: HopContext, row: ClusterRow, e: unknown): Promise<StepResult> {
+  const { deps, msg } = ctx;
+  const f = classifyArmFailure(e, deps.settings.checkDelayMs);
+  if (!f) throw e;
+  if (f.kind === 'retry') return requeueWork(deps, row, QUEUES.clusterSteps, msg, f);
+  if (f.kind === 'waitNamespace') {
+    const deadline = Date.parse(row.value.operation?.deadline ?? '');
+    if (deps.clock.now().getTime() + f.delayMs > deadline)
+      return failHop(
+        ctx,
+        row,
+        f.reason,
+        `${OSM_RELEASE_NAMESPACE} still terminating at the deadline: ${f.message}`,
+      );
+    return requeueWork(deps, row, QUEUES.clusterSteps, msg, f);
+  }
+  return failHop(ctx, row, f.reason, f.message);
+}
+
+/** The row fails with the reason (ARM's code where there is one); the intent is dropped: nothing runs. */
+export async function failHop(
+  ctx: Pick<HopContext, 'deps' | 'from' | 'to'>,
+  row: ClusterRow,
+  reason: string,
+  message: string,
+): Promise<StepResult> {
+  await writeClusterRow(ctx.deps, row, {
+    set: { state: 'Failed', reason, message, operation: undefined },
+    event: {
+      action: `${hopVerb(row.value)}Failed`,
+      result: 'Failed',
+      from: ctx.from,
+      to: ctx.to,
+      reason,
+      message,
+    },
+  });
+  return { outcome: 'stalled', reason };
+}

@@ -1,0 +1,129 @@
+/**
+ * The one way the cluster workers change a rollout's cluster row: an ETag-conditional write (a
+ * ConcurrencyError reaches the caller, which re-reads and decides again), then the messages that follow
+ * from the new state, then the audit event, then, when the row left InProgress, the lease release and
+ * `onSlotFreed` (so the wave's next cluster starts at once). A crash after the write loses at most the
+ * follow-ups: the redelivered message finds the new row and re-sends what is missing (see the workers), the
+ * lease expires and the reconcile timer frees the slot.
+ */
+import type {
+  ClusterWorkMessage,
+  HistoryEvent,
+  QueueName,
+  RolloutClusterRecord,
+  Versioned,
+} from '../domain/records.js';
+import { ConcurrencyError } from '../domain/errors.js';
+import { releaseClusterLease } from './clusterLease.js';
+import type { ServiceDeps } from './serviceDeps.js';
+import type { StepResult } from './stepResult.js';
+import { requeued } from './stepResult.js';
+
+export type ClusterRow = Versioned<RolloutClusterRecord>;
+
+export interface RowEvent {
+  action: string;
+  result: HistoryEvent['result'];
+  from?: string | null;
+  to?: string | null;
+  reason?: string;
+  message?: string;
+}
+
+export interface RowChange {
+  /** Fields to set; a key present with `undefined` (e.g. `operation`) clears that field. */
+  set: Partial<RolloutClusterRecord>;
+  event?: RowEvent;
+  send?: { queue: QueueName; message: ClusterWorkMessage; delayMs?: number }[];
+}
+
+export async function writeClusterRow(
+  deps: ServiceDeps,
+  row: ClusterRow,
+  change: RowChange,
+): Promise<ClusterRow> {
+  const now = deps.clock.now().toISOString();
+  const value: RolloutClusterRecord = { ...row.value, ...change.set, updatedAt: now };
+  for (const [k, v] of Object.entries(change.set))
+    if (v === undefined) delete (value as unknown as Record<string, unknown>)[k];
+  const etag = await deps.rollouts.updateCluster(value, row.etag);
+  const { rolloutId, clusterId } = value;
+  deps.log.info('Cluster row updated', {
+    rolloutId,
+    clusterId,
+    hop: value.hop,
+    state: value.state,
+    reason: value.reason,
+  });
+  for (const m of change.send ?? [])
+    await deps.queue.send(m.queue, m.message, m.delayMs ? { delayMs: m.delayMs } : undefined);
+  if (change.event) {
+    const e: HistoryEvent = { clusterId, at: now, actor: `rollout:${rolloutId}`, rolloutId, ...change.event };
+    try {
+      await deps.history.append([e]);
+    } catch (err) {
+      deps.log.error('History append failed', {
+        rolloutId,
+        clusterId,
+        action: e.action,
+        error: errorText(err),
+      });
+    }
+  }
+  if (row.value.state === 'InProgress' && value.state !== 'InProgress') {
+    await releaseClusterLease(deps, clusterId, rolloutId);
+    try {
+      await deps.onSlotFreed?.(rolloutId);
+    } catch (err) {
+      deps.log.error('Slot freed callback failed', { rolloutId, clusterId, error: errorText(err) });
+    }
+  }
+  return { value, etag };
+}
+
+/**
+ * Sends the same work again after `delayMs` and notes the reason on the row, state unchanged. The message
+ * goes first: a crash after it at worst loses the note, never the work. A lost race on the note is fine.
+ */
+export async function requeueWork(
+  deps: ServiceDeps,
+  row: ClusterRow,
+  queue: QueueName,
+  message: ClusterWorkMessage,
+  why: { reason: string; message?: string; delayMs: number },
+): Promise<StepResult> {
+  await deps.queue.send(queue, message, { delayMs: why.delayMs });
+  const { rolloutId, clusterId } = row.value;
+  deps.log.info('Cluster work requeued', {
+    rolloutId,
+    clusterId,
+    hop: message.hop,
+    reason: why.reason,
+    delayMs: why.delayMs,
+  });
+  if (row.value.reason !== why.reason || row.value.message !== why.message) {
+    try {
+      await writeClusterRow(deps, row, { set: { reason: why.reason, message: why.message } });
+    } catch (e) {
+      if (!(e instanceof ConcurrencyError)) throw e;
+    }
+  }
+  return requeued(why.reason, why.delayMs);
+}
+
+/** `Install`, `Upgrade` or `Reconfigure`: the verb of the row's history actions. */
+export function hopVerb(row: RolloutClusterRecord): 'Install' | 'Upgrade' | 'Reconfigure' {
+  if (row.plannedAction === 'install') return 'Install';
+  if (row.plannedAction === 'reconfigure') return 'Reconfigure';
+  return 'Upgrade';
+}
+
+/** The version the hop starts from (the previous hop's target, or the row's `from`) and its target. */
+export function hopVersions(row: RolloutClusterRecord, hop = row.hop): { from: string | null; to: string } {
+  const from = hop > 0 ? (row.path[hop - 1] ?? row.from) : row.from;
+  return { from, to: row.path[hop] ?? row.to };
+}
+
+export function errorText(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+}
