@@ -1,0 +1,90 @@
+/**
+ * Runs a queue-triggered function the way the Functions host does: poll (faster when busy), hand each message
+ * to the handler, delete it on success, make it visible again after a failure, and move it to
+ * `<queue>-poison` once it has been tried `maxDequeueCount` times.
+ */
+import type { QueueRegistration } from '../functions/lib/functionRegistration.js';
+import type { QueueName } from '../shared/domain/records.js';
+import type { ReceivedWorkMessage, StorageQueueConsumer } from '../shared/store/storageQueueConsumer.js';
+import type { LogSink } from './httpBridge.js';
+import { invocationContext } from './httpBridge.js';
+
+export interface QueuePollerOptions {
+  batchSize: number;
+  maxDequeueCount: number;
+  /** Delay before a failed message is tried again (host.json `visibilityTimeout`). */
+  retryDelaySec: number;
+  /** Longest wait between polls of an empty queue (host.json `maxPollingInterval`). */
+  maxPollingIntervalMs: number;
+}
+
+export class QueuePoller {
+  private stopped = false;
+  private running: Promise<void> | undefined;
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(
+    private readonly registration: QueueRegistration,
+    private readonly consumer: StorageQueueConsumer,
+    private readonly options: QueuePollerOptions,
+    private readonly log: LogSink,
+  ) {}
+
+  start(): void {
+    this.running = this.loop();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.running;
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  private async loop(): Promise<void> {
+    let idleMs = 100;
+    while (!this.stopped) {
+      let received: ReceivedWorkMessage[] = [];
+      try {
+        const free = this.options.batchSize - this.inFlight.size;
+        if (free > 0)
+          received = await this.consumer.receive(this.registration.queueName as QueueName, {
+            max: Math.min(32, free),
+            visibilityTimeoutSec: 5 * 60,
+          });
+      } catch (err) {
+        this.log(`[warn] ${this.registration.name}: receive failed: ${(err as Error).message}`);
+      }
+      for (const msg of received) {
+        const task = this.process(msg).finally(() => this.inFlight.delete(task));
+        this.inFlight.add(task);
+      }
+      idleMs = received.length ? 20 : Math.min(idleMs * 2, this.options.maxPollingIntervalMs);
+      await new Promise((r) => setTimeout(r, idleMs));
+    }
+  }
+
+  private async process(msg: ReceivedWorkMessage): Promise<void> {
+    try {
+      if (msg.message === undefined) throw new Error('message is not a valid work message');
+      await this.registration.handler(
+        msg.message,
+        invocationContext(this.registration.name, this.log, {
+          dequeueCount: msg.dequeueCount,
+          id: msg.messageId,
+        }),
+      );
+      await this.consumer.delete(msg);
+    } catch (err) {
+      const poisoned = msg.message === undefined || msg.dequeueCount >= this.options.maxDequeueCount;
+      this.log(
+        `[error] ${this.registration.name}: ${(err as Error).message} (attempt ${msg.dequeueCount}${poisoned ? ', moved to poison queue' : ''})`,
+      );
+      try {
+        if (poisoned) await this.consumer.moveToPoison(msg);
+        else await this.consumer.release(msg, this.options.retryDelaySec);
+      } catch (e) {
+        this.log(`[warn] ${this.registration.name}: could not settle message: ${(e as Error).message}`);
+      }
+    }
+  }
+}
