@@ -62,80 +62,82 @@ const positiveInt = (fallback: number, max: number) =>
     .transform(Number)
     .refine((n) => n >= 1 && n <= max, `must be between 1 and ${max}`);
 
-const schema = z
-  .object({
-    FLEET_SUBSCRIPTIONS: z
-      .string({ error: 'is required (comma-separated subscription GUIDs)' })
-      .transform((s) =>
-        s
-          .split(',')
-          .map((x) => x.trim())
-          .filter((x) => x !== ''),
-      )
-      .superRefine((list, ctx) => {
-        const bad = list.filter((s) => !GUID_PATTERN.test(s));
-        if (list.length === 0)
-          ctx.addIssue({ code: 'custom', message: 'is required (comma-separated subscription GUIDs)' });
-        else if (bad.length > 0)
-          ctx.addIssue({
-            code: 'custom',
-            message: `must be comma-separated GUIDs; not a GUID: ${bad.join(', ')}`,
-          });
-      }),
-    FLEET_API_KEY: optional,
-    AzureWebJobsStorage: optional,
-    AzureWebJobsStorage__tableServiceUri: optional.pipe(httpsUrl('table service').optional()),
-    AzureWebJobsStorage__queueServiceUri: optional.pipe(httpsUrl('queue service').optional()),
-    AzureWebJobsStorage__credential: optional.pipe(z.enum(['managedidentity']).optional()),
-    AzureWebJobsStorage__clientId: optional,
-    ARM_ENDPOINT: optional.pipe(
-      z
-        .string()
-        .refine((s) => URL.canParse(s) && new URL(s).protocol === 'https:', {
-          message: 'must be an https URL (the Azure SDK sends bearer tokens over TLS only)',
-        })
-        .optional(),
-    ),
-    ARM_CA_FILE: optional,
-    ARM_STATIC_TOKEN: optional,
-    AZURE_CLIENT_ID: optional,
-    FLEET_OPERATION_DEADLINE_MINUTES: positiveInt(30, 7 * 24 * 60),
-    FLEET_CHECK_DELAY_SECONDS: positiveInt(15, 3600),
-    FLEET_MAX_DEQUEUE_COUNT: positiveInt(5, 100),
-    FLEET_LOG_ANALYTICS_WORKSPACE_ID: optional.pipe(
-      z.string().refine(isWorkspaceId, 'must be a Log Analytics workspace resource ID').optional(),
-    ),
-    FLEET_HOST_ID: optional,
-  })
-  .superRefine((env, ctx) => {
-    const identity = env.AzureWebJobsStorage__tableServiceUri ?? env.AzureWebJobsStorage__queueServiceUri;
-    if (!env.AzureWebJobsStorage && !identity) {
-      ctx.addIssue({
-        code: 'custom',
+const schema = z.object({
+  FLEET_SUBSCRIPTIONS: z
+    .string({ error: 'is required (comma-separated subscription GUIDs)' })
+    .transform((s) =>
+      s
+        .split(',')
+        .map((x) => x.trim())
+        .filter((x) => x !== ''),
+    )
+    .superRefine((list, ctx) => {
+      const bad = list.filter((s) => !GUID_PATTERN.test(s));
+      if (list.length === 0)
+        ctx.addIssue({ code: 'custom', message: 'is required (comma-separated subscription GUIDs)' });
+      else if (bad.length > 0)
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be comma-separated GUIDs; not a GUID: ${bad.join(', ')}`,
+        });
+    }),
+  FLEET_API_KEY: optional,
+  AzureWebJobsStorage: optional,
+  AzureWebJobsStorage__tableServiceUri: optional.pipe(httpsUrl('table service').optional()),
+  AzureWebJobsStorage__queueServiceUri: optional.pipe(httpsUrl('queue service').optional()),
+  AzureWebJobsStorage__credential: optional.pipe(z.enum(['managedidentity']).optional()),
+  AzureWebJobsStorage__clientId: optional,
+  ARM_ENDPOINT: optional.pipe(
+    z
+      .string()
+      .refine((s) => URL.canParse(s) && new URL(s).protocol === 'https:', {
+        message: 'must be an https URL (the Azure SDK sends bearer tokens over TLS only)',
+      })
+      .optional(),
+  ),
+  ARM_CA_FILE: optional,
+  ARM_STATIC_TOKEN: optional,
+  AZURE_CLIENT_ID: optional,
+  FLEET_OPERATION_DEADLINE_MINUTES: positiveInt(30, 7 * 24 * 60),
+  FLEET_CHECK_DELAY_SECONDS: positiveInt(15, 3600),
+  FLEET_MAX_DEQUEUE_COUNT: positiveInt(5, 100),
+  FLEET_LOG_ANALYTICS_WORKSPACE_ID: optional.pipe(
+    z.string().refine(isWorkspaceId, 'must be a Log Analytics workspace resource ID').optional(),
+  ),
+  FLEET_HOST_ID: optional,
+});
+
+/** Storage needs a connection string or both identity-based service URIs (checked on the raw env so it is
+ * reported together with every other problem). */
+function storageIssues(env: Env): { path: string[]; message: string }[] {
+  const set = (key: string) => (env[key] ?? '').trim() !== '';
+  if (set('AzureWebJobsStorage')) return [];
+  const keys = ['AzureWebJobsStorage__tableServiceUri', 'AzureWebJobsStorage__queueServiceUri'];
+  if (!keys.some(set))
+    return [
+      {
         path: ['AzureWebJobsStorage'],
         message:
           'is required: a connection string (e.g. UseDevelopmentStorage=true), or set ' +
           'AzureWebJobsStorage__tableServiceUri and AzureWebJobsStorage__queueServiceUri',
-      });
-    } else if (!env.AzureWebJobsStorage) {
-      for (const key of [
-        'AzureWebJobsStorage__tableServiceUri',
-        'AzureWebJobsStorage__queueServiceUri',
-      ] as const)
-        if (!env[key])
-          ctx.addIssue({ code: 'custom', path: [key], message: 'is required with identity-based storage' });
-    }
-  });
+      },
+    ];
+  return keys
+    .filter((k) => !set(k))
+    .map((k) => ({ path: [k], message: 'is required with identity-based storage' }));
+}
 
 /** Reads and validates the configuration; throws ValidationError('InvalidConfiguration') naming each problem. */
 export function loadConfig(env: Env = process.env): Config {
   const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    const { details } = zodToValidationError(parsed.error.issues, 'InvalidConfiguration');
+  const issues = [...(parsed.success ? [] : parsed.error.issues), ...storageIssues(env)];
+  if (!parsed.success || issues.length > 0) {
+    const { details } = zodToValidationError(issues, 'InvalidConfiguration');
     const summary = details.map((d) => `${d.path} ${d.message}`).join('; ');
     throw new ValidationError(`Invalid configuration: ${summary}`, details, 'InvalidConfiguration');
   }
   const e = parsed.data;
+
   const storage: StorageConfig = e.AzureWebJobsStorage
     ? { kind: 'connectionString', connectionString: e.AzureWebJobsStorage }
     : {

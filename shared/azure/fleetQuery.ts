@@ -15,7 +15,7 @@ export const SWEPT_EXTENSION_TYPES: readonly string[] = [OSM_EXTENSION_TYPE, MON
 export function fleetQuery(clusterIds?: readonly string[]): string {
   const idFilter =
     clusterIds && clusterIds.length > 0
-      ? `| where tolower(id) in (${kqlStringList(clusterIds.map((id) => id.toLowerCase())).slice(1, -1)})\n`
+      ? `| where tolower(id) in ${kqlStringList(clusterIds.map((id) => id.toLowerCase()))}\n`
       : '';
   return `Resources
 | where type =~ 'microsoft.kubernetes/connectedclusters'

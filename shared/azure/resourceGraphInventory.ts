@@ -55,7 +55,7 @@ export class ResourceGraphInventory implements FleetInventory {
     this.subscriptions = [...new Set(options.subscriptions.map((s) => s.toLowerCase()))];
     this.pageSize = Math.min(1000, Math.max(1, options.pageSize ?? 1000));
     this.perQuery = Math.min(1000, Math.max(1, options.subscriptionsPerQuery ?? 1000));
-    this.idsPerQuery = Math.max(1, options.idsPerQuery ?? 100);
+    this.idsPerQuery = Math.max(1, options.idsPerQuery ?? 50);
     this.maxThrottleWaits = options.maxThrottleWaits ?? 5;
     this.sleep = options.sleep ?? defaultSleep;
     this.now = options.now ?? Date.now;
