@@ -1,0 +1,202 @@
+/**
+ * Queue `cluster-checks`: polls the operation of one hop (ARM's operation status, or, when the id was never
+ * recorded, the extension's provisioning state). Only a row InProgress at the message's hop, carrying an
+ * operation (the same id when the message names one), is acted on. Outcomes:
+ * - still running: another check after `checkDelayMs`; once the operation has run OFFLINE_PROBE_AFTER_MS
+ *   (and at the deadline) the cluster's connectivity is read: an Offline cluster's row is Deferred instead of
+ *   waiting out the deadline (ARM keeps the PUT and the agent applies it when the cluster is back; the
+ *   operation stays on the row so the re-dispatched step checks it instead of PUTting again). Past the
+ *   deadline on a Connected cluster: Failed `OperationStuck`. No force-delete: no policy field allows it.
+ * - succeeded: confirmed with a GET of the extension (Resource Graph lags, ARM is the truth), then
+ *   `completeHop` (next hop, or Succeeded plus Azure Monitor);
+ * - failed: Failed with ARM's code and message; a terminating release namespace is waited out instead.
+ */
+import { ConcurrencyError, NotFoundError } from '../domain/errors.js';
+import type { ClusterWorkMessage } from '../domain/records.js';
+import { QUEUES } from '../domain/records.js';
+import { leaveIfNotConnected } from './applyClusterStep.js';
+import { classifyArmFailure, isNamespaceTerminating, namespaceWait } from './classifyArmFailure.js';
+import { renewClusterLease } from './clusterLease.js';
+import { completeHop } from './completeHop.js';
+import { sameVersion } from './desiredOsmExtension.js';
+import type { ServiceDeps } from './serviceDeps.js';
+import { failHop } from './startHopOperation.js';
+import type { StepResult } from './stepResult.js';
+import { ignored, requeued } from './stepResult.js';
+import type { ClusterRow } from './writeClusterRow.js';
+import { hopVersions, requeueWork, writeClusterRow } from './writeClusterRow.js';
+
+export const OFFLINE_PROBE_AFTER_MS = 5 * 60_000;
+/** Times a hop's PUT is re-sent when the extension shows no trace of it (the PUT never landed). */
+export const MAX_HOP_ATTEMPTS = 3;
+const TRIES = 3;
+
+type Observed =
+  | { status: 'InProgress' }
+  | { status: 'Succeeded' }
+  | { status: 'Failed'; code: string; message: string }
+  /** Known only through the extension: it is absent, or settled at another version (not our PUT). */
+  | { status: 'NotOurs'; message: string };
+
+export async function checkClusterStep(deps: ServiceDeps, msg: ClusterWorkMessage): Promise<StepResult> {
+  for (let i = 0; i < TRIES; i++) {
+    try {
+      return await checkOnce(deps, msg);
+    } catch (e) {
+      if (!(e instanceof ConcurrencyError)) throw e;
+    }
+  }
+  await deps.queue.send(QUEUES.clusterChecks, msg, { delayMs: deps.settings.checkDelayMs });
+  return requeued('ConcurrentUpdate', deps.settings.checkDelayMs);
+}
+
+async function checkOnce(deps: ServiceDeps, msg: ClusterWorkMessage): Promise<StepResult> {
+  const row = await deps.rollouts.getCluster(msg.rolloutId, msg.clusterId);
+  if (!row) return ignored('RowNotFound');
+  const r = row.value;
+  if (r.state !== 'InProgress' || r.hop !== msg.hop) return resendLostFollowUp(deps, row, msg);
+  const op = r.operation;
+  if (!op) return ignored('NoOperation');
+  if (msg.operationId && msg.operationId !== op.operationId) return ignored('StaleOperation');
+  const { from, to } = hopVersions(r);
+  const ctx = { deps, from, to };
+  const now = deps.clock.now().getTime();
+
+  let seen: Observed;
+  try {
+    seen = await observe(deps, row);
+  } catch (e) {
+    const f = classifyArmFailure(e, deps.settings.checkDelayMs);
+    if (!f) throw e;
+    if (f.kind === 'retry') return requeueWork(deps, row, QUEUES.clusterChecks, msg, f);
+    return failHop(ctx, row, f.reason, f.message);
+  }
+
+  if (seen.status === 'InProgress') {
+    const elapsed = now - Date.parse(op.startedAt);
+    const late = now > Date.parse(op.deadline);
+    if (late || elapsed >= OFFLINE_PROBE_AFTER_MS) {
+      const cluster = await deps.arm.getCluster(r.clusterId);
+      if (!cluster) return failHop(ctx, row, 'ClusterNotFound', `connected cluster ${r.clusterId} not found`);
+      const left = await leaveIfNotConnected(deps, row, cluster, from, to);
+      if (left) return left;
+    }
+    if (late) {
+      const minutes = Math.round(elapsed / 60_000);
+      const message =
+        `operation ${op.operationId ?? '(id not recorded)'} on ${op.extensionName} still in progress after ` +
+        `${minutes} min (deadline ${op.deadline}); not force-deleted (no policy allows it): inspect the ` +
+        `extension's statuses on the cluster, then retry-failed`;
+      return failHop(ctx, row, 'OperationStuck', message);
+    }
+    await renewClusterLease(deps, r.clusterId, r.rolloutId);
+    await deps.queue.send(QUEUES.clusterChecks, msg, { delayMs: deps.settings.checkDelayMs });
+    return requeued('OperationInProgress', deps.settings.checkDelayMs);
+  }
+
+  if (seen.status === 'Succeeded') {
+    const ext = await deps.arm.getExtension(r.clusterId, op.extensionName);
+    if (ext?.provisioningState.toLowerCase() === 'succeeded' && sameVersion(ext.version, to)) {
+      const rollout = await deps.rollouts.get(r.rolloutId);
+      return completeHop(deps, row, rollout?.value.policy.monitor.enabled ?? false);
+    }
+    if (op.operationId && now <= Date.parse(op.deadline)) {
+      const message = `operation succeeded; the extension reports ${ext?.version ?? 'no version'} yet, not ${to}`;
+      return requeueWork(deps, row, QUEUES.clusterChecks, msg, {
+        reason: 'AwaitingVersion',
+        message,
+        delayMs: deps.settings.checkDelayMs,
+      });
+    }
+    const message = `the extension reports ${ext?.version ?? 'no version'} after the operation, not ${to}`;
+    return failHop(ctx, row, 'VersionMismatch', message);
+  }
+
+  if (seen.status === 'NotOurs') return putAgain(deps, row, seen.message, ctx);
+
+  if (isNamespaceTerminating(seen.message)) {
+    const wait = namespaceWait(seen.message, deps.settings.checkDelayMs);
+    if (now + wait.delayMs <= Date.parse(op.deadline)) {
+      // Back to an intent (no id, same deadline): the redelivered step finds nothing running and PUTs.
+      const { operationId: _dropped, ...intent } = op;
+      await writeClusterRow(deps, row, {
+        set: { operation: intent, reason: wait.reason, message: wait.message },
+      });
+      await deps.queue.send(QUEUES.clusterSteps, ids(r), { delayMs: wait.delayMs });
+      return requeued(wait.reason, wait.delayMs);
+    }
+  }
+  return failHop(ctx, row, seen.code, seen.message);
+}
+
+async function observe(deps: ServiceDeps, row: ClusterRow): Promise<Observed> {
+  const r = row.value;
+  const op = r.operation!;
+  if (op.operationId) {
+    try {
+      const s = await deps.arm.getOperation(r.clusterId, op.extensionName, op.operationId);
+      if (s.status === 'InProgress' || s.status === 'Succeeded') return { status: s.status };
+      const code = s.error?.code ?? `Operation${s.status}`;
+      return { status: 'Failed', code, message: s.error?.message ?? `the operation ended ${s.status}` };
+    } catch (e) {
+      // ARM forgot the operation (it keeps them for a while only): fall back to the extension.
+      if (!(e instanceof NotFoundError) || (await deps.arm.getCluster(r.clusterId)) === undefined) throw e;
+    }
+  }
+  const ext = await deps.arm.getExtension(r.clusterId, op.extensionName);
+  const state = ext?.provisioningState.toLowerCase();
+  if (!ext) return { status: 'NotOurs', message: `extension ${op.extensionName} not found` };
+  if (state === 'creating' || state === 'updating' || state === 'deleting') return { status: 'InProgress' };
+  if (state === 'succeeded') {
+    if (sameVersion(ext.version, op.targetVersion)) return { status: 'Succeeded' };
+    return { status: 'NotOurs', message: `extension ${ext.name} settled at ${ext.version ?? 'no version'}` };
+  }
+  return {
+    status: 'Failed',
+    code: 'ExtensionProvisioningFailed',
+    message: `extension ${ext.name} is ${ext.provisioningState} at ${ext.version ?? 'no version'}`,
+  };
+}
+
+/** No trace of our PUT (it never landed, or the busy extension was someone else's): drop the intent, step again. */
+async function putAgain(
+  deps: ServiceDeps,
+  row: ClusterRow,
+  why: string,
+  ctx: Parameters<typeof failHop>[0],
+): Promise<StepResult> {
+  if (row.value.attempts >= MAX_HOP_ATTEMPTS)
+    return failHop(ctx, row, 'OperationNotApplied', `${why}, after ${row.value.attempts} attempts`);
+  await writeClusterRow(deps, row, {
+    set: { operation: undefined, reason: 'OperationNotApplied', message: `${why}: the hop is sent again` },
+    send: [{ queue: QUEUES.clusterSteps, message: ids(row.value) }],
+  });
+  return { outcome: 'done', reason: 'StepResent' };
+}
+
+/**
+ * A check that finds the row elsewhere is normally stale. Two cases are a crash right after the row write
+ * that ended its hop, before the follow-up message left: re-send it (both receivers are idempotent).
+ */
+async function resendLostFollowUp(
+  deps: ServiceDeps,
+  row: ClusterRow,
+  msg: ClusterWorkMessage,
+): Promise<StepResult> {
+  const r = row.value;
+  if (r.state === 'InProgress' && r.hop === msg.hop + 1 && !r.operation && r.hop < r.path.length) {
+    await deps.queue.send(QUEUES.clusterSteps, ids(r));
+    return { outcome: 'done', reason: 'StepResent' };
+  }
+  if (r.state === 'Succeeded' && r.monitor === 'Pending' && msg.hop === r.path.length - 1) {
+    await deps.queue.send(QUEUES.monitorSteps, { ...ids(r), hop: r.path.length });
+    return { outcome: 'done', reason: 'MonitorResent' };
+  }
+  return ignored(r.state === 'InProgress' ? 'StaleHop' : 'NotInProgress');
+}
+
+const ids = (r: { rolloutId: string; clusterId: string; hop: number }): ClusterWorkMessage => ({
+  rolloutId: r.rolloutId,
+  clusterId: r.clusterId,
+  hop: r.hop,
+});
