@@ -1,0 +1,193 @@
+import { describe, expect, it } from 'vitest';
+import { ConflictError, NotFoundError } from '../../shared/domain/errors.js';
+import type { RolloutClusterRecord } from '../../shared/domain/records.js';
+import { createRollout } from '../../shared/services/createRollout.js';
+import { newRolloutId } from '../../shared/services/newRolloutId.js';
+import {
+  STRICT,
+  cluster,
+  installFleet,
+  newDeps,
+  osm,
+  policyInput,
+  row,
+  rows,
+  seedPolicy,
+  stepMessages,
+} from './engineFixtures.js';
+
+const mixed = [
+  cluster('install'),
+  cluster('upgrade', { extensions: [osm('1.2.3', STRICT)] }),
+  cluster('crdhold', { extensions: [osm('0.9.2')] }),
+  cluster('offline', { connectivity: 'Offline' }),
+  cluster('unsupported', { distribution: 'minikube' }),
+  cluster('uptodate', { extensions: [osm('1.2.6', STRICT)] }),
+];
+
+async function mixedRollout(crdUpgrades?: 'allow') {
+  const deps = newDeps();
+  mixed.forEach((c) => deps.arm.addCluster(c));
+  await seedPolicy(deps, 'prod', policyInput(crdUpgrades ? { crdUpgrades } : {}));
+  const created: RolloutClusterRecord[] = [];
+  const create = deps.rollouts.create.bind(deps.rollouts);
+  deps.rollouts.create = async (r, clusters) => {
+    created.push(...structuredClone(clusters));
+    return create(r, clusters);
+  };
+  const record = await createRollout(deps, { policyName: 'prod', trigger: 'api', actor: 'api:alice' });
+  return { deps, record, created };
+}
+
+const idOf = (name: string) => mixed.find((c) => c.name === name)!.id.toLowerCase();
+
+describe('createRollout over a mixed fleet', () => {
+  type Case = [string, Partial<RolloutClusterRecord>];
+  const cases: Case[] = [
+    ['install', { plannedAction: 'install', reason: 'NotInstalled', path: ['1.2.6'], from: null, wave: 0 }],
+    [
+      'upgrade',
+      { plannedAction: 'upgrade', reason: 'VersionBehind', path: ['1.2.6'], from: '1.2.3', wave: 0 },
+    ],
+    [
+      'crdhold',
+      {
+        state: 'AwaitingApproval',
+        plannedAction: 'skip',
+        reason: 'AwaitingCrdApproval',
+        path: ['0.11.1', '1.0.0-1', '1.1.1-1', '1.2.6'],
+        crdStepHops: [0],
+        wave: 0,
+      },
+    ],
+    [
+      'offline',
+      { state: 'Deferred', plannedAction: 'skip', reason: 'ClusterOffline', path: ['1.2.6'], wave: 0 },
+    ],
+    ['unsupported', { state: 'Skipped', plannedAction: 'skip', reason: 'UnsupportedDistribution', wave: -1 }],
+    ['uptodate', { state: 'Skipped', plannedAction: 'noChange', reason: 'UpToDate', path: [], wave: -1 }],
+  ];
+  it.each(cases)('%s', async (name, expected) => {
+    const { record, created } = await mixedRollout();
+    const r = created.find((c) => c.clusterId === idOf(name));
+    expect(r).toMatchObject({
+      state: 'Pending',
+      rolloutId: record.rollout.id,
+      clusterId: idOf(name),
+      clusterName: name,
+      to: '1.2.6',
+      hop: 0,
+      approved: false,
+      attempts: 0,
+      monitor: 'NotRequested',
+      extensionName: 'osm',
+      ...expected,
+    });
+    if (expected.state === 'Skipped' && expected.reason !== 'UpToDate') expect(r?.message).toBeTruthy();
+  });
+
+  it('dispatches the two Pending clusters at once and keeps the rest', async () => {
+    const { deps, record } = await mixedRollout();
+    expect(record.rollout.state).toBe('Running');
+    const states = Object.fromEntries(
+      (await rows(deps, record.rollout.id)).map((r) => [r.clusterName, r.state]),
+    );
+    expect(states).toEqual({
+      install: 'InProgress',
+      upgrade: 'InProgress',
+      crdhold: 'AwaitingApproval',
+      offline: 'Deferred',
+      unsupported: 'Skipped',
+      uptodate: 'Skipped',
+    });
+    expect(
+      stepMessages(deps)
+        .map((m) => m.clusterId)
+        .sort(),
+    ).toEqual([idOf('install'), idOf('upgrade')].sort());
+  });
+
+  it('stores the policy snapshot, waves and counters on the rollout', async () => {
+    const { record } = await mixedRollout();
+    expect(record.trigger).toBe('api');
+    expect(record.clusterCount).toBe(6);
+    expect(record.policy.name).toBe('prod');
+    expect(record.rollout).toMatchObject({
+      policy: 'prod',
+      waves: [{ name: 'all', maxParallel: 3, soakMinutes: 0 }],
+      maxFailurePercent: 5,
+      currentWave: 0,
+    });
+  });
+
+  it('with crdUpgrades: allow, the CRD hop is not held', async () => {
+    const { deps, record } = await mixedRollout('allow');
+    const r = await row(deps, record.rollout.id, idOf('crdhold'));
+    expect(r).toMatchObject({ plannedAction: 'upgrade', crdStepHops: [], state: 'InProgress' });
+  });
+
+  it('refreshes the inventory and records a history event per cluster it will change', async () => {
+    const { deps, record } = await mixedRollout();
+    expect((await deps.inventory.list()).items).toHaveLength(6);
+    const planned = deps.history.events.filter((e) => e.action === 'RolloutPlanned');
+    expect(planned.map((e) => e.clusterId).sort()).toEqual(
+      ['install', 'upgrade', 'crdhold', 'offline'].map(idOf).sort(),
+    );
+    expect(planned[0]).toMatchObject({
+      actor: 'api:alice',
+      rolloutId: record.rollout.id,
+      result: 'Recorded',
+    });
+  });
+});
+
+describe('createRollout refusals and scope', () => {
+  it('404 PolicyNotFound', async () => {
+    const deps = newDeps();
+    const err = await createRollout(deps, { policyName: 'nope', trigger: 'api', actor: 'x' }).catch((e) => e);
+    expect(err).toBeInstanceOf(NotFoundError);
+    expect(err.code).toBe('PolicyNotFound');
+  });
+
+  it.each(['api', 'schedule'] as const)(
+    '409 RolloutAlreadyRunning for a second %s rollout',
+    async (trigger) => {
+      const deps = newDeps();
+      installFleet(deps, 'c', 5);
+      await seedPolicy(deps, 'prod', policyInput());
+      await createRollout(deps, { policyName: 'prod', trigger: 'api', actor: 'x' });
+      const err = await createRollout(deps, { policyName: 'prod', trigger, actor: 'x' }).catch((e) => e);
+      expect(err).toBeInstanceOf(ConflictError);
+      expect(err.code).toBe('RolloutAlreadyRunning');
+    },
+  );
+
+  it('an event rollout of one cluster coexists with a running fleet rollout, and does not block one', async () => {
+    const deps = newDeps();
+    const fleet = installFleet(deps, 'c', 5);
+    await seedPolicy(deps, 'prod', policyInput());
+    const ev = await createRollout(deps, {
+      policyName: 'prod',
+      trigger: 'event',
+      actor: 'event:1',
+      clusterIds: [fleet[0]!.id.toUpperCase()],
+    });
+    expect(ev.clusterCount).toBe(1);
+    const fleetWide = await createRollout(deps, { policyName: 'prod', trigger: 'api', actor: 'x' });
+    expect(fleetWide.clusterCount).toBe(5);
+    await expect(
+      createRollout(deps, { policyName: 'prod', trigger: 'event', actor: 'e', clusterIds: [fleet[1]!.id] }),
+    ).resolves.toBeDefined();
+  });
+
+  it('rollout ids are time-sortable, unique and valid table keys', () => {
+    const t = new Date('2026-11-25T10:00:00.123Z');
+    const a = newRolloutId(t);
+    const b = newRolloutId(t);
+    const later = newRolloutId(new Date(t.getTime() + 1));
+    expect(a).toMatch(/^20261125T100000123Z-[0-9a-f]{8}$/);
+    expect(a).not.toBe(b);
+    expect(later > a && later > b).toBe(true);
+    expect(a).not.toMatch(/[/\\#?]/);
+  });
+});
