@@ -13,6 +13,7 @@
 import type { ClusterInfo } from '../domain/cluster.js';
 import { ConflictError, NotFoundError } from '../domain/errors.js';
 import { planPolicy } from '../domain/planner.js';
+import type { Policy } from '../domain/policy.js';
 import type { HistoryEvent, RolloutRecord } from '../domain/records.js';
 import type { Rollout } from '../domain/rolloutState.js';
 import { clusterRowFromPlan, rowHasWork } from './clusterRowFromPlan.js';
@@ -23,6 +24,8 @@ import { toInventoryRecord } from './toInventoryRecord.js';
 
 export interface CreateRolloutInput {
   policyName: string;
+  /** A policy to apply instead of the stored `policyName` (one-off cluster operations build their own). */
+  policy?: Policy;
   trigger: RolloutRecord['trigger'];
   /** `api:<caller>`, `timer`, `event:<eventId>`: recorded in history. */
   actor: string;
@@ -38,9 +41,8 @@ export function blocksFleetRollout(record: RolloutRecord, policyName: string): b
 }
 
 export async function createRollout(deps: ServiceDeps, input: CreateRolloutInput): Promise<RolloutRecord> {
-  const stored = await deps.policies.get(input.policyName);
-  if (!stored) throw new NotFoundError(`policy ${input.policyName} not found`, 'PolicyNotFound');
-  const policy = stored.value.policy;
+  const policy = input.policy ?? (await deps.policies.get(input.policyName))?.value.policy;
+  if (!policy) throw new NotFoundError(`policy ${input.policyName} not found`, 'PolicyNotFound');
   const fleetWide = input.trigger !== 'event' && input.clusterIds === undefined;
   if (fleetWide) {
     const running = (await deps.rollouts.listActive()).find((r) => blocksFleetRollout(r.value, policy.name));
