@@ -1,0 +1,40 @@
+/** The registration table: every function of the app, read by functions/index.ts and by local/. */
+import { clusterHistoryFn, getClusterFn, listClustersFn } from './clusters.js';
+import { deleteClusterOsmFn, putClusterOsmFn } from './clusterOsm.js';
+import { health } from './health.js';
+import type { FunctionRegistration } from './lib/functionRegistration.js';
+import { onClusterEvent } from './onClusterEvent.js';
+import { planPolicyFn } from './plan.js';
+import { deletePolicyFn, getPolicyFn, listPoliciesFn, putPolicyFn } from './policies.js';
+import {
+  createRolloutFn,
+  getRolloutFn,
+  listRolloutClustersFn,
+  listRolloutsFn,
+  rolloutCommandFn,
+} from './rollouts.js';
+import { clusterChecks, clusterSteps, monitorSteps, reconcile } from './workers.js';
+
+export const registrations: readonly FunctionRegistration[] = [
+  health,
+  putPolicyFn,
+  getPolicyFn,
+  listPoliciesFn,
+  deletePolicyFn,
+  planPolicyFn,
+  createRolloutFn,
+  listRolloutsFn,
+  getRolloutFn,
+  listRolloutClustersFn,
+  rolloutCommandFn,
+  listClustersFn,
+  getClusterFn,
+  clusterHistoryFn,
+  putClusterOsmFn,
+  deleteClusterOsmFn,
+  reconcile,
+  clusterSteps,
+  clusterChecks,
+  monitorSteps,
+  onClusterEvent,
+];

@@ -1,0 +1,41 @@
+/** Queue workers and the timer: thin wrappers; the services decide, the host retries what throws. */
+import { QUEUES } from '../shared/domain/records.js';
+import { RECONCILE_SCHEDULE } from '../shared/functionNames.js';
+import { applyClusterStep } from '../shared/services/applyClusterStep.js';
+import { checkClusterStep } from '../shared/services/checkClusterStep.js';
+import { onboardMonitor } from '../shared/services/onboardMonitor.js';
+import { reconcileFleet } from '../shared/services/reconcileFleet.js';
+import { appContext } from './lib/appContext.js';
+import type { QueueRegistration, TimerRegistration } from './lib/functionRegistration.js';
+import { readWorkMessage } from './lib/readWorkMessage.js';
+
+export const reconcile: TimerRegistration = {
+  name: 'reconcile',
+  kind: 'timer',
+  schedule: RECONCILE_SCHEDULE,
+  handler: async (_timer, context) => {
+    const result = await reconcileFleet((await appContext()).deps);
+    context.log('reconcile finished', JSON.stringify(result));
+  },
+};
+
+function worker(name: string, queueName: string, run: typeof applyClusterStep): QueueRegistration {
+  return {
+    name,
+    kind: 'queue',
+    queueName,
+    handler: async (message, context) => {
+      const msg = readWorkMessage(message);
+      if (!msg) {
+        context.warn('malformed work message dropped');
+        return;
+      }
+      const result = await run((await appContext()).deps, msg);
+      context.log(`${name} ${result.outcome}`, JSON.stringify({ ...msg, reason: result.reason }));
+    },
+  };
+}
+
+export const clusterSteps = worker('clusterSteps', QUEUES.clusterSteps, applyClusterStep);
+export const clusterChecks = worker('clusterChecks', QUEUES.clusterChecks, checkClusterStep);
+export const monitorSteps = worker('monitorSteps', QUEUES.monitorSteps, onboardMonitor);

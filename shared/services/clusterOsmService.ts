@@ -1,0 +1,165 @@
+/**
+ * One-off operations on one cluster (PUT / DELETE /clusters/{sub}/{rg}/{name}/osm). An install or upgrade is
+ * a single-cluster rollout, so it follows exactly the rollout's safety rules (hop path, settings preserved,
+ * OpenShift, one instance, CRD approval); an uninstall is one extension delete.
+ */
+import { stableHash } from '../domain/assignWaves.js';
+import type { ClusterRef } from '../domain/armId.js';
+import { clusterId as toClusterId } from '../domain/armId.js';
+import type { ClusterInfo } from '../domain/cluster.js';
+import { OSM_RELEASE_NAMESPACE, osmExtensions } from '../domain/cluster.js';
+import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.js';
+import { planPolicy } from '../domain/planner.js';
+import type { Policy } from '../domain/policy.js';
+import { parsePolicy } from '../domain/policy.js';
+import type { ClusterOsmRequest } from '../domain/clusterOsmRequest.js';
+import { createRollout } from './createRollout.js';
+import type { ServiceDeps } from './serviceDeps.js';
+
+export interface ClusterOperationView {
+  clusterId: string;
+  action: string;
+  from: string | null;
+  to: string | null;
+  path: string[];
+  rolloutId?: string;
+  state?: string;
+  operationId?: string;
+  extensionName?: string;
+  message?: string;
+}
+
+const OPEN = new Set(['Pending', 'InProgress', 'Deferred', 'AwaitingApproval']);
+
+async function readCluster(deps: ServiceDeps, ref: ClusterRef): Promise<ClusterInfo> {
+  const id = toClusterId(ref);
+  const cluster = await deps.arm.getCluster(id);
+  if (!cluster) throw new NotFoundError(`connected cluster ${id} does not exist`, 'ClusterNotFound');
+  for (const r of await deps.rollouts.listActive()) {
+    const row = await deps.rollouts.getCluster(r.value.rollout.id, cluster.id.toLowerCase());
+    if (row && OPEN.has(row.value.state))
+      throw new ConflictError(
+        `cluster is part of active rollout ${r.value.rollout.id} (${row.value.state})`,
+        'ClusterBusy',
+      );
+  }
+  return { ...cluster, extensions: await deps.arm.listExtensions(cluster.id) };
+}
+
+export async function installOnCluster(
+  deps: ServiceDeps,
+  ref: ClusterRef,
+  request: ClusterOsmRequest,
+  actor: string,
+): Promise<{ status: 200 | 202; view: ClusterOperationView }> {
+  const cluster = await readCluster(deps, ref);
+  let policy: Policy;
+  if ('policy' in request) {
+    const stored = await deps.policies.get(request.policy);
+    if (!stored) throw new NotFoundError(`policy "${request.policy}" does not exist`, 'PolicyNotFound');
+    policy = stored.value.policy;
+  } else {
+    policy = parsePolicy(
+      `cluster-${stableHash(cluster.id.toLowerCase()).toString(36)}`,
+      {
+        description: `one-off operation on ${cluster.id}`,
+        osm: {
+          version: request.version,
+          ...(request.releaseTrain ? { releaseTrain: request.releaseTrain } : {}),
+          configurationSettings: request.configurationSettings ?? {},
+          configurationProtectedSettings: request.configurationProtectedSettings ?? {},
+        },
+        rollout: {
+          waves: [{ name: 'single', percent: 100, maxParallel: 1 }],
+          maxFailurePercent: 100,
+          crdUpgrades: request.crdUpgrades ?? 'requireApproval',
+          includeUnsupportedDistributions: request.includeUnsupportedDistribution ?? false,
+        },
+      },
+      { isKnownVersion: (v) => deps.catalog.has(v) },
+    );
+  }
+  const planned = planPolicy({ ...policy, target: {} }, [cluster], {
+    catalog: deps.catalog,
+    now: deps.clock.now(),
+  }).clusters[0];
+  if (!planned) throw new Error('a single-cluster plan has one cluster');
+  const base = {
+    clusterId: cluster.id,
+    action: planned.action,
+    from: planned.from,
+    to: planned.to,
+    path: planned.path,
+  };
+  if (planned.action === 'noChange')
+    return {
+      status: 200,
+      view: { ...base, message: 'the cluster already runs this version with these settings' },
+    };
+  if (planned.action === 'skip' && planned.reason !== 'AwaitingCrdApproval')
+    throw new ValidationError(planned.message ?? planned.reason, [], planned.reason);
+  const rollout = await createRollout(deps, {
+    policyName: policy.name,
+    policy,
+    trigger: 'api',
+    actor,
+    clusterIds: [cluster.id],
+    clusters: [cluster],
+  });
+  const row = await deps.rollouts.getCluster(rollout.rollout.id, cluster.id.toLowerCase());
+  return {
+    status: 202,
+    view: {
+      ...base,
+      rolloutId: rollout.rollout.id,
+      state: row?.value.state ?? 'Pending',
+      ...(planned.message ? { message: planned.message } : {}),
+    },
+  };
+}
+
+export async function uninstallFromCluster(
+  deps: ServiceDeps,
+  ref: ClusterRef,
+  actor: string,
+): Promise<ClusterOperationView> {
+  const cluster = await readCluster(deps, ref);
+  const found = osmExtensions(cluster);
+  const osm = found[0];
+  if (!osm) throw new NotFoundError(`no OSM extension on ${cluster.id}`, 'OsmNotInstalled');
+  if (found.length > 1)
+    throw new ConflictError(
+      `${found.length} OSM extensions found; resolve by hand`,
+      'DuplicateOsmExtensions',
+    );
+  if (/^(creating|updating|deleting)$/i.test(osm.provisioningState))
+    throw new ConflictError(
+      `the OSM extension is ${osm.provisioningState}; wait for that operation to end`,
+      'OperationInProgress',
+    );
+  const started = await deps.arm.beginDeleteExtension(cluster.id, osm.name);
+  const message = `release namespace ${OSM_RELEASE_NAMESPACE} stays on the cluster after the extension is deleted`;
+  await deps.history.append([
+    {
+      clusterId: cluster.id.toLowerCase(),
+      at: deps.clock.now().toISOString(),
+      actor,
+      action: 'UninstallStarted',
+      from: osm.version,
+      to: null,
+      result: 'Started',
+      message,
+    },
+  ]);
+  deps.log.info('uninstall started', { clusterId: cluster.id, extensionName: osm.name });
+  return {
+    clusterId: cluster.id,
+    action: 'uninstall',
+    from: osm.version,
+    to: null,
+    path: [],
+    extensionName: osm.name,
+    ...(started.operationId ? { operationId: started.operationId } : {}),
+    message,
+  };
+}

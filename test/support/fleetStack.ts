@@ -1,0 +1,146 @@
+/**
+ * The whole product on this machine, for integration tests: the Arc fleet emulator (in-process, HTTPS, fast
+ * timings), the run's Azurite (unique table/queue prefix), the real composition (real SDK clients) and the
+ * local Functions stand-in serving the registration table, with the emulator's Event Grid feeding the
+ * local webhook. One stack per test file (the app context is process-wide; vitest runs files in forks).
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inject } from 'vitest';
+import { createEmulator, type Emulator } from '../../emulator/createEmulator.js';
+import type { DeepPartial, EmulatorConfig } from '../../emulator/emulatorConfig.js';
+import { EmulatorControl } from '../../emulator/emulatorControl.js';
+import { setAppContextFactory } from '../../functions/lib/appContext.js';
+import { registrations } from '../../functions/registrations.js';
+import { startLocalHost, type LocalHost } from '../../local/localHost.js';
+import { loadConfig } from '../../shared/config.js';
+import { createAppContext, type RunningApp } from '../../shared/createAppContext.js';
+import { EVENT_FUNCTION } from '../../shared/functionNames.js';
+import { uniquePrefix } from './storeFixture.js';
+
+export const SUBS = ['11111111-1111-4111-8111-111111111111', '22222222-2222-4222-8222-222222222222'];
+
+export interface FleetStack {
+  emulator: Emulator;
+  control: EmulatorControl;
+  app: RunningApp;
+  host: LocalHost;
+  logs: string[];
+  /** Calls the API like a user: JSON in, `{ status, body, headers }` out. */
+  api(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResult>;
+  stop(): Promise<void>;
+}
+
+export interface ApiResult {
+  status: number;
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  headers: Headers;
+}
+
+export interface StackOptions {
+  emulator?: DeepPartial<EmulatorConfig>;
+  /** Extra environment (FLEET_API_KEY, ...). */
+  env?: Record<string, string>;
+  /** Reconcile timer interval (ms). */
+  reconcileEveryMs?: number;
+  checkDelayMs?: number;
+  events?: boolean;
+}
+
+export async function startFleetStack(options: StackOptions = {}): Promise<FleetStack> {
+  const logs: string[] = [];
+  const emulator = await createEmulator({
+    port: 0,
+    caDir: mkdtempSync(join(tmpdir(), 'fleet-ca-')),
+    config: {
+      installMs: 150,
+      installJitterMs: 50,
+      connectMs: 50,
+      graphLagMs: 200,
+      retryAfterSeconds: 0,
+      failureModes: { namespaceLingerMs: 500, offlineTimeoutMs: 20_000 },
+      ...options.emulator,
+    },
+  });
+  const control = new EmulatorControl(emulator.endpoint, emulator.caPem);
+  const config = loadConfig({
+    FLEET_SUBSCRIPTIONS: SUBS.join(','),
+    AzureWebJobsStorage: inject('azurite').connectionString,
+    ARM_ENDPOINT: emulator.endpoint,
+    ARM_CA_FILE: emulator.caFile,
+    ARM_STATIC_TOKEN: 'integration-test-token',
+    ...options.env,
+  });
+  const prefix = uniquePrefix();
+  const app = await createAppContext(config, {
+    tablePrefix: prefix,
+    queuePrefix: `${prefix}-`,
+    logger: {
+      info: (p, f) => logs.push(JSON.stringify({ p, ...f })),
+      warn: (p, f) => logs.push(JSON.stringify({ p, ...f })),
+      error: (p, f) => logs.push(JSON.stringify({ p, ...f })),
+    },
+  });
+  app.deps.settings.checkDelayMs = options.checkDelayMs ?? 200;
+  setAppContextFactory(async () => app);
+  const host = await startLocalHost({
+    registrations,
+    consumer: app.store.queueConsumer,
+    port: 0,
+    log: (line) => logs.push(line),
+    timerEveryMs: { reconcile: options.reconcileEveryMs ?? 1_000 },
+    retryDelaySec: 1,
+    maxPollingIntervalMs: 100,
+  });
+  if (options.events ?? true)
+    await control.addSubscriber({
+      url: `${host.url}/runtime/webhooks/eventgrid?functionName=${EVENT_FUNCTION}`,
+    });
+
+  return {
+    emulator,
+    control,
+    app,
+    host,
+    logs,
+    async api(method, path, body, headers = {}) {
+      const res = await fetch(`${host.url}${path}`, {
+        method,
+        headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+        ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+      });
+      const text = await res.text();
+      let parsed: unknown = text;
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        /* not JSON */
+      }
+      return { status: res.status, body: parsed, headers: res.headers };
+    },
+    async stop() {
+      await host.stop();
+      await emulator.close();
+    },
+  };
+}
+
+/** Polls `check` until it returns a truthy value (returned) or the time runs out (throws, with `describe()`). */
+export async function waitFor<T>(
+  check: () => Promise<T | undefined | false>,
+  timeoutMs = 20_000,
+  describe = () => '',
+): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms ${describe()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export function clusterIdOf(sub: string, rg: string, name: string): string {
+  return `/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.Kubernetes/connectedClusters/${name}`;
+}
