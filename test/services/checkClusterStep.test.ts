@@ -1,0 +1,217 @@
+import { describe, expect, it } from 'vitest';
+import { TransientError } from '../../shared/domain/errors.js';
+import type { ClusterWorkMessage } from '../../shared/domain/records.js';
+import { applyClusterStep } from '../../shared/services/applyClusterStep.js';
+import { checkClusterStep } from '../../shared/services/checkClusterStep.js';
+import { cluster, osm } from '../domain/fixtures.js';
+import { seed } from '../fakes/clusterRows.js';
+import { fakeDeps } from '../fakes/fakeDeps.js';
+import { drive } from './driveWorkers.js';
+
+const c1 = cluster('c1');
+const ID = c1.id.toLowerCase();
+const step = (hop = 0): ClusterWorkMessage => ({ rolloutId: 'r1', clusterId: ID, hop });
+const check = (hop = 0, operationId = 'op-1'): ClusterWorkMessage => ({ ...step(hop), operationId });
+
+/** A cluster whose hop 0 PUT has been sent (op-1 in progress) and whose check is due. */
+async function started(over: Parameters<typeof seed>[2] = {}, c = c1) {
+  const deps = fakeDeps();
+  const freed: string[] = [];
+  deps.onSlotFreed = async (id) => void freed.push(id);
+  await seed(deps, c, over);
+  await applyClusterStep(deps, step());
+  deps.queue.drain();
+  deps.clock.advance(15_000);
+  const row = async () => (await deps.rollouts.getCluster('r1', ID))!.value;
+  const puts = () => deps.arm.calls.filter((x) => x.method === 'beginPutExtension');
+  return { deps, freed, row, puts };
+}
+
+describe('checkClusterStep', () => {
+  it('an operation still running schedules another check and keeps the lease alive', async () => {
+    const { deps, row } = await started();
+    expect(await checkClusterStep(deps, check())).toEqual({
+      outcome: 'requeued',
+      reason: 'OperationInProgress',
+      delayMs: 15_000,
+    });
+    expect(deps.queue.sent).toEqual([{ queue: 'cluster-checks', message: check(), delayMs: 15_000 }]);
+    expect((await row()).state).toBe('InProgress');
+    const first = (await deps.inventory.get(ID))!.value.lease!.until;
+    deps.clock.advance(4 * 60_000);
+    await checkClusterStep(deps, check());
+    expect((await deps.inventory.get(ID))!.value.lease!.until).toBe(first); // more than half left
+    deps.clock.advance(2 * 60_000);
+    await checkClusterStep(deps, check());
+    expect(Date.parse((await deps.inventory.get(ID))!.value.lease!.until)).toBeGreaterThan(Date.parse(first));
+  });
+
+  it('a failed operation fails the row with ARM code and message, releases the lease, frees the slot', async () => {
+    const { deps, freed, row } = await started();
+    deps.arm.settle('op-1', 'Failed', {
+      code: 'ExtensionOperationFailed',
+      message: 'Helm installation failed : Timed out',
+    });
+    expect(await checkClusterStep(deps, check())).toEqual({
+      outcome: 'stalled',
+      reason: 'ExtensionOperationFailed',
+    });
+    expect(await row()).toMatchObject({
+      state: 'Failed',
+      reason: 'ExtensionOperationFailed',
+      message: 'Helm installation failed : Timed out',
+    });
+    expect((await row()).operation).toBeUndefined();
+    expect((await deps.inventory.get(ID))!.value.lease).toBeUndefined();
+    expect(freed).toEqual(['r1']);
+    expect(deps.queue.sent).toHaveLength(0);
+    expect(deps.history.events.at(-1)).toMatchObject({
+      action: 'InstallFailed',
+      result: 'Failed',
+      reason: 'ExtensionOperationFailed',
+    });
+  });
+
+  it('past the deadline on a Connected cluster: OperationStuck with the elapsed time, no force-delete', async () => {
+    const { deps, freed, row } = await started();
+    deps.clock.advance(31 * 60_000);
+    expect(await checkClusterStep(deps, check())).toEqual({ outcome: 'stalled', reason: 'OperationStuck' });
+    const r = await row();
+    expect(r).toMatchObject({ state: 'Failed', reason: 'OperationStuck' });
+    expect(r.message).toMatch(/op-1 on osm still in progress after 31 min/);
+    expect(deps.arm.calls.some((x) => x.method === 'beginDeleteExtension')).toBe(false);
+    expect(freed).toEqual(['r1']);
+  });
+
+  it('an Offline cluster during the operation is Deferred (operation kept); re-dispatched, it is checked, not PUT again', async () => {
+    const { deps, freed, row, puts } = await started();
+    deps.arm.cluster(ID).connectivity = 'Offline';
+    expect(await checkClusterStep(deps, check())).toMatchObject({ outcome: 'requeued' }); // too early to probe
+    deps.queue.drain();
+    deps.clock.advance(5 * 60_000);
+    expect(await checkClusterStep(deps, check())).toEqual({ outcome: 'stalled', reason: 'ClusterOffline' });
+    expect(await row()).toMatchObject({
+      state: 'Deferred',
+      reason: 'ClusterOffline',
+      operation: { operationId: 'op-1' },
+    });
+    expect(freed).toEqual(['r1']);
+
+    // Back online: the orchestration re-dispatches the row at the same hop.
+    deps.arm.cluster(ID).connectivity = 'Connected';
+    const v = (await deps.rollouts.getCluster('r1', ID))!;
+    await deps.rollouts.updateCluster({ ...v.value, state: 'InProgress', reason: 'Dispatched' }, v.etag);
+    expect(await applyClusterStep(deps, step())).toEqual({ outcome: 'done', reason: 'CheckResent' });
+    await drive(deps);
+    expect(puts()).toHaveLength(1);
+    expect(await row()).toMatchObject({ state: 'Succeeded', lastAppliedVersion: '1.2.6' });
+  });
+
+  it.each([
+    ['another operation id', check(0, 'op-9'), 'StaleOperation'],
+    ['another hop', check(1), 'StaleHop'],
+  ])('a check for %s is ignored', async (_, msg, reason) => {
+    const { deps } = await started();
+    const writes = deps.rollouts.clusterTable.writes;
+    expect(await checkClusterStep(deps, msg)).toEqual({ outcome: 'ignored', reason });
+    expect(deps.rollouts.clusterTable.writes).toBe(writes);
+    expect(deps.queue.sent).toHaveLength(0);
+  });
+
+  it('a duplicate check after the row settled is ignored', async () => {
+    const { deps, freed } = await started();
+    deps.arm.settleAll();
+    await checkClusterStep(deps, check());
+    expect(await checkClusterStep(deps, check())).toEqual({ outcome: 'ignored', reason: 'NotInProgress' });
+    expect(freed).toEqual(['r1']);
+  });
+
+  it('a throttled poll requeues the check after Retry-After', async () => {
+    const { deps, row } = await started();
+    deps.arm.failNext.getOperation = [new TransientError('throttled', 7_000, 'ArmThrottled')];
+    expect(await checkClusterStep(deps, check())).toEqual({
+      outcome: 'requeued',
+      reason: 'ArmThrottled',
+      delayMs: 7_000,
+    });
+    expect((await row()).state).toBe('InProgress');
+  });
+
+  it('operation Succeeded but ARM still reports the old version: wait for it (ARM is the truth)', async () => {
+    const { deps, row } = await started(
+      { plannedAction: 'upgrade', from: '1.1.1-1' },
+      cluster('c1', { extensions: [osm('1.1.1-1')] }),
+    );
+    deps.arm.operations.get('op-1')!.status = { status: 'Succeeded' };
+    expect(await checkClusterStep(deps, check())).toMatchObject({
+      outcome: 'requeued',
+      reason: 'AwaitingVersion',
+    });
+    expect((await row()).state).toBe('InProgress');
+    deps.arm.settle('op-1');
+    expect(await checkClusterStep(deps, check())).toEqual({ outcome: 'done', reason: 'UpgradeSucceeded' });
+  });
+
+  it('a release namespace still terminating is waited out: back to an intent, the step PUTs again later', async () => {
+    const { deps, row, puts } = await started();
+    deps.arm.settle('op-1', 'Failed', {
+      code: 'ExtensionOperationFailed',
+      message:
+        'forbidden: unable to create new content in namespace arc-osm-system because it is being terminated',
+    });
+    const r = await checkClusterStep(deps, check());
+    expect(r).toMatchObject({ outcome: 'requeued', reason: 'NamespaceTerminating' });
+    expect(deps.queue.sent).toEqual([{ queue: 'cluster-steps', message: step(), delayMs: r.delayMs }]);
+    expect(await row()).toMatchObject({ state: 'InProgress', reason: 'NamespaceTerminating' });
+    expect((await row()).operation?.operationId).toBeUndefined();
+    await drive(deps);
+    expect(puts()).toHaveLength(2);
+    expect(await row()).toMatchObject({ state: 'Succeeded', attempts: 1 });
+  });
+
+  it('a check without an id whose PUT never landed sends the hop again (bounded)', async () => {
+    const deps = fakeDeps();
+    await seed(deps, c1, {
+      attempts: 1,
+      operation: {
+        kind: 'put',
+        extensionName: 'osm',
+        targetVersion: '1.2.6',
+        startedAt: deps.clock.now().toISOString(),
+        deadline: '2026-11-25T11:00:00Z',
+      },
+    });
+    expect(await checkClusterStep(deps, step())).toEqual({ outcome: 'done', reason: 'StepResent' });
+    expect((await deps.rollouts.getCluster('r1', ID))!.value.operation).toBeUndefined();
+    expect(deps.queue.sent).toEqual([{ queue: 'cluster-steps', message: step(), delayMs: 0 }]);
+    await drive(deps);
+    expect((await deps.rollouts.getCluster('r1', ID))!.value).toMatchObject({
+      state: 'Succeeded',
+      attempts: 2,
+    });
+  });
+
+  it('a crash after the hop was recorded, before the next step left: the redelivered check re-sends it', async () => {
+    const { deps, row, puts } = await started(
+      { plannedAction: 'upgrade', from: '1.0.0-1', path: ['1.1.1-1', '1.2.6'] },
+      cluster('c1', { extensions: [osm('1.0.0-1')] }),
+    );
+    deps.arm.settleAll();
+    const send = deps.queue.send.bind(deps.queue);
+    let crashed = false;
+    deps.queue.send = async (q, m, o) => {
+      if (!crashed && q === 'cluster-steps') {
+        crashed = true;
+        throw new Error('worker died (simulated crash)');
+      }
+      return send(q, m, o);
+    };
+    await expect(checkClusterStep(deps, check())).rejects.toThrow('worker died');
+    expect(await row()).toMatchObject({ hop: 1, state: 'InProgress', reason: 'HopSucceeded' });
+    expect(deps.queue.sent).toHaveLength(0);
+    expect(await checkClusterStep(deps, check())).toEqual({ outcome: 'done', reason: 'StepResent' });
+    await drive(deps);
+    expect(puts().map((p) => p.desired!.version)).toEqual(['1.1.1-1', '1.2.6']);
+    expect(await row()).toMatchObject({ state: 'Succeeded', hop: 2 });
+  });
+});
