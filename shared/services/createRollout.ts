@@ -15,12 +15,15 @@ import { ConflictError, NotFoundError } from '../domain/errors.js';
 import { planPolicy } from '../domain/planner.js';
 import type { Policy } from '../domain/policy.js';
 import type { HistoryEvent, RolloutRecord } from '../domain/records.js';
+import { cancelRollout } from '../domain/rolloutCommands.js';
 import type { Rollout } from '../domain/rolloutState.js';
 import { clusterRowFromPlan, rowHasWork } from './clusterRowFromPlan.js';
+import { loadRolloutClusters } from './loadRolloutClusters.js';
 import { newRolloutId } from './newRolloutId.js';
 import { reconcileRollout } from './reconcileRollout.js';
 import type { ServiceDeps } from './serviceDeps.js';
 import { toInventoryRecord } from './toInventoryRecord.js';
+import { writeClusterRows } from './writeClusterRows.js';
 
 export interface CreateRolloutInput {
   policyName: string;
@@ -74,6 +77,7 @@ export async function createRollout(deps: ServiceDeps, input: CreateRolloutInput
   if (policy.rollout.maintenanceWindow) rollout.maintenanceWindow = { ...policy.rollout.maintenanceWindow };
   const record: RolloutRecord = { rollout, policy, trigger: input.trigger, clusterCount: rows.length };
   await deps.rollouts.create(record, rows);
+  if (fleetWide) await refuseIfRaced(deps, record);
   deps.log.info('rollout created', {
     rolloutId: id,
     policy: policy.name,
@@ -106,6 +110,40 @@ export async function createRollout(deps: ServiceDeps, input: CreateRolloutInput
     deps.log.error('first reconcile of new rollout failed', { rolloutId: id, error: String(err) });
   }
   return (await deps.rollouts.get(id))?.value ?? record;
+}
+
+/**
+ * Two fleet-wide rollouts of one policy created at the same moment both pass the check above. Once ours
+ * is written, the one with the smaller (earlier) id wins: a later one cancels itself and answers 409, so
+ * a double-clicked POST leaves one rollout running.
+ */
+async function refuseIfRaced(deps: ServiceDeps, record: RolloutRecord): Promise<void> {
+  const mine = record.rollout;
+  const earlier = (await deps.rollouts.listActive()).find(
+    (r) => blocksFleetRollout(r.value, mine.policy) && r.value.rollout.id < mine.id,
+  );
+  if (!earlier) return;
+  const stored = await deps.rollouts.get(mine.id);
+  if (stored) {
+    const now = deps.clock.now();
+    const cancelled = cancelRollout(stored.value.rollout, [], now).rollout;
+    await deps.rollouts.update({ ...stored.value, rollout: cancelled }, stored.etag);
+    const rows = await loadRolloutClusters(deps, mine.id);
+    await writeClusterRows(deps, rows, (r) =>
+      r.state === 'InProgress' || r.state === 'Skipped'
+        ? undefined
+        : { ...r, state: 'Cancelled', reason: 'DuplicateRollout', updatedAt: now.toISOString() },
+    );
+  }
+  deps.log.warn('duplicate rollout cancelled', {
+    rolloutId: mine.id,
+    policy: mine.policy,
+    kept: earlier.value.rollout.id,
+  });
+  throw new ConflictError(
+    `rollout ${earlier.value.rollout.id} of policy ${mine.policy} started at the same time; this one was cancelled`,
+    'RolloutAlreadyRunning',
+  );
 }
 
 async function sweep(deps: ServiceDeps, input: CreateRolloutInput): Promise<ClusterInfo[]> {

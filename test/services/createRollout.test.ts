@@ -162,6 +162,23 @@ describe('createRollout refusals and scope', () => {
     },
   );
 
+  it('two fleet-wide rollouts created at once: one runs, the other cancels itself with a 409', async () => {
+    const deps = newDeps();
+    installFleet(deps, 'c', 3);
+    await seedPolicy(deps, 'prod', policyInput());
+    const results = await Promise.allSettled([
+      createRollout(deps, { policyName: 'prod', trigger: 'api', actor: 'x' }),
+      createRollout(deps, { policyName: 'prod', trigger: 'api', actor: 'y' }),
+    ]);
+    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const rejected = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    expect(rejected.reason.code).toBe('RolloutAlreadyRunning');
+    expect(await deps.rollouts.listActive()).toHaveLength(1);
+    const all = (await deps.rollouts.list()).items.map((r) => r.value.rollout.state).sort();
+    expect(all).toEqual(['Cancelled', 'Running']); // both were written: the race was real
+    expect(stepMessages(deps)).toHaveLength(3);
+  });
+
   it('an event rollout of one cluster coexists with a running fleet rollout, and does not block one', async () => {
     const deps = newDeps();
     const fleet = installFleet(deps, 'c', 5);
