@@ -17,11 +17,11 @@ import { takeClusterLease } from './clusterLease.js';
 import { sameVersion } from './desiredOsmExtension.js';
 import type { ServiceDeps } from './serviceDeps.js';
 import type { HopContext } from './startHopOperation.js';
-import { failHop, recordStartedOperation, startHopOperation } from './startHopOperation.js';
+import { recordStartedOperation, startHopOperation } from './startHopOperation.js';
 import type { StepResult } from './stepResult.js';
 import { ignored, requeued } from './stepResult.js';
 import type { ClusterRow } from './writeClusterRow.js';
-import { hopVerb, hopVersions, requeueWork, writeClusterRow } from './writeClusterRow.js';
+import { failHop, hopVerb, hopVersions, requeueWork, writeClusterRow } from './writeClusterRow.js';
 
 const TRIES = 3;
 

@@ -20,11 +20,10 @@ import { renewClusterLease } from './clusterLease.js';
 import { completeHop } from './completeHop.js';
 import { sameVersion } from './desiredOsmExtension.js';
 import type { ServiceDeps } from './serviceDeps.js';
-import { failHop } from './startHopOperation.js';
 import type { StepResult } from './stepResult.js';
 import { ignored, requeued } from './stepResult.js';
 import type { ClusterRow } from './writeClusterRow.js';
-import { hopVersions, requeueWork, writeClusterRow } from './writeClusterRow.js';
+import { failHop, hopVersions, requeueWork, writeClusterRow } from './writeClusterRow.js';
 
 export const OFFLINE_PROBE_AFTER_MS = 5 * 60_000;
 /** Times a hop's PUT is re-sent when the extension shows no trace of it (the PUT never landed). */
@@ -163,7 +162,7 @@ async function putAgain(
   deps: ServiceDeps,
   row: ClusterRow,
   why: string,
-  ctx: Parameters<typeof failHop>[0],
+  ctx: { deps: ServiceDeps; from: string | null; to: string },
 ): Promise<StepResult> {
   if (row.value.attempts >= MAX_HOP_ATTEMPTS)
     return failHop(ctx, row, 'OperationNotApplied', `${why}, after ${row.value.attempts} attempts`);

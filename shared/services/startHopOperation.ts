@@ -20,7 +20,7 @@ import { desiredOsmExtension, osmExtensionSatisfies, sameVersion } from './desir
 import type { ServiceDeps } from './serviceDeps.js';
 import type { StepResult } from './stepResult.js';
 import type { ClusterRow } from './writeClusterRow.js';
-import { hopVerb, requeueWork, writeClusterRow } from './writeClusterRow.js';
+import { failHop, hopVerb, requeueWork, writeClusterRow } from './writeClusterRow.js';
 
 export const INTENT_GRACE_MS = 30_000;
 const BUSY = new Set(['creating', 'updating', 'deleting']);
@@ -203,25 +203,4 @@ async function onArmError(ctx: HopContext, row: ClusterRow, e: unknown): Promise
     return requeueWork(deps, row, QUEUES.clusterSteps, msg, f);
   }
   return failHop(ctx, row, f.reason, f.message);
-}
-
-/** The row fails with the reason (ARM's code where there is one); the intent is dropped: nothing runs. */
-export async function failHop(
-  ctx: Pick<HopContext, 'deps' | 'from' | 'to'>,
-  row: ClusterRow,
-  reason: string,
-  message: string,
-): Promise<StepResult> {
-  await writeClusterRow(ctx.deps, row, {
-    set: { state: 'Failed', reason, message, operation: undefined },
-    event: {
-      action: `${hopVerb(row.value)}Failed`,
-      result: 'Failed',
-      from: ctx.from,
-      to: ctx.to,
-      reason,
-      message,
-    },
-  });
-  return { outcome: 'stalled', reason };
 }

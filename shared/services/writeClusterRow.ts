@@ -127,3 +127,24 @@ export function hopVersions(row: RolloutClusterRecord, hop = row.hop): { from: s
 export function errorText(err: unknown): string {
   return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
 }
+
+/** The row fails with the reason (ARM's code where there is one); the intent is dropped: nothing runs. */
+export async function failHop(
+  ctx: { deps: ServiceDeps; from: string | null; to: string },
+  row: ClusterRow,
+  reason: string,
+  message: string,
+): Promise<StepResult> {
+  await writeClusterRow(ctx.deps, row, {
+    set: { state: 'Failed', reason, message, operation: undefined },
+    event: {
+      action: `${hopVerb(row.value)}Failed`,
+      result: 'Failed',
+      from: ctx.from,
+      to: ctx.to,
+      reason,
+      message,
+    },
+  });
+  return { outcome: 'stalled', reason };
+}

@@ -80,12 +80,16 @@ export async function seed(
   return r;
 }
 
-/** A rollout store whose `updateCluster` throws a plain Error (a dying process) on the chosen call numbers. */
+/**
+ * A rollout store whose `updateCluster` throws on the chosen call numbers: a plain Error (a dying process)
+ * unless told otherwise (e.g. a ConcurrencyError: another writer got there first).
+ */
 export class CrashingRolloutStore extends MemoryRolloutStore {
   calls = 0;
   constructor(
     private readonly inner: MemoryRolloutStore,
     readonly crashOn: Set<number>,
+    private readonly error: () => Error = () => new Error('worker died (simulated crash)'),
   ) {
     super();
   }
@@ -99,7 +103,7 @@ export class CrashingRolloutStore extends MemoryRolloutStore {
     return this.inner.getCluster(rolloutId, clusterId);
   }
   override async updateCluster(...a: Parameters<MemoryRolloutStore['updateCluster']>) {
-    if (this.crashOn.has(++this.calls)) throw new Error('worker died (simulated crash)');
+    if (this.crashOn.has(++this.calls)) throw this.error();
     return this.inner.updateCluster(...a);
   }
 }

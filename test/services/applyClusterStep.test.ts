@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ConflictError, NotFoundError, TerminalError, TransientError } from '../../shared/domain/errors.js';
+import {
+  ConcurrencyError,
+  ConflictError,
+  NotFoundError,
+  TerminalError,
+  TransientError,
+} from '../../shared/domain/errors.js';
 import type { ClusterWorkMessage } from '../../shared/domain/records.js';
 import { applyClusterStep } from '../../shared/services/applyClusterStep.js';
 import { checkClusterStep } from '../../shared/services/checkClusterStep.js';
@@ -276,6 +282,31 @@ describe('applyClusterStep', () => {
       attempts: 1,
     });
     expect(freed).toEqual(['r1']);
+  });
+
+  it('a lost ETag race on recording the operation id re-reads and records it, still one PUT', async () => {
+    const { deps, row, puts } = setup();
+    await seed(deps, c1);
+    const real = deps.rollouts;
+    deps.rollouts = new CrashingRolloutStore(real, new Set([2]), () => new ConcurrencyError('etag is stale'));
+    expect(await applyClusterStep(deps, step())).toEqual({ outcome: 'done', reason: 'OperationStarted' });
+    expect(puts()).toHaveLength(1);
+    expect(await row()).toMatchObject({ attempts: 1, operation: { operationId: 'op-1' } });
+    expect(deps.queue.sent).toEqual([
+      { queue: 'cluster-checks', message: { ...step(), operationId: 'op-1' }, delayMs: 15_000 },
+    ]);
+  });
+
+  it('two deliveries of one step at once: one PUT', async () => {
+    const { deps, puts } = setup();
+    await seed(deps, c1);
+    const results = await Promise.all([applyClusterStep(deps, step()), applyClusterStep(deps, step())]);
+    expect(puts()).toHaveLength(1);
+    const reasons = results.map((r) => r.reason);
+    expect(reasons).toContain('OperationStarted');
+    expect(['CheckResent', 'OperationResumed', 'StepInFlight']).toContain(
+      reasons.find((r) => r !== 'OperationStarted'),
+    );
   });
 
   it('a worker dying after the intent, before the PUT: a quick redelivery waits, a later one PUTs once', async () => {
