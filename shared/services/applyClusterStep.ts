@@ -58,7 +58,19 @@ async function applyOnce(
     return recordStartedOperation(deps, row, memo.started.operationId);
   if (op?.operationId) {
     const check = { ...ids(msg), hop: r.hop, operationId: op.operationId };
-    await deps.queue.send(QUEUES.clusterChecks, check, { delayMs: deps.settings.checkDelayMs });
+    const delayMs = deps.settings.checkDelayMs;
+    if (r.reason === 'Dispatched') {
+      // Re-dispatched (after Deferred): the operation waited with ARM meanwhile; its deadline restarts now.
+      const deadline = new Date(deps.clock.now().getTime() + deps.settings.operationDeadlineMs).toISOString();
+      await writeClusterRow(deps, row, {
+        set: {
+          operation: { ...op, deadline },
+          reason: 'OperationResumed',
+          message: `checking operation ${op.operationId} again (deadline ${deadline})`,
+        },
+        send: [{ queue: QUEUES.clusterChecks, message: check, delayMs }],
+      });
+    } else await deps.queue.send(QUEUES.clusterChecks, check, { delayMs });
     deps.log.info('Operation already started; check re-sent', { ...ids(msg), hop: r.hop });
     return { outcome: 'done', reason: 'CheckResent' };
   }

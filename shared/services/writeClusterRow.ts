@@ -84,6 +84,8 @@ export async function writeClusterRow(
 /**
  * Sends the same work again after `delayMs` and notes the reason on the row, state unchanged. The message
  * goes first: a crash after it at worst loses the note, never the work. A lost race on the note is fine.
+ * The note is written every time: it bumps `updatedAt`, which the reconcile's lost-message repair reads
+ * (a row waiting on a busy lease must not look abandoned and get a second step chain).
  */
 export async function requeueWork(
   deps: ServiceDeps,
@@ -101,12 +103,10 @@ export async function requeueWork(
     reason: why.reason,
     delayMs: why.delayMs,
   });
-  if (row.value.reason !== why.reason || row.value.message !== why.message) {
-    try {
-      await writeClusterRow(deps, row, { set: { reason: why.reason, message: why.message } });
-    } catch (e) {
-      if (!(e instanceof ConcurrencyError)) throw e;
-    }
+  try {
+    await writeClusterRow(deps, row, { set: { reason: why.reason, message: why.message } });
+  } catch (e) {
+    if (!(e instanceof ConcurrencyError)) throw e;
   }
   return requeued(why.reason, why.delayMs);
 }

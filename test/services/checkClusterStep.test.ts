@@ -97,11 +97,18 @@ describe('checkClusterStep', () => {
     });
     expect(freed).toEqual(['r1']);
 
-    // Back online: the orchestration re-dispatches the row at the same hop.
+    // Back online 40 minutes later (past the first deadline): the orchestration re-dispatches the row.
+    deps.clock.advance(40 * 60_000);
     deps.arm.cluster(ID).connectivity = 'Connected';
     const v = (await deps.rollouts.getCluster('r1', ID))!;
     await deps.rollouts.updateCluster({ ...v.value, state: 'InProgress', reason: 'Dispatched' }, v.etag);
     expect(await applyClusterStep(deps, step())).toEqual({ outcome: 'done', reason: 'CheckResent' });
+    expect(await row()).toMatchObject({ reason: 'OperationResumed' });
+    const [again] = deps.queue.drain();
+    deps.clock.advance(again!.delayMs);
+    expect(await checkClusterStep(deps, again!.message)).toMatchObject({ outcome: 'requeued' }); // not stuck
+    deps.queue.drain();
+    await deps.queue.send('cluster-checks', again!.message);
     await drive(deps);
     expect(puts()).toHaveLength(1);
     expect(await row()).toMatchObject({ state: 'Succeeded', lastAppliedVersion: '1.2.6' });
