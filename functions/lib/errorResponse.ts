@@ -14,7 +14,15 @@ import {
 } from '../../shared/domain/errors.js';
 
 /** Validation codes that mean "malformed request" (400) rather than "valid JSON that breaks a rule" (422). */
-const MALFORMED = new Set(['InvalidJson', 'InvalidQueryParameter', 'InvalidPathParameter', 'InvalidHeader']);
+const MALFORMED = new Set([
+  'InvalidJson',
+  'InvalidQueryParameter',
+  'InvalidPathParameter',
+  'InvalidHeader',
+  // The stores' own checks of paging input (a token this API never issued is a malformed query).
+  'InvalidContinuationToken',
+  'InvalidTop',
+]);
 
 export class HttpError extends Error {
   constructor(

@@ -3,7 +3,7 @@
  * views list their keys only. A PUT that leaves out `osm.configurationProtectedSettings` keeps the stored
  * ones (a policy read back with GET and sent again loses nothing); an explicit `{}` clears them.
  */
-import { ConflictError, NotFoundError } from '../domain/errors.js';
+import { ConcurrencyError, ConflictError, NotFoundError } from '../domain/errors.js';
 import type { Policy } from '../domain/policy.js';
 import { parsePolicy } from '../domain/policy.js';
 import type { Page, PageRequest, StoredPolicy, Versioned } from '../domain/records.js';
@@ -42,6 +42,9 @@ export async function putPolicy(
 ): Promise<PutPolicyResult> {
   const policy = parsePolicy(name, body, { isKnownVersion: (v) => deps.catalog.has(v) });
   const existing = await deps.policies.get(name);
+  // If-Match names a version: when there is none, that precondition fails (412), as in HTTP.
+  if (ifMatch !== undefined && !existing)
+    throw new ConcurrencyError(`policy "${name}" does not exist, so If-Match cannot match`);
   const keepSecrets = !hasProtectedSettings(body) && existing;
   if (keepSecrets)
     policy.osm.configurationProtectedSettings = existing.value.policy.osm.configurationProtectedSettings;
