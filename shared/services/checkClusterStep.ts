@@ -57,19 +57,28 @@ async function checkOnce(deps: ServiceDeps, msg: ClusterWorkMessage): Promise<St
   const op = r.operation;
   if (!op) return ignored('NoOperation');
   if (msg.operationId && msg.operationId !== op.operationId) return ignored('StaleOperation');
-  const { from, to } = hopVersions(r);
-  const ctx = { deps, from, to };
-  const now = deps.clock.now().getTime();
-
-  let seen: Observed;
   try {
-    seen = await observe(deps, row);
+    return await decide(deps, msg, row, await observe(deps, row));
   } catch (e) {
+    // Any ARM read of this check (operation, extension, cluster) failing: retry later, or fail the hop.
     const f = classifyArmFailure(e, deps.settings.checkDelayMs);
     if (!f) throw e;
     if (f.kind === 'retry') return requeueWork(deps, row, QUEUES.clusterChecks, msg, f);
-    return failHop(ctx, row, f.reason, f.message);
+    return failHop({ deps, ...hopVersions(r) }, row, f.reason, f.message);
   }
+}
+
+async function decide(
+  deps: ServiceDeps,
+  msg: ClusterWorkMessage,
+  row: ClusterRow,
+  seen: Observed,
+): Promise<StepResult> {
+  const r = row.value;
+  const op = r.operation!;
+  const { from, to } = hopVersions(r);
+  const ctx = { deps, from, to };
+  const now = deps.clock.now().getTime();
 
   if (seen.status === 'InProgress') {
     const elapsed = now - Date.parse(op.startedAt);

@@ -144,6 +144,26 @@ describe('checkClusterStep', () => {
     expect((await row()).state).toBe('InProgress');
   });
 
+  it('a throttled connectivity probe or confirmation GET requeues the check instead of throwing', async () => {
+    const { deps, row } = await started();
+    deps.clock.advance(6 * 60_000);
+    deps.arm.failNext.getCluster = [new TransientError('throttled', 5_000, 'ArmThrottled')];
+    expect(await checkClusterStep(deps, check())).toEqual({
+      outcome: 'requeued',
+      reason: 'ArmThrottled',
+      delayMs: 5_000,
+    });
+    deps.arm.settleAll();
+    deps.arm.failNext.getExtension = [new TransientError('unavailable', 3_000)];
+    expect(await checkClusterStep(deps, check())).toEqual({
+      outcome: 'requeued',
+      reason: 'ArmUnavailable',
+      delayMs: 3_000,
+    });
+    expect(await checkClusterStep(deps, check())).toEqual({ outcome: 'done', reason: 'InstallSucceeded' });
+    expect((await row()).state).toBe('Succeeded');
+  });
+
   it('operation Succeeded but ARM still reports the old version: wait for it (ARM is the truth)', async () => {
     const { deps, row } = await started(
       { plannedAction: 'upgrade', from: '1.1.1-1' },
