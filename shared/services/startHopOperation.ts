@@ -112,6 +112,13 @@ export async function startHopOperation(ctx: HopContext): Promise<StepResult> {
       'UnexpectedVersion',
       `extension ${ext.name} runs ${ext.version}, the hop starts from ${from ?? '(none)'}: plan again`,
     );
+  if (!ext && from !== null)
+    return failHop(
+      ctx,
+      row,
+      'ExtensionNotFound',
+      `extension ${r.extensionName} is gone (removed out of band?): plan again`,
+    );
   if (ctx.intent) {
     const age = now.getTime() - Date.parse(ctx.intent.startedAt);
     if (age < INTENT_GRACE_MS) {

@@ -432,6 +432,28 @@ describe('applyClusterStep', () => {
     expect(puts()).toHaveLength(0);
   });
 
+  it('an adopted extension is upgraded under its own name', async () => {
+    const { deps, puts } = setup();
+    const mine = osm('1.1.1-1', {}, { name: 'my-mesh' });
+    await seed(deps, cluster('c1', { extensions: [mine] }), {
+      plannedAction: 'upgrade',
+      from: '1.1.1-1',
+      extensionName: 'my-mesh',
+    });
+    await applyClusterStep(deps, step());
+    await drive(deps);
+    expect(puts().map((p) => p.name)).toEqual(['my-mesh']);
+    expect(deps.arm.cluster(ID).extensions.map((e) => `${e.name}@${e.version}`)).toEqual(['my-mesh@1.2.6']);
+  });
+
+  it('an upgrade whose extension vanished fails ExtensionNotFound instead of installing a hop', async () => {
+    const { deps, puts, row } = setup();
+    await seed(deps, c1, { plannedAction: 'upgrade', from: '1.1.1-1' });
+    expect(await applyClusterStep(deps, step())).toEqual({ outcome: 'stalled', reason: 'ExtensionNotFound' });
+    expect((await row()).state).toBe('Failed');
+    expect(puts()).toHaveLength(0);
+  });
+
   it('protected settings reach ARM but never a log line, the history or the row', async () => {
     const { deps, puts } = setup();
     await seed(deps, c1);
