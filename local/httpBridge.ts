@@ -5,9 +5,12 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EventGridEvent, HttpResponseInit } from '@azure/functions';
-import { HttpRequest, InvocationContext } from '@azure/functions';
+import azureFunctions from '@azure/functions';
 import type { EventGridRegistration, HttpRegistration } from '../functions/lib/functionRegistration.js';
 import { RouteTable } from './routeTable.js';
+
+// @azure/functions is CommonJS; Node's ESM loader cannot see these classes as named exports.
+const { HttpRequest, InvocationContext } = azureFunctions;
 
 const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
 
@@ -17,7 +20,7 @@ export function invocationContext(
   functionName: string,
   log: LogSink,
   triggerMetadata?: Record<string, unknown>,
-): InvocationContext {
+): azureFunctions.InvocationContext {
   return new InvocationContext({
     invocationId: randomUUID(),
     functionName,

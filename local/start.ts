@@ -1,69 +1,102 @@
 /**
- * `npm start`: runs osm-fleet locally. Until the serverless engine lands this plans the demo policy over a
- * synthetic demo fleet with the real planner and prints the plan: the summary, the waves, and one example
- * cluster for every distinct outcome.
+ * `npm start`: osm-fleet on this machine, end to end. Starts Azurite (data under .local/azurite), the Arc
+ * fleet emulator seeded with a demo fleet, and the local Functions stand-in serving the API, the timer, the
+ * queue workers and the Event Grid webhook. Unless --no-demo, it creates the demo policy, starts a rollout,
+ * shows its progress per wave and prints a summary; then keeps serving until Ctrl-C.
  */
+import { mkdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { defaultOsmCatalog } from '../shared/domain/osmCatalog.js';
-import type { Plan } from '../shared/domain/planner.js';
-import { planPolicy } from '../shared/domain/planner.js';
-import { parsePolicy } from '../shared/domain/policy.js';
-import { demoFleet } from './demoFleet.js';
+import { createEmulator } from '../emulator/createEmulator.js';
+import { seedFleet } from '../emulator/seedFleet.js';
+import { setAppContextFactory } from '../functions/lib/appContext.js';
+import { registrations } from '../functions/registrations.js';
+import { loadConfig } from '../shared/config.js';
+import { createAppContext } from '../shared/createAppContext.js';
+import { EVENT_FUNCTION } from '../shared/functionNames.js';
+import { jsonLogger } from '../shared/jsonLogger.js';
 import { DEMO_POLICY } from './demoPolicy.js';
+import { demoSeed } from './demoSeed.js';
+import { demoSubscriptionId } from './demoFleet.js';
+import { startLocalHost } from './localHost.js';
+import { runDemo } from './runDemo.js';
+import { startAzurite } from './startAzurite.js';
 
-const { values } = parseArgs({
+const { values: flags } = parseArgs({
   options: {
+    port: { type: 'string', default: '7071' },
+    'emulator-port': { type: 'string', default: '8443' },
+    'azurite-port': { type: 'string', default: '10000' },
     clusters: { type: 'string', default: '200' },
     subscriptions: { type: 'string', default: '3' },
-    json: { type: 'boolean', default: false },
+    'install-ms': { type: 'string', default: '3000' },
+    'reconcile-seconds': { type: 'string', default: '5' },
+    'no-demo': { type: 'boolean', default: false },
+    verbose: { type: 'boolean', default: false },
   },
 });
+const num = (k: keyof typeof flags) => Number(flags[k]);
+mkdirSync('.local', { recursive: true });
+const started = Date.now();
 
-const fleet = demoFleet({ clusters: Number(values.clusters), subscriptions: Number(values.subscriptions) });
-const policy = parsePolicy('demo', DEMO_POLICY, { isKnownVersion: (v) => defaultOsmCatalog.has(v) });
-const plan = planPolicy(policy, fleet, { catalog: defaultOsmCatalog, now: new Date() });
+const azuritePort = num('azurite-port');
+const azurite = await startAzurite({
+  location: '.local/azurite',
+  ports: { blob: azuritePort, queue: azuritePort + 1, table: azuritePort + 2 },
+});
+const emulator = await createEmulator({
+  port: num('emulator-port'),
+  caDir: '.local/emulator',
+  config: { installMs: num('install-ms'), installJitterMs: Math.round(num('install-ms') / 3) },
+});
+const subscriptions = Array.from({ length: num('subscriptions') }, (_, i) => demoSubscriptionId(i));
+const seeded = seedFleet(emulator.context, demoSeed(num('clusters'), subscriptions));
 
-if (values.json) console.log(JSON.stringify(plan, null, 2));
-else
-  console.log(
-    renderPlan(
-      plan,
-      policy.rollout.waves.map((w) => w.name),
-    ),
-  );
+const env = {
+  ...process.env,
+  FLEET_SUBSCRIPTIONS: process.env.FLEET_SUBSCRIPTIONS ?? subscriptions.join(','),
+  AzureWebJobsStorage: azurite.connectionString,
+  ARM_ENDPOINT: emulator.endpoint,
+  ARM_CA_FILE: emulator.caFile,
+  ARM_STATIC_TOKEN: 'local-static-token',
+  FLEET_CHECK_DELAY_SECONDS: process.env.FLEET_CHECK_DELAY_SECONDS ?? '2',
+};
+const logLines: string[] = [];
+const log = (line: string) =>
+  flags.verbose ? console.log(line) : logLines.push(line) > 2000 && logLines.splice(0, 1000);
+const app = await createAppContext(loadConfig(env), {
+  logger: flags.verbose ? jsonLogger() : jsonLogger((l) => log(l)),
+});
+setAppContextFactory(async () => app);
+const host = await startLocalHost({
+  registrations,
+  consumer: app.store.queueConsumer,
+  port: num('port'),
+  log,
+  timerEveryMs: { reconcile: num('reconcile-seconds') * 1000 },
+  retryDelaySec: 5,
+});
+await emulator.context.events.add({
+  url: `${host.url}/runtime/webhooks/eventgrid?functionName=${EVENT_FUNCTION}`,
+});
 
-function renderPlan(p: Plan, waveNames: string[]): string {
-  const s = p.summary;
-  const lines = [
-    `osm-fleet plan for policy "${p.policy}" -> OSM ${p.targetVersion} over ${fleet.length} demo clusters`,
-    `  targeted ${s.clusters}: install ${s.install}, upgrade ${s.upgrade}, reconfigure ${s.reconfigure}, no change ${s.noChange}`,
-    `  skipped: ${
-      Object.entries(s.skipped)
-        .map(([r, n]) => `${r} ${n}`)
-        .join(', ') || 'none'
-    }`,
-    '',
-    'Waves (clusters with work, by stable hash of their ID):',
-  ];
-  waveNames.forEach((name, i) => {
-    const inWave = p.clusters.filter((c) => c.waveIndex === i);
-    const ready = inWave.filter((c) => c.action !== 'skip').length;
-    lines.push(
-      `  ${i + 1}. ${name.padEnd(8)} ${String(inWave.length).padStart(6)} clusters (${ready} ready now)`,
-    );
-  });
-  lines.push('', 'One cluster per outcome:');
-  const seen = new Set<string>();
-  for (const c of p.clusters) {
-    const key = c.action === 'skip' ? c.reason : `${c.action}/${c.reason}/${c.from ?? '-'}/${c.adopted}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    const route = c.path.length ? `${c.from ?? '(none)'} -> ${c.path.join(' -> ')}` : (c.from ?? '(none)');
-    lines.push(
-      `  ${c.action.padEnd(11)} ${c.reason.padEnd(24)} ${c.name.padEnd(12)} ${c.distribution.padEnd(12)} ${route}`,
-    );
-    if (c.message) lines.push(`  ${''.padEnd(36)}${c.message}`);
-    if (c.adopted) lines.push(`  ${''.padEnd(36)}adopts the existing extension "${c.extensionName}"`);
-  }
-  return lines.join('\n');
+console.log(`osm-fleet is running locally (started in ${((Date.now() - started) / 1000).toFixed(1)} s)
+  API            ${host.url}/api   (try: curl ${host.url}/api/health)
+  Arc emulator   ${emulator.endpoint}   CA file ${emulator.caFile}   (control: ${emulator.endpoint}/_emulator/stats)
+  Azurite        tables ${azurite.tableUrl}  queues ${azurite.queueUrl}  blobs ${azurite.blobUrl}
+  Fleet          ${seeded.clusters} demo clusters over subscriptions ${subscriptions.join(', ')}
+Ctrl-C stops everything.`);
+
+let stopping = false;
+async function stop(): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  console.log('\nstopping...');
+  await host.stop();
+  await emulator.close();
+  await azurite.stop();
+  process.exit(0);
 }
+process.on('SIGINT', () => void stop());
+process.on('SIGTERM', () => void stop());
+
+if (!flags['no-demo']) await runDemo(host.url, DEMO_POLICY);

@@ -75,7 +75,7 @@ export async function createAppContext(config: Config, options: AppContextOption
     },
   };
   deps.onSlotFreed = async (rolloutId) => {
-    await reconcileRollout(deps, rolloutId);
+    await reconcileRollout(deps, rolloutId, undefined, { repairLostMessages: false });
   };
   const probeCluster = `/subscriptions/${config.subscriptions[0] ?? '00000000-0000-0000-0000-000000000000'}/resourceGroups/osm-fleet-health/providers/Microsoft.Kubernetes/connectedClusters/health-probe`;
   return {

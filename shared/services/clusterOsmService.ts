@@ -100,7 +100,7 @@ export async function installOnCluster(
     throw new ValidationError(planned.message ?? planned.reason, [], planned.reason);
   const rollout = await createRollout(deps, {
     policyName: policy.name,
-    policy,
+    policy: { ...policy, target: {} },
     trigger: 'api',
     actor,
     clusterIds: [cluster.id],

@@ -1,7 +1,7 @@
 import { TableClient } from '@azure/data-tables';
 import { describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { startAzurite } from '../support/azurite.js';
+import { startAzurite } from '../../local/startAzurite.js';
 
 describe('Azurite harness', () => {
   it('the run shares one Azurite and it answers', async () => {

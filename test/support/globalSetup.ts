@@ -1,7 +1,7 @@
 // vitest globalSetup: one Azurite for the whole run, shared with every test file through `inject('azurite')`.
 // Tests isolate themselves with unique table and queue name prefixes (see test/support/storeFixture.ts).
 import type { TestProject } from 'vitest/node';
-import { startAzurite } from './azurite.js';
+import { startAzurite } from '../../local/startAzurite.js';
 
 export interface AzuriteEndpoints {
   connectionString: string;
