@@ -13,7 +13,15 @@ import {
   listRolloutsFn,
   rolloutCommandFn,
 } from './rollouts.js';
-import { clusterChecks, clusterSteps, monitorSteps, reconcile } from './workers.js';
+import {
+  clusterChecks,
+  clusterChecksPoison,
+  clusterSteps,
+  clusterStepsPoison,
+  monitorSteps,
+  monitorStepsPoison,
+  reconcile,
+} from './workers.js';
 
 export const registrations: readonly FunctionRegistration[] = [
   health,
@@ -36,5 +44,8 @@ export const registrations: readonly FunctionRegistration[] = [
   clusterSteps,
   clusterChecks,
   monitorSteps,
+  clusterStepsPoison,
+  clusterChecksPoison,
+  monitorStepsPoison,
   onClusterEvent,
 ];

@@ -1,10 +1,11 @@
 /** Queue workers and the timer: thin wrappers; the services decide, the host retries what throws. */
-import { QUEUES } from '../shared/domain/records.js';
+import { QUEUES, type QueueName } from '../shared/domain/records.js';
 import { RECONCILE_SCHEDULE } from '../shared/functionNames.js';
 import { applyClusterStep } from '../shared/services/applyClusterStep.js';
 import { checkClusterStep } from '../shared/services/checkClusterStep.js';
 import { onboardMonitor } from '../shared/services/onboardMonitor.js';
 import { reconcileFleet } from '../shared/services/reconcileFleet.js';
+import { recordPoisonedWork } from '../shared/services/recordPoisonedWork.js';
 import { appContext } from './lib/appContext.js';
 import type { QueueRegistration, TimerRegistration } from './lib/functionRegistration.js';
 import { readWorkMessage } from './lib/readWorkMessage.js';
@@ -39,3 +40,22 @@ function worker(name: string, queueName: string, run: typeof applyClusterStep): 
 export const clusterSteps = worker('clusterSteps', QUEUES.clusterSteps, applyClusterStep);
 export const clusterChecks = worker('clusterChecks', QUEUES.clusterChecks, checkClusterStep);
 export const monitorSteps = worker('monitorSteps', QUEUES.monitorSteps, onboardMonitor);
+
+/** Poison queues: the host moved a message here after maxDequeueCount failures; the row records why. */
+function poisonWorker(name: string, queue: QueueName): QueueRegistration {
+  return {
+    name,
+    kind: 'queue',
+    queueName: `${queue}-poison`,
+    handler: async (message, context) => {
+      const msg = readWorkMessage(message);
+      if (!msg) return context.warn('malformed poisoned message dropped');
+      const result = await recordPoisonedWork((await appContext()).deps, queue, msg);
+      context.warn(`${name} ${result.outcome}`, JSON.stringify({ ...msg, reason: result.reason }));
+    },
+  };
+}
+
+export const clusterStepsPoison = poisonWorker('clusterStepsPoison', QUEUES.clusterSteps);
+export const clusterChecksPoison = poisonWorker('clusterChecksPoison', QUEUES.clusterChecks);
+export const monitorStepsPoison = poisonWorker('monitorStepsPoison', QUEUES.monitorSteps);
