@@ -1,32 +1,45 @@
 /** The body of PUT /clusters/{sub}/{rg}/{name}/osm: a policy to apply, or a version with settings. */
 import { z } from 'zod';
+import { ValidationError } from './errors.js';
 import { POLICY_NAME_PATTERN, RELEASE_TRAINS, VERSION_PATTERN } from './policy.js';
 import { zodToValidationError } from './zodToValidationError.js';
 
-const settings = z.record(z.string().min(1).max(256), z.string().max(4096));
+const settings = z.record(z.string().min(1).max(256), z.string('values must be strings').max(4096));
 
-const schema = z.union([
-  z.strictObject({ policy: z.string().regex(POLICY_NAME_PATTERN, 'must be a policy name') }),
-  z.strictObject({
-    version: z.string().regex(VERSION_PATTERN, 'must be an OSM extension version such as 1.2.6'),
-    releaseTrain: z
-      .string()
-      .refine(
-        (s) => (RELEASE_TRAINS as readonly string[]).includes(s.toLowerCase()),
-        'must be stable, staging, pilot or preview',
-      )
-      .optional(),
-    configurationSettings: settings.optional(),
-    configurationProtectedSettings: settings.optional(),
-    crdUpgrades: z.enum(['requireApproval', 'allow']).optional(),
-    includeUnsupportedDistribution: z.boolean().optional(),
-  }),
-]);
+const byPolicy = z.strictObject({
+  policy: z.string().regex(POLICY_NAME_PATTERN, 'must be a policy name'),
+});
 
-export type ClusterOsmRequest = z.output<typeof schema>;
+const byVersion = z.strictObject({
+  version: z.string().regex(VERSION_PATTERN, 'must be an OSM extension version such as 1.2.6'),
+  releaseTrain: z
+    .string()
+    .refine(
+      (s) => (RELEASE_TRAINS as readonly string[]).includes(s.toLowerCase()),
+      'must be stable, staging, pilot or preview',
+    )
+    .optional(),
+  configurationSettings: settings.optional(),
+  configurationProtectedSettings: settings.optional(),
+  crdUpgrades: z.enum(['requireApproval', 'allow']).optional(),
+  includeUnsupportedDistribution: z.boolean().optional(),
+});
 
+export type ClusterOsmRequest = z.output<typeof byPolicy> | z.output<typeof byVersion>;
+
+/**
+ * `{ policy }` or `{ version, ... }`: the branch is chosen by the fields present, so every problem is
+ * reported against the field that has it (a union would only say "Invalid input").
+ */
 export function parseClusterOsmRequest(body: unknown): ClusterOsmRequest {
-  const r = schema.safeParse(body);
+  const fields = typeof body === 'object' && body !== null && !Array.isArray(body) ? Object.keys(body) : [];
+  const hasPolicy = fields.includes('policy');
+  if (hasPolicy === fields.includes('version')) {
+    const message = 'give either "policy" or "version" (with its settings), not both';
+    const path = hasPolicy ? 'policy' : '(body)';
+    throw new ValidationError(`${path}: ${message}`, [{ path, message }], 'InvalidRequest');
+  }
+  const r = (hasPolicy ? byPolicy : byVersion).safeParse(body);
   if (!r.success) throw zodToValidationError(r.error.issues, 'InvalidRequest');
   return r.data;
 }

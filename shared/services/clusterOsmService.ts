@@ -59,24 +59,26 @@ export async function installOnCluster(
     if (!stored) throw new NotFoundError(`policy "${request.policy}" does not exist`, 'PolicyNotFound');
     policy = stored.value.policy;
   } else {
-    policy = parsePolicy(
-      `cluster-${stableHash(cluster.id.toLowerCase()).toString(36)}`,
-      {
-        description: `one-off operation on ${cluster.id}`,
-        osm: {
-          version: request.version,
-          ...(request.releaseTrain ? { releaseTrain: request.releaseTrain } : {}),
-          configurationSettings: request.configurationSettings ?? {},
-          configurationProtectedSettings: request.configurationProtectedSettings ?? {},
+    policy = asRequestError(() =>
+      parsePolicy(
+        `cluster-${stableHash(cluster.id.toLowerCase()).toString(36)}`,
+        {
+          description: `one-off operation on ${cluster.id}`,
+          osm: {
+            version: request.version,
+            ...(request.releaseTrain ? { releaseTrain: request.releaseTrain } : {}),
+            configurationSettings: request.configurationSettings ?? {},
+            configurationProtectedSettings: request.configurationProtectedSettings ?? {},
+          },
+          rollout: {
+            waves: [{ name: 'single', percent: 100, maxParallel: 1 }],
+            maxFailurePercent: 100,
+            crdUpgrades: request.crdUpgrades ?? 'requireApproval',
+            includeUnsupportedDistributions: request.includeUnsupportedDistribution ?? false,
+          },
         },
-        rollout: {
-          waves: [{ name: 'single', percent: 100, maxParallel: 1 }],
-          maxFailurePercent: 100,
-          crdUpgrades: request.crdUpgrades ?? 'requireApproval',
-          includeUnsupportedDistributions: request.includeUnsupportedDistribution ?? false,
-        },
-      },
-      { isKnownVersion: (v) => deps.catalog.has(v) },
+        { isKnownVersion: (v) => deps.catalog.has(v) },
+      ),
     );
   }
   const planned = planPolicy({ ...policy, target: {} }, [cluster], {
@@ -162,4 +164,24 @@ export async function uninstallFromCluster(
     ...(started.operationId ? { operationId: started.operationId } : {}),
     message,
   };
+}
+
+/** Problems of the one-off policy built from the request, named as the request names them (`version`, not `osm.version`). */
+function asRequestError<T>(build: () => T): T {
+  try {
+    return build();
+  } catch (err) {
+    if (!(err instanceof ValidationError)) throw err;
+    const rename = (path: string) =>
+      path
+        .replace(/^(osm|rollout)\./, '')
+        .replace(/^includeUnsupportedDistributions/, 'includeUnsupportedDistribution');
+    const details = err.details.map((d) => ({ path: rename(d.path), message: d.message }));
+    const first = details[0];
+    throw new ValidationError(
+      first ? `${first.path}: ${first.message}` : err.message,
+      details,
+      'InvalidRequest',
+    );
+  }
 }

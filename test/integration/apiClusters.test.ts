@@ -1,0 +1,269 @@
+/** API.md, Clusters, through the local host: inventory views and filters, history, one-off PUT/DELETE osm. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectError, expectInvalid, policyBody } from '../support/apiExpect.js';
+import { SUBS, clusterIdOf, startFleetStack, waitFor, type FleetStack } from '../support/fleetStack.js';
+
+const RG = 'rg-cl';
+const SECRET = 'cluster-secret-value-5a4b3c';
+const S0 = SUBS[0]!;
+const osm = (version: string, settings: Record<string, string> = {}) => [
+  { name: 'osm', extensionType: 'Microsoft.openservicemesh', version, configurationSettings: settings },
+];
+const path = (name: string, rg = RG, sub = S0) => `/api/clusters/${sub}/${rg}/${name}`;
+let stack: FleetStack;
+
+beforeAll(async () => {
+  stack = await startFleetStack({ reconcileEveryMs: 60_000 });
+  await stack.control.seed({
+    explicit: [
+      { subscriptionId: S0, resourceGroup: RG, name: 'c-none', distribution: 'eks', location: 'eastus' },
+      { subscriptionId: S0, resourceGroup: RG, name: 'c-bare', distribution: 'eks' },
+      {
+        subscriptionId: S0,
+        resourceGroup: RG,
+        name: 'c-old',
+        distribution: 'aks',
+        tags: { env: 'prod' },
+        extensions: osm('1.1.1', { 'osm.osm.envoyLogLevel': 'debug' }),
+      },
+      { subscriptionId: S0, resourceGroup: RG, name: 'c-new', distribution: 'aks', extensions: osm('1.2.6') },
+      {
+        subscriptionId: S0,
+        resourceGroup: RG,
+        name: 'c-off',
+        distribution: 'gke',
+        connectivityStatus: 'Offline',
+      },
+      { subscriptionId: SUBS[1]!, resourceGroup: 'rg-two', name: 'c-other', distribution: 'aks' },
+    ],
+  });
+  const prod = policyBody({ target: { tags: { env: 'prod' } } });
+  expect((await stack.api('PUT', '/api/policies/prod', prod)).status).toBe(201);
+  await new Promise((r) => setTimeout(r, 300)); // Resource Graph catches up with the seed
+  await stack.host.runTimer('reconcile'); // refreshes the inventory
+});
+afterAll(async () => stack?.stop());
+
+const names = (r: { body: { items: { name: string }[] } }) => r.body.items.map((c) => c.name).sort();
+
+describe('GET /api/clusters', () => {
+  it('lists the fleet as discovered, with the API.md fields', async () => {
+    const r = await stack.api('GET', '/api/clusters');
+    expect(r.status).toBe(200);
+    expect(names(r)).toEqual(['c-bare', 'c-new', 'c-none', 'c-off', 'c-old', 'c-other']);
+    const old = r.body.items.find((c: { name: string }) => c.name === 'c-old');
+    expect(old).toMatchObject({
+      id: clusterIdOf(S0, RG, 'c-old'),
+      subscriptionId: S0,
+      resourceGroup: RG,
+      location: expect.any(String),
+      distribution: 'aks',
+      connectivity: 'Connected',
+      tags: { env: 'prod' },
+      osm: {
+        name: 'osm',
+        version: '1.1.1',
+        provisioningState: 'Succeeded',
+        settings: { 'osm.osm.envoyLogLevel': 'debug' },
+      },
+      monitor: { installed: false },
+      policies: ['prod'],
+    });
+    expect(r.body.items.find((c: { name: string }) => c.name === 'c-none').osm).toBeNull();
+  });
+
+  it('filters by policy, osmVersion and state (case-insensitive)', async () => {
+    expect(names(await stack.api('GET', '/api/clusters?policy=prod'))).toEqual(['c-old']);
+    expect(names(await stack.api('GET', '/api/clusters?osmVersion=1.2.6'))).toEqual(['c-new']);
+    expect(names(await stack.api('GET', '/api/clusters?state=offline'))).toEqual(['c-off']);
+    expect(names(await stack.api('GET', '/api/clusters?state=OFFLINE'))).toEqual(['c-off']);
+    expect(names(await stack.api('GET', '/api/clusters?state=Connected&osmVersion=1.1.1'))).toEqual([
+      'c-old',
+    ]);
+  });
+
+  it('pages with top=2 through continuation tokens', async () => {
+    const seen: string[] = [];
+    let token: string | undefined;
+    do {
+      const q = `top=2${token ? `&continuationToken=${encodeURIComponent(token)}` : ''}`;
+      const r = await stack.api('GET', `/api/clusters?${q}`);
+      expect(r.status).toBe(200);
+      expect(r.body.items.length).toBeLessThanOrEqual(2);
+      seen.push(...names(r));
+      token = r.body.continuationToken;
+    } while (token);
+    expect(seen.sort()).toEqual(['c-bare', 'c-new', 'c-none', 'c-off', 'c-old', 'c-other']);
+  });
+
+  it('answers bad filters with 4xx naming them', async () => {
+    expectError(
+      await stack.api('GET', '/api/clusters?state=%27%20or%201%3D%3D1'),
+      400,
+      'InvalidQueryParameter',
+      'state',
+    );
+    expectError(await stack.api('GET', '/api/clusters?policy=nope'), 404, 'PolicyNotFound');
+    expectError(await stack.api('GET', '/api/clusters?top=0'), 400, 'InvalidQueryParameter', 'top');
+    expectError(
+      await stack.api('GET', '/api/clusters?continuationToken=zz'),
+      400,
+      undefined,
+      'continuationToken',
+    );
+  });
+});
+
+describe('GET /api/clusters/{sub}/{rg}/{name}', () => {
+  it('answers one cluster; any casing of the path finds it; 404 when unknown', async () => {
+    const r = await stack.api('GET', path('c-old'));
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ id: clusterIdOf(S0, RG, 'c-old'), name: 'c-old', policies: ['prod'] });
+    expect((await stack.api('GET', path('C-OLD', 'RG-CL', S0.toUpperCase()))).body.name).toBe('c-old');
+    expectError(await stack.api('GET', path('c-missing')), 404, 'ClusterNotFound');
+  });
+
+  it.each([
+    ['subscriptionId', path('c-old', RG, 'not-a-guid')],
+    ['resourceGroup', path('c-old', 'rg*bad')],
+    ['resourceGroup', path('c-old', 'ends-with-dot.')],
+    ['clusterName', path('-leading-dash')],
+  ])('400 naming %s for a bad path segment', async (segment, url) => {
+    for (const suffix of ['', '/history']) {
+      expectInvalid(await stack.api('GET', url + suffix), segment, 400, 'InvalidPathParameter');
+    }
+    expectInvalid(await stack.api('PUT', `${url}/osm`, { version: '1.2.6' }), segment, 400);
+    expectInvalid(await stack.api('DELETE', `${url}/osm`), segment, 400);
+  });
+});
+
+describe('PUT /api/clusters/{sub}/{rg}/{name}/osm', () => {
+  it('installs a version: 202 with the operation and a rollout link; busy while it runs', async () => {
+    const r = await stack.api('PUT', `${path('c-none')}/osm`, {
+      version: '1.2.6',
+      configurationSettings: { 'osm.osm.envoyLogLevel': 'warning' },
+      configurationProtectedSettings: { 'osm.osm.secret': SECRET },
+    });
+    expect(r.status).toBe(202);
+    expect(r.body).toMatchObject({
+      clusterId: clusterIdOf(S0, RG, 'c-none'),
+      action: 'install',
+      from: null,
+      to: '1.2.6',
+      path: ['1.2.6'],
+      rolloutId: expect.any(String),
+      state: expect.any(String),
+    });
+    expect(r.headers.get('location')).toBe(`/api/rollouts/${r.body.rolloutId}`);
+    expect(JSON.stringify(r.body)).not.toContain(SECRET);
+    expectError(await stack.api('PUT', `${path('c-none')}/osm`, { version: '1.2.6' }), 409, 'ClusterBusy');
+
+    const ro = await waitFor(async () => {
+      const v = await stack.api('GET', r.headers.get('location')!);
+      return v.body.state === 'Succeeded' && v;
+    });
+    expect(ro.body.counts.succeeded).toBe(1);
+    const armState = await stack.control.getCluster(clusterIdOf(S0, RG, 'c-none'));
+    expect(armState.extensions[0]?.protectedSettingKeys).toEqual(['osm.osm.secret']);
+    for (const url of [
+      path('c-none'),
+      `${path('c-none')}/history`,
+      `/api/rollouts/${r.body.rolloutId}/clusters`,
+    ])
+      expect(JSON.stringify((await stack.api('GET', url)).body)).not.toContain(SECRET);
+  });
+
+  it('refuses a downgrade with 422 DowngradeRefused', async () => {
+    const r = await stack.api('PUT', `${path('c-new')}/osm`, { version: '1.1.1' });
+    expectError(r, 422, 'DowngradeRefused');
+    expect((await stack.control.getCluster(clusterIdOf(S0, RG, 'c-new'))).extensions[0]?.puts).toBe(0);
+  });
+
+  it('answers 200 without an operation when nothing would change', async () => {
+    const r = await stack.api('PUT', `${path('c-new')}/osm`, { version: '1.2.6' });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ action: 'noChange', from: '1.2.6', to: '1.2.6' });
+    expect(r.body.rolloutId).toBeUndefined();
+  });
+
+  it('applies a stored policy with {policy}', async () => {
+    const r = await stack.api('PUT', `${path('c-old')}/osm`, { policy: 'prod' });
+    expect(r.status).toBe(202);
+    expect(r.body).toMatchObject({
+      action: 'upgrade',
+      from: '1.1.1',
+      to: '1.2.6',
+      rolloutId: expect.any(String),
+    });
+    const ro = await stack.api('GET', `/api/rollouts/${r.body.rolloutId}`);
+    expect(ro.body.policy).toBe('prod');
+    expectError(await stack.api('PUT', `${path('c-bare')}/osm`, { policy: 'nope' }), 404, 'PolicyNotFound');
+  });
+
+  it.each([
+    ['version', { version: 'latest' }],
+    ['version', { version: '9.9.9' }],
+    ['(body)', {}],
+    ['(body)', []],
+    ['policy', { policy: 'prod', version: '1.2.6' }],
+    ['policy', { policy: 'Not A Name' }],
+    ['colour', { version: '1.2.6', colour: 'red' }],
+    ['configurationSettings.a', { version: '1.2.6', configurationSettings: { a: 1 } }],
+    ['releaseTrain', { version: '1.2.6', releaseTrain: 'nightly' }],
+    ['crdUpgrades', { version: '1.2.6', crdUpgrades: 'sometimes' }],
+  ])('422 InvalidRequest naming %s for a bad body', async (field, body) => {
+    expectInvalid(await stack.api('PUT', `${path('c-bare')}/osm`, body), field, 422, 'InvalidRequest');
+  });
+
+  it('400 for malformed JSON, 404 for an unknown cluster', async () => {
+    expectError(await stack.api('PUT', `${path('c-bare')}/osm`, '{"version"'), 400, 'InvalidJson');
+    expectError(
+      await stack.api('PUT', `${path('c-missing')}/osm`, { version: '1.2.6' }),
+      404,
+      'ClusterNotFound',
+    );
+  });
+});
+
+describe('DELETE /api/clusters/{sub}/{rg}/{name}/osm', () => {
+  it('uninstalls (202), records history newest first, then 404 OsmNotInstalled', async () => {
+    const id = clusterIdOf(S0, RG, 'c-new');
+    const r = await stack.api('DELETE', `${path('c-new')}/osm`);
+    expect(r.status).toBe(202);
+    expect(r.body).toMatchObject({
+      clusterId: id,
+      action: 'uninstall',
+      from: '1.2.6',
+      to: null,
+      extensionName: 'osm',
+    });
+    await waitFor(async () => (await stack.control.getCluster(id)).extensions.length === 0);
+    expectError(await stack.api('DELETE', `${path('c-new')}/osm`), 404, 'OsmNotInstalled');
+    const history = await stack.api('GET', `${path('c-new')}/history`);
+    expect(history.status).toBe(200);
+    expect(history.body.items[0]).toMatchObject({ action: 'UninstallStarted', from: '1.2.6', to: null });
+    const at = history.body.items.map((e: { at: string }) => e.at);
+    expect([...at].sort().reverse()).toEqual(at);
+  });
+
+  it('404 OsmNotInstalled on a cluster without OSM; 404 for an unknown cluster', async () => {
+    expectError(await stack.api('DELETE', `${path('c-bare')}/osm`), 404, 'OsmNotInstalled');
+    expectError(await stack.api('DELETE', `${path('c-missing')}/osm`), 404, 'ClusterNotFound');
+  });
+
+  it('history pages and answers an empty page for a cluster without events', async () => {
+    const r = await stack.api('GET', `${path('c-none')}/history?top=1`);
+    expect(r.status).toBe(200);
+    expect(r.body.items).toHaveLength(1);
+    expect(r.body.continuationToken).toEqual(expect.any(String));
+    const next = await stack.api(
+      'GET',
+      `${path('c-none')}/history?top=1&continuationToken=${encodeURIComponent(r.body.continuationToken)}`,
+    );
+    expect(next.status).toBe(200);
+    expect(next.body.items[0]).not.toEqual(r.body.items[0]);
+    expect((await stack.api('GET', `${path('c-other', 'rg-two', SUBS[1])}/history`)).body).toEqual({
+      items: [],
+    });
+  });
+});
