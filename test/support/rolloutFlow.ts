@@ -1,0 +1,119 @@
+/** Helpers shared by the end-to-end scenario tests: seeds, rollouts through the API, ARM state reads. */
+import { expect } from 'vitest';
+import type { ClusterSeed, ExtensionSeed } from '../../emulator/seedFleet.js';
+import { clusterIdOf, waitFor, type FleetStack } from './fleetStack.js';
+
+export const OSM_TYPE = 'Microsoft.openservicemesh';
+export const FINAL = ['Succeeded', 'Failed', 'Cancelled', 'Halted'];
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** An OSM extension installed by hand before osm-fleet. */
+export function osmExt(version: string, settings: Record<string, string> = {}, name = 'osm'): ExtensionSeed {
+  return {
+    name,
+    extensionType: OSM_TYPE,
+    version,
+    autoUpgradeMinorVersion: false,
+    configurationSettings: settings,
+  };
+}
+
+export function seedCluster(
+  sub: string,
+  rg: string,
+  name: string,
+  more: Partial<ClusterSeed> = {},
+): ClusterSeed & { id: string } {
+  return {
+    subscriptionId: sub,
+    resourceGroup: rg,
+    name,
+    distribution: 'aks',
+    ...more,
+    id: clusterIdOf(sub, rg, name),
+  };
+}
+
+/** Seeds explicit clusters and waits until Resource Graph shows them (the graph lags ARM). */
+export async function seedAndSettle(stack: FleetStack, clusters: ClusterSeed[]): Promise<void> {
+  await stack.control.seed({ explicit: clusters.map(({ ...c }) => stripId(c)) });
+  await sleep(400);
+}
+
+function stripId(c: ClusterSeed & { id?: string }): ClusterSeed {
+  const { id: _id, ...rest } = c;
+  return rest;
+}
+
+export async function putPolicy(stack: FleetStack, name: string, body: unknown): Promise<void> {
+  const r = await stack.api('PUT', `/api/policies/${name}`, body);
+  expect(r.status, JSON.stringify(r.body)).toBeLessThan(300);
+}
+
+export async function startRollout(stack: FleetStack, policy: string): Promise<string> {
+  const r = await stack.api('POST', '/api/rollouts', { policy });
+  expect(r.status, JSON.stringify(r.body)).toBe(201);
+  return r.body.id as string;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Json = any;
+
+export async function rolloutOf(stack: FleetStack, id: string): Promise<Json> {
+  const r = await stack.api('GET', `/api/rollouts/${id}`);
+  expect(r.status).toBe(200);
+  return r.body;
+}
+
+/** Waits until the rollout is in one of `states` (default: a final one). */
+export function waitRollout(
+  stack: FleetStack,
+  id: string,
+  states = FINAL,
+  timeoutMs = 25_000,
+): Promise<Json> {
+  return waitFor(
+    async () => {
+      const r = await rolloutOf(stack, id);
+      return states.includes(r.state) && r;
+    },
+    timeoutMs,
+    () => `waiting for ${states.join('|')}\n${stack.logs.slice(-25).join('\n')}`,
+  );
+}
+
+/** Every cluster row of a rollout (all pages), by lower-cased cluster id. */
+export async function rowsOf(stack: FleetStack, id: string, query = ''): Promise<Map<string, Json>> {
+  const rows = new Map<string, Json>();
+  let token: string | undefined;
+  do {
+    const sep = query ? '&' : '?';
+    const q = token ? `${query}${sep}continuationToken=${encodeURIComponent(token)}` : query;
+    const r = await stack.api('GET', `/api/rollouts/${id}/clusters${q}`);
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    for (const row of r.body.items) rows.set(String(row.id).toLowerCase(), row);
+    token = r.body.continuationToken;
+  } while (token);
+  return rows;
+}
+
+/** The emulator's view of one extension of a cluster (ARM body, running settings, PUT count). */
+export async function extensionOf(stack: FleetStack, clusterId: string, name = 'osm') {
+  const state = await stack.control.getCluster(clusterId);
+  return state.extensions.find((e) => e.resource.name.toLowerCase() === name.toLowerCase());
+}
+
+export async function osmVersionOf(stack: FleetStack, clusterId: string): Promise<unknown> {
+  const state = await stack.control.getCluster(clusterId);
+  const osm = state.extensions.filter(
+    (e) => String(e.resource.properties.extensionType).toLowerCase() === OSM_TYPE.toLowerCase(),
+  );
+  expect(osm.length, `OSM extensions on ${clusterId}`).toBeLessThanOrEqual(1);
+  return osm[0]?.resource.properties.currentVersion;
+}
+
+export async function historyOf(stack: FleetStack, sub: string, rg: string, name: string): Promise<Json[]> {
+  const r = await stack.api('GET', `/api/clusters/${sub}/${rg}/${name}/history?top=200`);
+  expect(r.status, JSON.stringify(r.body)).toBe(200);
+  return r.body.items;
+}
