@@ -42,9 +42,7 @@ export async function putPolicy(
 ): Promise<PutPolicyResult> {
   const policy = parsePolicy(name, body, { isKnownVersion: (v) => deps.catalog.has(v) });
   const existing = await deps.policies.get(name);
-  // If-Match names a version: when there is none, that precondition fails (412), as in HTTP.
-  if (ifMatch !== undefined && !existing)
-    throw new ConcurrencyError(`policy "${name}" does not exist, so If-Match cannot match`);
+  checkIfMatch(name, ifMatch, existing?.etag);
   const keepSecrets = !hasProtectedSettings(body) && existing;
   if (keepSecrets)
     policy.osm.configurationProtectedSettings = existing.value.policy.osm.configurationProtectedSettings;
@@ -55,8 +53,8 @@ export async function putPolicy(
     updatedAt: now,
     ...(existing?.value.lastScheduledRunAt ? { lastScheduledRunAt: existing.value.lastScheduledRunAt } : {}),
   };
-  // If-Match given: replace exactly that version. Otherwise: create if absent, replace the version we read.
-  const etag = await deps.policies.put(stored, ifMatch ?? (existing ? existing.etag : null));
+  // Create if absent, else replace exactly the version read (If-Match, when given, was checked against it).
+  const etag = await deps.policies.put(stored, existing ? existing.etag : null);
   deps.log.info('policy saved', { policy: name, created: !existing });
   return { created: !existing, view: policyView(stored), etag };
 }
@@ -76,13 +74,14 @@ export async function listPolicies(deps: ServiceDeps, page?: PageRequest): Promi
 export async function deletePolicy(deps: ServiceDeps, name: string, ifMatch?: string): Promise<void> {
   const found = await deps.policies.get(name);
   if (!found) throw new NotFoundError(`policy "${name}" does not exist`, 'PolicyNotFound');
+  checkIfMatch(name, ifMatch, found.etag);
   const active = (await deps.rollouts.listActive()).find((r) => r.value.rollout.policy === name);
   if (active)
     throw new ConflictError(
       `policy "${name}" has an active rollout (${active.value.rollout.id}); cancel it first`,
       'RolloutInProgress',
     );
-  await deps.policies.delete(name, ifMatch ?? found.etag);
+  await deps.policies.delete(name, found.etag);
   deps.log.info('policy deleted', { policy: name });
 }
 
@@ -90,4 +89,17 @@ function hasProtectedSettings(body: unknown): boolean {
   if (typeof body !== 'object' || body === null) return false;
   const osm = (body as { osm?: unknown }).osm;
   return typeof osm === 'object' && osm !== null && 'configurationProtectedSettings' in osm;
+}
+
+/**
+ * If-Match names a version (or `*`, any): when the policy is absent or at another version, the
+ * precondition fails (412) before any write. Checked here, not only by the store, so that a value that is
+ * no ETag at all is a 412 rather than the store's 400; the write stays conditional on the ETag read.
+ */
+function checkIfMatch(name: string, ifMatch: string | undefined, current: string | undefined): void {
+  if (ifMatch === undefined) return;
+  if (current === undefined)
+    throw new ConcurrencyError(`policy "${name}" does not exist, so If-Match cannot match`);
+  if (ifMatch.trim() !== '*' && ifMatch.trim() !== current)
+    throw new ConcurrencyError(`policy "${name}" has changed since that ETag (If-Match)`);
 }

@@ -77,6 +77,20 @@ describe('PUT /api/policies/{name}', () => {
     expectError(await stack.api('GET', '/api/policies/ghost'), 404, 'PolicyNotFound');
   });
 
+  it.each(['garbage', '"quoted"', 'W/"datetime\'2020-01-01T00%3A00%3A00Z\'"'])(
+    'If-Match %s that is no ETag of the policy is 412 (PUT and DELETE) and changes nothing',
+    async (etag) => {
+      await stack.api('PUT', '/api/policies/bogus-etag', body({ description: 'kept' }));
+      const put = await stack.api('PUT', '/api/policies/bogus-etag', body({ description: 'lost' }), {
+        'if-match': etag,
+      });
+      expectError(put, 412, 'PreconditionFailed');
+      const del = await stack.api('DELETE', '/api/policies/bogus-etag', undefined, { 'if-match': etag });
+      expectError(del, 412, 'PreconditionFailed');
+      expect((await stack.api('GET', '/api/policies/bogus-etag')).body.description).toBe('kept');
+    },
+  );
+
   it.each([
     ['osm.version', body({ osm: { version: 'latest' } })],
     ['osm.version', body({ osm: { version: '9.9.9' } })],
