@@ -52,6 +52,8 @@ export function httpEndpoint(o: EndpointOptions): HttpRegistration {
       try {
         const app = await appContext();
         if (authLevel !== 'anonymous' && app.apiKey) authorize(request, app.apiKey);
+        // Also for routes that read no body (plan, commands): a declared size over the limit is a 413.
+        if (Number(request.headers.get('content-length') ?? '0') > MAX_BODY_BYTES) throw tooLarge();
         const res = await o.handle({
           params: request.params,
           query: request.query,

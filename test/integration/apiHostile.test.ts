@@ -93,6 +93,8 @@ describe('hostile queries and bodies', () => {
         expect(res.status).toBeLessThan(500);
         expectError(res, res.status);
       }
+      const big = JSON.stringify({ policy: 'sample', pad: 'x'.repeat(300 * 1024) });
+      expectError(await stack.api(method, path, big), 413, 'PayloadTooLarge');
       expect((await stack.api('GET', '/api/policies')).body).toEqual(before);
     },
   );
