@@ -1,15 +1,8 @@
+import type { ClusterCounts } from '../shared/domain/rolloutCounts.js';
+
 /** Renders a rollout's progress per wave as bars in the terminal (redrawn in place on a TTY, one line per change otherwise). */
 
-interface Counts {
-  pending: number;
-  inProgress: number;
-  awaitingApproval: number;
-  succeeded: number;
-  failed: number;
-  skipped: number;
-  deferred: number;
-  cancelled?: number;
-}
+type Counts = ClusterCounts;
 
 export interface RolloutViewLike {
   id: string;
@@ -22,8 +15,8 @@ export interface RolloutViewLike {
 const WIDTH = 30;
 
 function bar(c: Counts): string {
-  const total = Object.values(c).reduce((a, b) => a + (b ?? 0), 0) || 1;
-  const done = c.succeeded + c.failed + c.skipped + (c.cancelled ?? 0);
+  const total = Object.values(c).reduce((a, b) => a + b, 0) || 1;
+  const done = c.succeeded + c.failed + c.skipped + c.cancelled;
   const filled = Math.round((done / total) * WIDTH);
   return `[${'#'.repeat(filled)}${'.'.repeat(WIDTH - filled)}] ${String(done).padStart(4)}/${total}`;
 }
