@@ -1,4 +1,5 @@
 /** Helpers shared by the end-to-end scenario tests: seeds, rollouts through the API, ARM state reads. */
+import { request } from 'node:https';
 import { expect } from 'vitest';
 import type { ClusterSeed, ExtensionSeed } from '../../emulator/seedFleet.js';
 import { clusterIdOf, waitFor, type FleetStack } from './fleetStack.js';
@@ -116,4 +117,48 @@ export async function historyOf(stack: FleetStack, sub: string, rg: string, name
   const r = await stack.api('GET', `/api/clusters/${sub}/${rg}/${name}/history?top=200`);
   expect(r.status, JSON.stringify(r.body)).toBe(200);
   return r.body.items;
+}
+
+/** A raw ARM call to the emulator (connected clusters have no SDK in this project). */
+export function armCall(stack: FleetStack, method: string, path: string, body?: unknown): Promise<Json> {
+  const url = new URL(path, stack.emulator.endpoint);
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method,
+        ca: stack.emulator.caPem,
+        headers: {
+          authorization: 'Bearer integration-test-token',
+          ...(payload ? { 'content-type': 'application/json' } : {}),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          resolve({ status: res.statusCode, body: text ? JSON.parse(text) : undefined });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+const CLUSTER_API = 'api-version=2024-01-01';
+
+/** Connects a new cluster through ARM (as `az connectedk8s connect` does): the emulator raises events. */
+export function connectCluster(stack: FleetStack, id: string, distribution = 'aks'): Promise<Json> {
+  return armCall(stack, 'PUT', `${id}?${CLUSTER_API}`, {
+    location: 'eastus',
+    identity: { type: 'SystemAssigned' },
+    properties: { agentPublicKeyCertificate: 'MIIBCgKCAQEA', distribution },
+  });
+}
+
+export function deleteCluster(stack: FleetStack, id: string): Promise<Json> {
+  return armCall(stack, 'DELETE', `${id}?${CLUSTER_API}`);
 }

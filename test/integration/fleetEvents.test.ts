@@ -1,0 +1,151 @@
+/**
+ * Scenarios 6 and 7, and deletions: an offline cluster is deferred and completes when it comes back; a
+ * cluster connected after an autoOnboard policy exists is onboarded through Event Grid alone, and duplicate
+ * (and reordered) events cause no second PUT; a deleted cluster is marked removed and its open work ends.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EVENT_FUNCTION } from '../../shared/functionNames.js';
+import { SUBS, clusterIdOf, startFleetStack, waitFor, type FleetStack } from '../support/fleetStack.js';
+import {
+  connectCluster,
+  deleteCluster,
+  extensionOf,
+  type Json,
+  osmVersionOf,
+  putPolicy,
+  rolloutOf,
+  rowsOf,
+  seedAndSettle,
+  seedCluster,
+  sleep,
+  startRollout,
+  waitRollout,
+} from '../support/rolloutFlow.js';
+
+const S = SUBS[0]!;
+const online = ['on-1', 'on-2', 'on-3'].map((n) => seedCluster(S, 'rg-off', n));
+const away = seedCluster(S, 'rg-off', 'away', { connectivityStatus: 'Offline', distribution: 'eks' });
+const doomed = seedCluster(S, 'rg-off', 'doomed', { connectivityStatus: 'Offline' });
+
+let stack: FleetStack;
+beforeAll(async () => {
+  stack = await startFleetStack({ reconcileEveryMs: 500 });
+  await seedAndSettle(stack, [...online, away, doomed]);
+});
+afterAll(async () => stack?.stop());
+
+describe('offline and deleted clusters', () => {
+  it('defers an offline cluster and completes it when it is back; a deleted one ends Skipped', async () => {
+    await putPolicy(stack, 'off', {
+      target: { resourceGroups: ['rg-off'] },
+      osm: { version: '1.2.6' },
+      rollout: { waves: [{ name: 'all', percent: 100, maxParallel: 5 }] },
+    });
+    const id = await startRollout(stack, 'off');
+    const partial = await waitFor(async () => {
+      const r = await rolloutOf(stack, id);
+      return r.counts.succeeded === 3 && r;
+    });
+    await sleep(1_000); // reconciles: the rollout must not finish while clusters are deferred
+    const held = await rolloutOf(stack, id);
+    expect(held.state).toBe('Running');
+    expect(held.counts).toMatchObject({ succeeded: 3, deferred: 2, failed: 0 });
+    expect(partial.counts.deferred).toBe(2);
+    const rows = await rowsOf(stack, id);
+    expect(rows.get(away.id.toLowerCase())).toMatchObject({ state: 'Deferred', reason: 'ClusterOffline' });
+    expect((await stack.control.stats()).putsPerCluster[away.id.toLowerCase()] ?? 0).toBe(0);
+
+    // deleted while deferred: marked removed, its row ends Skipped ClusterDeleted
+    expect((await deleteCluster(stack, doomed.id)).status).toBeLessThan(300);
+    await waitFor(async () => (await rowsOf(stack, id)).get(doomed.id.toLowerCase())?.state === 'Skipped');
+    expect((await rowsOf(stack, id)).get(doomed.id.toLowerCase())).toMatchObject({
+      state: 'Skipped',
+      reason: 'ClusterDeleted',
+    });
+    const removed = await stack.api('GET', '/api/clusters?state=removed');
+    expect(removed.status).toBe(200);
+    expect(removed.body.items.map((c: Json) => String(c.id).toLowerCase())).toEqual([
+      doomed.id.toLowerCase(),
+    ]);
+    expect(removed.body.items[0].removedAt).toEqual(expect.any(String));
+
+    // back online: picked up and completed
+    await stack.control.setConnectivity(away.id, 'Connected');
+    const done = await waitRollout(stack, id);
+    expect(done.state).toBe('Succeeded');
+    expect(done.counts).toMatchObject({ succeeded: 4, skipped: 1, deferred: 0 });
+    expect(await osmVersionOf(stack, away.id)).toBe('1.2.6');
+    expect((await extensionOf(stack, away.id))?.puts).toBe(1);
+  });
+});
+
+describe('onboarding through Event Grid', () => {
+  it('installs on a newly connected cluster without any API call, once despite duplicate events', async () => {
+    await putPolicy(stack, 'auto', {
+      target: { resourceGroups: ['rg-auto'] },
+      osm: { version: '1.2.6', configurationSettings: { 'osm.osm.envoyLogLevel': 'warn' } },
+      autoOnboard: true,
+    });
+    // a second subscription to the same webhook that delivers every event twice, with random delays
+    const url = `${stack.host.url}/runtime/webhooks/eventgrid?functionName=${EVENT_FUNCTION}`;
+    await stack.control.addSubscriber({ url, name: 'dupes', duplicateRate: 1, maxDelayMs: 300 });
+    const before = await stack.api('GET', '/api/rollouts?top=100');
+    const fresh = clusterIdOf(S, 'rg-auto', 'late-joiner');
+    expect((await connectCluster(stack, fresh, 'openshift')).status).toBe(201);
+
+    const ext = await waitFor(
+      async () => {
+        const e = await extensionOf(stack, fresh);
+        return e?.resource.properties.currentVersion === '1.2.6' && e;
+      },
+      20_000,
+      () => stack.logs.slice(-20).join('\n'),
+    );
+    expect(ext.resource.name).toBe('osm');
+    expect(ext.runningSettings).toMatchObject({
+      'osm.osm.envoyLogLevel': 'warn',
+      'osm.osm.enablePrivilegedInitContainer': 'true',
+    });
+
+    // replay the write event once more by hand, then let every delayed duplicate land
+    const event = {
+      id: randomUUID(),
+      topic: `/subscriptions/${S}`,
+      subject: fresh,
+      eventType: 'Microsoft.Resources.ResourceWriteSuccess',
+      eventTime: new Date().toISOString(),
+      data: {
+        operationName: 'Microsoft.Kubernetes/connectedClusters/write',
+        resourceUri: fresh,
+        subscriptionId: S,
+        status: 'Succeeded',
+      },
+      dataVersion: '2',
+      metadataVersion: '1',
+    };
+    const replay = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'aeg-event-type': 'Notification' },
+      body: JSON.stringify([event, event]),
+    });
+    expect(replay.status).toBeLessThan(300);
+    await sleep(2_000);
+
+    const state = await stack.control.getCluster(fresh);
+    expect(state.extensions.map((e) => e.resource.name)).toEqual(['osm']);
+    expect(state.extensions[0]?.puts).toBe(1);
+    const stats = await stack.control.stats();
+    expect(stats.eventsDelivered).toBeGreaterThan(0);
+
+    // one event-triggered rollout, finished; nobody called POST /api/rollouts
+    const after = await stack.api('GET', '/api/rollouts?top=100');
+    const known = new Set(before.body.items.map((r: Json) => r.id));
+    const created = after.body.items.filter((r: Json) => !known.has(r.id));
+    expect(created.map((r: Json) => [r.trigger, r.policy, r.state])).toEqual([
+      ['event', 'auto', 'Succeeded'],
+    ]);
+    const history = await stack.api('GET', `/api/clusters/${S}/rg-auto/late-joiner/history`);
+    expect(history.body.items.map((e: Json) => e.action)).toContain('InstallSucceeded');
+  });
+});
