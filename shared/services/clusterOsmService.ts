@@ -29,6 +29,7 @@ export interface ClusterOperationView {
   message?: string;
 }
 
+const IN_FLIGHT = /^(creating|updating|deleting)$/i;
 const OPEN = new Set(['Pending', 'InProgress', 'Deferred', 'AwaitingApproval']);
 
 async function readCluster(deps: ServiceDeps, ref: ClusterRef): Promise<ClusterInfo> {
@@ -43,6 +44,14 @@ async function readCluster(deps: ServiceDeps, ref: ClusterRef): Promise<ClusterI
         'ClusterBusy',
       );
   }
+  // An operation still running for a rollout that is no longer active (cancelled while in flight) holds
+  // the cluster's lease: a one-off queued behind it would wait for the lease to expire, so refuse now.
+  const lease = (await deps.inventory.get(cluster.id.toLowerCase()))?.value.lease;
+  if (lease && Date.parse(lease.until) > deps.clock.now().getTime())
+    throw new ConflictError(
+      `an operation of rollout ${lease.holder} is running on the cluster; try again when it ends`,
+      'ClusterBusy',
+    );
   return { ...cluster, extensions: await deps.arm.listExtensions(cluster.id) };
 }
 
@@ -53,6 +62,12 @@ export async function installOnCluster(
   actor: string,
 ): Promise<{ status: 200 | 202; view: ClusterOperationView }> {
   const cluster = await readCluster(deps, ref);
+  const busy = osmExtensions(cluster).find((e) => IN_FLIGHT.test(e.provisioningState));
+  if (busy)
+    throw new ConflictError(
+      `the OSM extension is ${busy.provisioningState}; wait for that operation to end`,
+      'OperationInProgress',
+    );
   let policy: Policy;
   if ('policy' in request) {
     const stored = await deps.policies.get(request.policy);
@@ -134,7 +149,7 @@ export async function uninstallFromCluster(
       `${found.length} OSM extensions found; resolve by hand`,
       'DuplicateOsmExtensions',
     );
-  if (/^(creating|updating|deleting)$/i.test(osm.provisioningState))
+  if (IN_FLIGHT.test(osm.provisioningState))
     throw new ConflictError(
       `the OSM extension is ${osm.provisioningState}; wait for that operation to end`,
       'OperationInProgress',

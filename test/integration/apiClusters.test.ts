@@ -35,6 +35,7 @@ beforeAll(async () => {
         connectivityStatus: 'Offline',
       },
       { subscriptionId: SUBS[1]!, resourceGroup: 'rg-two', name: 'c-other', distribution: 'aks' },
+      { subscriptionId: S0, resourceGroup: 'rg-race', name: 'c-race', distribution: 'eks' },
     ],
   });
   const prod = policyBody({ target: { tags: { env: 'prod' } } });
@@ -50,7 +51,7 @@ describe('GET /api/clusters', () => {
   it('lists the fleet as discovered, with the API.md fields', async () => {
     const r = await stack.api('GET', '/api/clusters');
     expect(r.status).toBe(200);
-    expect(names(r)).toEqual(['c-bare', 'c-new', 'c-none', 'c-off', 'c-old', 'c-other']);
+    expect(names(r)).toEqual(['c-bare', 'c-new', 'c-none', 'c-off', 'c-old', 'c-other', 'c-race']);
     const old = r.body.items.find((c: { name: string }) => c.name === 'c-old');
     expect(old).toMatchObject({
       id: clusterIdOf(S0, RG, 'c-old'),
@@ -93,7 +94,7 @@ describe('GET /api/clusters', () => {
       seen.push(...names(r));
       token = r.body.continuationToken;
     } while (token);
-    expect(seen.sort()).toEqual(['c-bare', 'c-new', 'c-none', 'c-off', 'c-old', 'c-other']);
+    expect(seen.sort()).toEqual(['c-bare', 'c-new', 'c-none', 'c-off', 'c-old', 'c-other', 'c-race']);
   });
 
   it('answers bad filters with 4xx naming them', async () => {
@@ -171,6 +172,32 @@ describe('PUT /api/clusters/{sub}/{rg}/{name}/osm', () => {
       `/api/rollouts/${r.body.rolloutId}/clusters`,
     ])
       expect(JSON.stringify((await stack.api('GET', url)).body)).not.toContain(SECRET);
+  });
+
+  it('is 409 while an operation of a cancelled rollout still runs on the cluster, then works', async () => {
+    const race = clusterIdOf(S0, 'rg-race', 'c-race');
+    const racy = policyBody({ target: { resourceGroups: ['rg-race'] } });
+    expect((await stack.api('PUT', '/api/policies/racy', racy)).status).toBe(201);
+    const ro = await stack.api('POST', '/api/rollouts', { policy: 'racy' });
+    expect(ro.status).toBe(201);
+    const row = () => stack.app.deps.rollouts.getCluster(ro.body.id, race.toLowerCase());
+    await waitFor(async () => (await row())?.value.operation !== undefined); // the install was started
+    expect((await stack.api('POST', `/api/rollouts/${ro.body.id}/cancel`)).body.state).toBe('Cancelled');
+    const early = await stack.api('PUT', `${path('c-race', 'rg-race')}/osm`, { version: '1.2.6' });
+    expect(early.status, JSON.stringify(early.body)).toBe(409);
+    expect(['ClusterBusy', 'OperationInProgress']).toContain(early.body.error.code);
+    await waitFor(async () => (await row())?.value.state === 'Succeeded');
+    const later = await stack.api('PUT', `${path('c-race', 'rg-race')}/osm`, {
+      version: '1.2.6',
+      configurationSettings: { 'osm.osm.envoyLogLevel': 'warning' },
+    });
+    expect(later.status).toBe(202);
+    expect(later.body.action).toBe('reconfigure');
+    const done = await waitFor(async () => {
+      const v = await stack.api('GET', `/api/rollouts/${later.body.rolloutId}`);
+      return v.body.state === 'Succeeded' && v.body;
+    }, 10_000);
+    expect(done.counts.succeeded).toBe(1);
   });
 
   it('refuses a downgrade with 422 DowngradeRefused', async () => {
