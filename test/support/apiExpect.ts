@@ -18,7 +18,7 @@ export function expectError(r: ApiResult, status: number, code?: string, field?:
     const named =
       details.some(
         (d) => d.path === field || d.path?.startsWith(`${field}.`) || d.path?.startsWith(`${field}[`),
-      ) || String(error?.message).includes(field);
+      ) || String(error?.message).startsWith(field); // the message names the field first
     expect(named, `error should name ${field}: ${JSON.stringify(error)}`).toBe(true);
   }
 }
