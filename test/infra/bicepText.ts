@@ -155,7 +155,10 @@ export function property(objectText: string, key: string): string | undefined {
     else if (depth > 0 && (c === '}' || c === ']' || c === ')')) depth--;
     else if (depth === 0 && (c === '\n' || c === ',' || c === '}' || c === ']' || c === ')')) break;
   }
-  return objectText.slice(start, i).replace(/\s+/g, ' ').replace(/\( /g, '(').replace(/ \)/g, ')').trim();
+  const value = objectText.slice(start, i).trim();
+  // Objects and arrays keep their lines (to be read further); a call over several lines becomes one line.
+  if (value.startsWith('{') || value.startsWith('[')) return value;
+  return value.replace(/\s+/g, ' ').replace(/\( /g, '(').replace(/,? \)/g, ')');
 }
 
 /** Every plain single-quoted string literal (no interpolation) in the text, unquoted. */
