@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { EventGridEvent, HttpResponseInit } from '@azure/functions';
 import azureFunctions from '@azure/functions';
 import type { EventGridRegistration, HttpRegistration } from '../functions/lib/functionRegistration.js';
@@ -48,6 +49,12 @@ export function createRequestListener(
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
+    // A declared size over the limit is refused before the body is read (as Kestrel does), so a client that
+    // announces 10 GB gets its 413 at once instead of a connection held open while it trickles in.
+    if (Number(req.headers['content-length'] ?? 0) > MAX_REQUEST_BYTES) {
+      res.setHeader('connection', 'close');
+      return send(res, errorJson(413, 'PayloadTooLarge', 'request body too large'));
+    }
     const body = await readBody(req);
     if (body === undefined) return send(res, errorJson(413, 'PayloadTooLarge', 'request body too large'));
     if (url.pathname === '/runtime/webhooks/eventgrid' && req.method === 'POST')
@@ -94,6 +101,27 @@ export function createRequestListener(
       await target.handler(event as EventGridEvent, invocationContext(target.name, log, { event }));
     send(res, { status: 200 });
   }
+}
+
+/**
+ * The server's `clientError` handler: a request Node's HTTP parser refuses (headers or URL over its limit,
+ * bytes past a declared content-length, bad header characters) still gets the API's error shape, as JSON,
+ * and the connection is closed.
+ */
+export function answerClientError(log: LogSink): (err: Error & { code?: string }, socket: Duplex) => void {
+  return (err, socket) => {
+    if (err.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
+    const [status, code, reason] =
+      err.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'RequestHeaderFieldsTooLarge', 'Request Header Fields Too Large']
+        : [400, 'MalformedHttpRequest', 'Bad Request'];
+    log(`[warn] local host: refused a malformed HTTP request (${err.code ?? 'unknown'})`);
+    const body = JSON.stringify({ error: { code, message: `the HTTP request is malformed (${reason})` } });
+    socket.end(
+      `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\n` +
+        `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
+  };
 }
 
 function errorJson(status: number, code: string, message: string): HttpResponseInit {

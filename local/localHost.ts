@@ -13,7 +13,7 @@ import type {
 } from '../functions/lib/functionRegistration.js';
 import type { StorageQueueConsumer } from '../shared/store/storageQueueConsumer.js';
 import type { LogSink } from './httpBridge.js';
-import { createRequestListener } from './httpBridge.js';
+import { answerClientError, createRequestListener } from './httpBridge.js';
 import { QueuePoller } from './queuePoller.js';
 import { TimerRunner } from './timerRunner.js';
 
@@ -46,6 +46,7 @@ export async function startLocalHost(o: LocalHostOptions): Promise<LocalHost> {
   const events = of('eventGrid') as EventGridRegistration[];
   const server = createServer(createRequestListener(http, events, o.log));
   server.keepAliveTimeout = 5_000;
+  server.on('clientError', answerClientError(o.log));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(o.port, o.host ?? '127.0.0.1', resolve);
