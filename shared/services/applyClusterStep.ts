@@ -1,11 +1,13 @@
 /**
  * Queue `cluster-steps`: one hop on one cluster of one rollout. Re-reads the row and does nothing unless it
  * is InProgress at the message's hop (messages are at-least-once, duplicated and stale). Then, in order:
- * an operation already recorded with ARM's id -> re-send its check (never a second PUT); the CRD step not
- * approved -> AwaitingApproval; the cluster gone -> Failed; not Connected -> Deferred (Offline, Connecting)
- * or Skipped (Expired: reconnecting, which deletes extensions, is the operator's job; Skipped does not
- * count toward the halt threshold, like the plan's `skip / ClusterExpired`); the per-cluster lease busy ->
- * requeued; otherwise `startHopOperation` (intent first, then at most one PUT).
+ * an operation already recorded with ARM's id -> re-send its check (never a second PUT); the rollout
+ * cancelled and no operation begun for this hop -> Cancelled (the hop in flight at the cancel finished, no
+ * further hop starts); the CRD step not approved -> AwaitingApproval; the cluster gone -> Failed; not
+ * Connected -> Deferred (Offline, Connecting) or Skipped (Expired: reconnecting, which deletes extensions, is
+ * the operator's job; Skipped does not count toward the halt threshold, like the plan's
+ * `skip / ClusterExpired`); the per-cluster lease busy -> requeued; otherwise `startHopOperation` (intent
+ * first, then at most one PUT).
  * A ConcurrencyError (someone else wrote the row) re-reads and decides again.
  */
 import type { ClusterInfo } from '../domain/cluster.js';
@@ -75,6 +77,11 @@ async function applyOnce(
     return { outcome: 'done', reason: 'CheckResent' };
   }
 
+  const rollout = await deps.rollouts.get(r.rolloutId);
+  if (!rollout) return ignored('RolloutNotFound');
+  // Cancelled: the operation in flight when it was cancelled has finished (or never started): stop here.
+  if (rollout.value.rollout.state === 'Cancelled' && !op) return stopCancelled(deps, row, from, to);
+
   if (r.crdStepHops.includes(r.hop) && !r.approved) {
     const message =
       `hop ${r.hop + 1} of ${r.path.length} (${from} -> ${to}) changes CRDs: back up the custom resources, ` +
@@ -93,8 +100,6 @@ async function applyOnce(
     return { outcome: 'stalled', reason: 'AwaitingCrdApproval' };
   }
 
-  const rollout = await deps.rollouts.get(r.rolloutId);
-  if (!rollout) return ignored('RolloutNotFound');
   const ctx: HopContext = { deps, msg, row, policy: rollout.value.policy, from, to, intent: op, memo };
 
   let cluster: ClusterInfo | undefined;
@@ -151,6 +156,25 @@ export async function leaveIfNotConnected(
     event: { action: `${verb}Deferred`, result: 'Recorded', from, to, reason: 'ClusterOffline', message },
   });
   return { outcome: 'stalled', reason: 'ClusterOffline' };
+}
+
+/** A hop of a cancelled rollout that has not started: the row ends Cancelled at the version reached. */
+async function stopCancelled(
+  deps: ServiceDeps,
+  row: ClusterRow,
+  from: string | null,
+  to: string,
+): Promise<StepResult> {
+  const r = row.value;
+  const message =
+    r.hop > 0
+      ? `rollout cancelled: stopped after hop ${r.hop} of ${r.path.length}, the cluster runs ${from ?? '(none)'}`
+      : 'rollout cancelled before the operation started';
+  await writeClusterRow(deps, row, {
+    set: { state: 'Cancelled', reason: 'RolloutCancelled', message },
+    event: { action: 'RolloutCancelled', result: 'Skipped', from, to, reason: 'RolloutCancelled', message },
+  });
+  return { outcome: 'stalled', reason: 'RolloutCancelled' };
 }
 
 const ids = (m: ClusterWorkMessage) => ({ rolloutId: m.rolloutId, clusterId: m.clusterId });

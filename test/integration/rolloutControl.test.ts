@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SUBS, startFleetStack, waitFor, type FleetStack } from '../support/fleetStack.js';
 import {
   type Json,
+  osmExt,
   osmVersionOf,
   putPolicy,
   rolloutOf,
@@ -137,5 +138,42 @@ describe('pause, resume, cancel', () => {
     }
     expect(total(puts)).toBe(states.filter((s) => s === 'Succeeded').length);
     expect((await rolloutOf(stack, id)).state).toBe('Cancelled');
+  });
+});
+
+describe('cancel during a multi-hop upgrade', () => {
+  const hopFleet = ['h-1', 'h-2'].map((n) =>
+    seedCluster(S, 'rg-cancel-hops', n, { extensions: [osmExt('0.11.1')] }),
+  );
+
+  it('finishes the hop in flight and starts no further hop', async () => {
+    await seedAndSettle(stack, hopFleet);
+    await stack.control.config({ installMs: 1_000, installJitterMs: 0 });
+    try {
+      await putPolicy(stack, 'cancel-hops', {
+        target: { resourceGroups: ['rg-cancel-hops'] },
+        osm: { version: '1.2.6' },
+        rollout: oneWave(2),
+      });
+      const ids = hopFleet.map((c) => c.id);
+      const id = await startRollout(stack, 'cancel-hops');
+      await waitFor(async () => [...(await putsOf(ids)).values()].every((n) => n === 1));
+      const cancelled = await stack.api('POST', `/api/rollouts/${id}/cancel`);
+      expect(cancelled.body.state).toBe('Cancelled');
+      await waitFor(async () => {
+        const rows = await rowsOf(stack, id);
+        return [...rows.values()].every((r: Json) => r.state !== 'InProgress');
+      });
+      await sleep(1_500); // a started next hop would show as a second PUT by now
+      expect([...(await putsOf(ids)).values()]).toEqual([1, 1]);
+      const rows = await rowsOf(stack, id);
+      for (const c of hopFleet) {
+        expect(await osmVersionOf(stack, c.id), c.name).toBe('1.0.0-1');
+        expect(rows.get(c.id.toLowerCase())).toMatchObject({ state: 'Cancelled', hop: 1 });
+      }
+      expect((await rolloutOf(stack, id)).counts).toMatchObject({ cancelled: 2, inProgress: 0 });
+    } finally {
+      await stack.control.config({ installMs: 300, installJitterMs: 50 });
+    }
   });
 });

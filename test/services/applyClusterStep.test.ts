@@ -454,6 +454,45 @@ describe('applyClusterStep', () => {
     expect(puts()).toHaveLength(0);
   });
 
+  it('a cancelled rollout: the hop in flight finishes, no further hop starts (row Cancelled)', async () => {
+    const { deps, freed, row, puts } = setup();
+    await seed(deps, cluster('c1', { extensions: [osm('1.0.0')] }), {
+      plannedAction: 'upgrade',
+      from: '1.0.0',
+      path: ['1.1.1-1', '1.2.6'],
+    });
+    await applyClusterStep(deps, step());
+    const stored = (await deps.rollouts.get('r1'))!;
+    const cancelled = { ...stored.value.rollout, state: 'Cancelled' as const };
+    await deps.rollouts.update({ ...stored.value, rollout: cancelled }, stored.etag);
+    await drive(deps);
+    expect(puts().map((p) => p.desired!.version)).toEqual(['1.1.1-1']);
+    expect(await row()).toMatchObject({
+      state: 'Cancelled',
+      reason: 'RolloutCancelled',
+      hop: 1,
+      lastAppliedVersion: '1.1.1-1',
+    });
+    expect((await row()).operation).toBeUndefined();
+    expect(await lease(deps)).toBeUndefined();
+    expect(freed).toEqual(['r1']);
+    expect(deps.history.events.at(-1)).toMatchObject({ action: 'RolloutCancelled', from: '1.1.1-1' });
+  });
+
+  it('a cancelled rollout still finishes a hop whose intent was written (the PUT may have gone out)', async () => {
+    const { deps, row, puts } = setup();
+    await seed(deps, c1);
+    deps.arm.failNext.beginPutExtension = [new TransientError('ARM unavailable', 0)];
+    await applyClusterStep(deps, step()); // intent written, PUT failed: requeued with the intent kept
+    const stored = (await deps.rollouts.get('r1'))!;
+    const cancelled = { ...stored.value.rollout, state: 'Cancelled' as const };
+    await deps.rollouts.update({ ...stored.value, rollout: cancelled }, stored.etag);
+    deps.clock.advance(INTENT_GRACE_MS + 1);
+    await drive(deps);
+    expect(puts()).toHaveLength(2);
+    expect(await row()).toMatchObject({ state: 'Succeeded', lastAppliedVersion: '1.2.6' });
+  });
+
   it('protected settings reach ARM but never a log line, the history or the row', async () => {
     const { deps, puts } = setup();
     await seed(deps, c1);
