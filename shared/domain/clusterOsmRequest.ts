@@ -1,10 +1,10 @@
 /** The body of PUT /clusters/{sub}/{rg}/{name}/osm: a policy to apply, or a version with settings. */
 import { z } from 'zod';
 import { ValidationError } from './errors.js';
-import { POLICY_NAME_PATTERN, RELEASE_TRAINS, VERSION_PATTERN } from './policy.js';
+import { POLICY_NAME_PATTERN, RELEASE_TRAINS, VERSION_PATTERN, jsonMap } from './policy.js';
 import { zodToValidationError } from './zodToValidationError.js';
 
-const settings = z.record(z.string().min(1).max(256), z.string('values must be strings').max(4096));
+const settings = jsonMap(z.string().min(1).max(256), z.string('values must be strings').max(4096));
 
 const byPolicy = z.strictObject({
   policy: z.string().regex(POLICY_NAME_PATTERN, 'must be a policy name'),

@@ -18,37 +18,53 @@ export const MAX_SETTINGS_BYTES = 32 * 1024;
 /** An Arc OSM extension version: `1.2.6`, or a rebuild such as `1.0.0-1`. */
 export const VERSION_PATTERN = /^\d+\.\d+\.\d+(-\d+)?$/;
 
+/**
+ * A JSON map (tags, settings) as a zod record that refuses a `__proto__` key: JSON.parse makes it an own
+ * key, but zod skips it and the validated copy cannot hold it, so it would vanish silently (a lost tag
+ * selector made the target wider, a lost setting was never sent).
+ */
+export function jsonMap<K extends z.core.$ZodRecordKey, V extends z.ZodType>(key: K, value: V) {
+  return z.preprocess(
+    (input, ctx) => {
+      if (typeof input === 'object' && input !== null && Object.hasOwn(input, '__proto__'))
+        ctx.issues.push({ code: 'custom', message: 'is not allowed as a key', path: ['__proto__'], input });
+      return input;
+    },
+    z.record(key, value),
+  );
+}
+
 const nonEmptyList = <T extends z.ZodType>(item: T, max = 100) => z.array(item).min(1).max(max);
 
 const settingsMap = (what: string) =>
-  z
-    .record(z.string(), z.string({ error: `${what} values must be strings ("true", not true)` }).max(4096))
-    .superRefine((map, ctx) => {
-      const keys = Object.keys(map);
-      for (const key of keys) {
-        if (key.length > 256 || !SETTING_KEY_PATTERN.test(key))
-          ctx.addIssue({
-            code: 'custom',
-            path: [key],
-            message: 'is not a valid key: use a Helm value path such as osm.osm.envoyLogLevel',
-          });
-      }
-      if (keys.length > MAX_SETTINGS)
-        ctx.addIssue({ code: 'custom', message: `at most ${MAX_SETTINGS} keys` });
-      const bytes = keys.reduce((n, k) => n + k.length + (map[k]?.length ?? 0), 0);
-      if (bytes > MAX_SETTINGS_BYTES)
+  jsonMap(
+    z.string(),
+    z.string({ error: `${what} values must be strings ("true", not true)` }).max(4096),
+  ).superRefine((map, ctx) => {
+    const keys = Object.keys(map);
+    for (const key of keys) {
+      if (key.length > 256 || !SETTING_KEY_PATTERN.test(key))
         ctx.addIssue({
           code: 'custom',
-          message: `keys and values together must stay under ${MAX_SETTINGS_BYTES} bytes`,
+          path: [key],
+          message: 'is not a valid key: use a Helm value path such as osm.osm.envoyLogLevel',
         });
-    });
+    }
+    if (keys.length > MAX_SETTINGS) ctx.addIssue({ code: 'custom', message: `at most ${MAX_SETTINGS} keys` });
+    const bytes = keys.reduce((n, k) => n + k.length + (map[k]?.length ?? 0), 0);
+    if (bytes > MAX_SETTINGS_BYTES)
+      ctx.addIssue({
+        code: 'custom',
+        message: `keys and values together must stay under ${MAX_SETTINGS_BYTES} bytes`,
+      });
+  });
 
 const target = z.strictObject({
   subscriptions: nonEmptyList(z.string().regex(GUID_PATTERN, 'must be a subscription GUID')).optional(),
   resourceGroups: nonEmptyList(
     z.string().regex(RESOURCE_GROUP_PATTERN, 'must be a resource group name'),
   ).optional(),
-  tags: z.record(z.string().min(1).max(512), z.string().max(256)).optional(),
+  tags: jsonMap(z.string().min(1).max(512), z.string().max(256)).optional(),
   distributions: nonEmptyList(
     z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a distribution name'),
   ).optional(),
