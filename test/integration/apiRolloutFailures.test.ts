@@ -1,4 +1,4 @@
-/** API.md, Rollouts, through the local host: failed rows, retry-failed, and the paged list. */
+/** API.md, Rollouts, through the local host: approve all, failed rows, retry-failed, and the paged list. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectError, policyBody } from '../support/apiExpect.js';
 import { SUBS, clusterIdOf, startFleetStack, waitFor, type FleetStack } from '../support/fleetStack.js';
@@ -84,6 +84,26 @@ function expectRolloutShape(view: Record<string, unknown>, policy: string): void
     expect(Object.keys(w.counts).sort()).toEqual(COUNT_KEYS);
   }
 }
+
+describe('approve {all: true}', () => {
+  it('releases every cluster awaiting approval; the rollout then finishes; approving again is 409', async () => {
+    const created = await stack.api('POST', '/api/rollouts', { policy: 'gate' });
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    await waitFor(async () => (await rows(id, '?state=AwaitingApproval')).body.items.length === 1);
+    // The operator did the manual CRD step on the cluster, then approves.
+    await stack.control.markCrdPrepared(clusterIdOf(SUBS[0]!, RG, 'r-gated'));
+    const approved = await command(id, 'approve', { all: true });
+    expect(approved.status).toBe(200);
+    expect(approved.body.counts.awaitingApproval).toBe(0);
+    const done = await finished(id);
+    expect(done.state).toBe('Succeeded');
+    expect(done.counts.succeeded).toBe(1);
+    expectError(await command(id, 'approve', { all: true }), 409, 'RolloutFinished');
+    const gated = await stack.control.getCluster(clusterIdOf(SUBS[0]!, RG, 'r-gated'));
+    expect(gated.extensions[0]?.resource.properties.currentVersion).toBe('1.2.6');
+  });
+});
 
 describe('a rollout with a failed cluster', () => {
   it('lists the failed row by state, retry-failed finishes it, then 409', async () => {
