@@ -81,7 +81,7 @@ export interface RolloutStore {
   create(rollout: RolloutRecord, clusters: readonly RolloutClusterRecord[]): Promise<string>;
   get(id: string): Promise<Versioned<RolloutRecord> | undefined>;
   list(page?: PageRequest): Promise<Page<Versioned<RolloutRecord>>>;
-  /** Rollouts in Pending, Running or Paused (what the timer drives and what blocks a second rollout). */
+  /** Rollouts not finished: Pending, Running, Paused or Halted (the timer looks at them; they block a second rollout of their policy). */
   listActive(): Promise<Versioned<RolloutRecord>[]>;
   update(value: RolloutRecord, etag: string): Promise<string>;
   getCluster(rolloutId: string, clusterId: string): Promise<Versioned<RolloutClusterRecord> | undefined>;

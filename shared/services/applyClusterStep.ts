@@ -3,7 +3,7 @@
  * is InProgress at the message's hop (messages are at-least-once, duplicated and stale). Then, in order:
  * an operation already recorded with ARM's id -> re-send its check (never a second PUT); the rollout
  * cancelled and no operation begun for this hop -> Cancelled (the hop in flight at the cancel finished, no
- * further hop starts); the CRD step not approved -> AwaitingApproval; the cluster gone -> Failed; not
+ * further hop starts); the CRD step not approved -> AwaitingApproval; the cluster gone -> Skipped `ClusterDeleted`; not
  * Connected -> Deferred (Offline, Connecting) or Skipped (Expired: reconnecting, which deletes extensions, is
  * the operator's job; Skipped does not count toward the halt threshold, like the plan's
  * `skip / ClusterExpired`); the per-cluster lease busy -> requeued; otherwise `startHopOperation` (intent
@@ -23,7 +23,14 @@ import { recordStartedOperation, startHopOperation } from './startHopOperation.j
 import type { StepResult } from './stepResult.js';
 import { ignored, requeued } from './stepResult.js';
 import type { ClusterRow } from './writeClusterRow.js';
-import { failHop, hopVerb, hopVersions, requeueWork, writeClusterRow } from './writeClusterRow.js';
+import {
+  endDeleted,
+  failHop,
+  hopVerb,
+  hopVersions,
+  requeueWork,
+  writeClusterRow,
+} from './writeClusterRow.js';
 
 const TRIES = 3;
 
@@ -110,16 +117,18 @@ async function applyOnce(
     if (!f) throw e;
     if (f.kind === 'retry' || f.kind === 'waitNamespace')
       return requeueWork(deps, row, QUEUES.clusterSteps, msg, f);
+    if (f.kind === 'clusterGone') return endDeleted(ctx, row);
     return failHop(ctx, row, f.reason, f.message);
   }
-  if (!cluster) return failHop(ctx, row, 'ClusterNotFound', `connected cluster ${r.clusterId} not found`);
+  if (!cluster) return endDeleted(ctx, row);
   const offline = await leaveIfNotConnected(deps, row, cluster, from, to);
   if (offline) return offline;
 
   const lease = await takeClusterLease(deps, cluster, r.rolloutId);
   if (!lease.taken) {
     const wait = Date.parse(lease.until) - deps.clock.now().getTime();
-    const delayMs = Math.min(Math.max(wait, deps.settings.checkDelayMs), deps.settings.leaseMs);
+    // Look again soon: the holder usually releases the lease long before it expires (its operation ends).
+    const delayMs = Math.max(deps.settings.checkDelayMs, Math.min(wait, 2 * deps.settings.checkDelayMs));
     const message = `another operation holds the cluster (${lease.holder}, until ${lease.until})`;
     return requeueWork(deps, row, QUEUES.clusterSteps, msg, { reason: 'ClusterBusy', message, delayMs });
   }

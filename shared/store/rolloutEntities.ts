@@ -14,7 +14,7 @@ import { jsonProperties, readJsonProperties } from './jsonProperties.js';
 import type { StoredEntity } from './readPage.js';
 
 export const ROLLOUT_PK = 'rollout';
-export const ACTIVE_STATES: readonly RolloutState[] = ['Pending', 'Running', 'Paused'];
+export const ACTIVE_STATES: readonly RolloutState[] = ['Pending', 'Running', 'Paused', 'Halted'];
 
 export function rolloutEntity(value: RolloutRecord) {
   const r = value.rollout;

@@ -34,7 +34,7 @@ export class MemoryPolicyStore implements PolicyStore {
   }
 }
 
-const ACTIVE = new Set(['Pending', 'Running', 'Paused']);
+const ACTIVE = new Set(['Pending', 'Running', 'Paused', 'Halted']);
 
 export class MemoryRolloutStore implements RolloutStore {
   readonly rolloutTable = new MemoryTable<RolloutRecord>();

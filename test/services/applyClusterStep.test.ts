@@ -184,13 +184,14 @@ describe('applyClusterStep', () => {
   it.each([
     ['missing', undefined],
     ['NotFoundError', new NotFoundError('The Resource ... was not found', 'ResourceNotFound')],
-  ])('a cluster that is gone (%s) fails ClusterNotFound', async (_, err) => {
+  ])('a cluster that is gone (%s) ends Skipped ClusterDeleted, not Failed', async (_, err) => {
     const { deps, freed, row } = setup();
     await seed(deps, c1);
     if (err) deps.arm.failNext.getCluster = [err];
     else deps.arm.clusters.clear();
-    expect(await applyClusterStep(deps, step())).toEqual({ outcome: 'stalled', reason: 'ClusterNotFound' });
-    expect(await row()).toMatchObject({ state: 'Failed', reason: 'ClusterNotFound' });
+    expect(await applyClusterStep(deps, step())).toEqual({ outcome: 'stalled', reason: 'ClusterDeleted' });
+    expect(await row()).toMatchObject({ state: 'Skipped', reason: 'ClusterDeleted' });
+    expect(deps.history.events.at(-1)).toMatchObject({ action: 'ClusterRemoved', result: 'Skipped' });
     expect(freed).toEqual(['r1']);
   });
 
@@ -209,9 +210,9 @@ describe('applyClusterStep', () => {
     expect(await applyClusterStep(deps, step())).toEqual({
       outcome: 'requeued',
       reason: 'ClusterBusy',
-      delayMs: 120_000,
+      delayMs: 30_000, // two check delays, not the lease's remaining two minutes: it is usually released early
     });
-    expect(deps.queue.drain()).toEqual([{ queue: 'cluster-steps', message: step(), delayMs: 120_000 }]);
+    expect(deps.queue.drain()).toEqual([{ queue: 'cluster-steps', message: step(), delayMs: 30_000 }]);
     expect(await row()).toMatchObject({ state: 'InProgress', reason: 'ClusterBusy' });
     expect(puts()).toHaveLength(0);
     deps.clock.advance(120_001);
