@@ -8,6 +8,8 @@ export const onClusterEvent: EventGridRegistration = {
   kind: 'eventGrid',
   handler: async (event, context) => {
     const outcome = await handleClusterEvent((await appContext()).deps, event);
-    context.log(`cluster event ${outcome.outcome}`, JSON.stringify({ eventId: event.id, ...outcome }));
+    // The event may be anything (null, a number): Event Grid retries a delivery that throws for a day.
+    const eventId = (event as { id?: unknown } | null | undefined)?.id;
+    context.log(`cluster event ${outcome.outcome}`, JSON.stringify({ eventId, ...outcome }));
   },
 };

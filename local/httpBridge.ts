@@ -14,6 +14,8 @@ import { RouteTable } from './routeTable.js';
 const { HttpRequest, InvocationContext } = azureFunctions;
 
 const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
+/** Event Grid delivers at most 5,000 events a batch (maxEventsPerBatch); a bigger one is not Event Grid. */
+const MAX_EVENTS_PER_BATCH = 5_000;
 
 export type LogSink = (line: string) => void;
 
@@ -52,11 +54,15 @@ export function createRequestListener(
     // A declared size over the limit is refused before the body is read (as Kestrel does), so a client that
     // announces 10 GB gets its 413 at once instead of a connection held open while it trickles in.
     if (Number(req.headers['content-length'] ?? 0) > MAX_REQUEST_BYTES) {
+      log(`[warn] local host: ${req.method} ${url.pathname} refused, body over ${MAX_REQUEST_BYTES} bytes`);
       res.setHeader('connection', 'close');
       return send(res, errorJson(413, 'PayloadTooLarge', 'request body too large'));
     }
     const body = await readBody(req);
-    if (body === undefined) return send(res, errorJson(413, 'PayloadTooLarge', 'request body too large'));
+    if (body === undefined) {
+      log(`[warn] local host: ${req.method} ${url.pathname} refused, body over ${MAX_REQUEST_BYTES} bytes`);
+      return send(res, errorJson(413, 'PayloadTooLarge', 'request body too large'));
+    }
     if (url.pathname === '/runtime/webhooks/eventgrid' && req.method === 'POST')
       return eventGrid(url, req, body, res);
     if (!url.pathname.startsWith('/api/')) return send(res, errorJson(404, 'NotFound', 'no such route'));
@@ -91,6 +97,10 @@ export function createRequestListener(
       return send(res, errorJson(400, 'InvalidJson', 'the body is not valid JSON'));
     }
     const list = Array.isArray(parsed) ? parsed : [parsed];
+    if (list.length > MAX_EVENTS_PER_BATCH) {
+      log(`[warn] ${target.name}: batch of ${list.length} events refused (BatchTooLarge)`);
+      return send(res, errorJson(413, 'BatchTooLarge', `at most ${MAX_EVENTS_PER_BATCH} events a delivery`));
+    }
     if (req.headers['aeg-event-type'] === 'SubscriptionValidation') {
       const code = (list[0] as { data?: { validationCode?: unknown } } | undefined)?.data?.validationCode;
       if (typeof code !== 'string')
