@@ -36,6 +36,7 @@ const host = await startLocalHost({
   port: Number(values.port),
   log,
   retryDelaySec: Number(values['retry-delay-sec']),
+  maxDequeueCount: app.config.maxDequeueCount,
   ...(values['reconcile-ms'] ? { timerEveryMs: { reconcile: Number(values['reconcile-ms']) } } : {}),
 });
 process.stdout.write(`osm-fleet host listening on ${host.url}\n`);

@@ -74,6 +74,7 @@ const host = await startLocalHost({
   log,
   timerEveryMs: { reconcile: num('reconcile-seconds') * 1000 },
   retryDelaySec: 5,
+  maxDequeueCount: app.config.maxDequeueCount,
 });
 await emulator.context.events.add({
   url: `${host.url}/runtime/webhooks/eventgrid?functionName=${EVENT_FUNCTION}`,

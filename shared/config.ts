@@ -37,7 +37,6 @@ export interface Config {
   maxDequeueCount: number;
   /** Default Log Analytics workspace (ARM ID) for Azure Monitor onboarding. */
   logAnalyticsWorkspaceId?: string;
-  hostId?: string;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -104,7 +103,6 @@ const schema = z.object({
   FLEET_LOG_ANALYTICS_WORKSPACE_ID: optional.pipe(
     z.string().refine(isWorkspaceId, 'must be a Log Analytics workspace resource ID').optional(),
   ),
-  FLEET_HOST_ID: optional,
 });
 
 /** Storage needs a connection string or both identity-based service URIs (checked on the raw env so it is
@@ -163,6 +161,5 @@ export function loadConfig(env: Env = process.env): Config {
     ...(e.FLEET_LOG_ANALYTICS_WORKSPACE_ID
       ? { logAnalyticsWorkspaceId: e.FLEET_LOG_ANALYTICS_WORKSPACE_ID }
       : {}),
-    ...(e.FLEET_HOST_ID ? { hostId: e.FLEET_HOST_ID } : {}),
   };
 }

@@ -28,6 +28,7 @@ export interface AppContextOptions {
 
 export interface RunningApp extends AppContext {
   store: StoreAdapters;
+  config: Config;
 }
 
 export const APP_VERSION = '0.1.0';
@@ -81,6 +82,7 @@ export async function createAppContext(config: Config, options: AppContextOption
   return {
     deps,
     store,
+    config,
     ...(config.apiKey ? { apiKey: config.apiKey } : {}),
     version: APP_VERSION,
     async checkHealth() {

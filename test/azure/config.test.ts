@@ -46,7 +46,6 @@ describe('loadConfig: valid environments', () => {
         FLEET_CHECK_DELAY_SECONDS: '5',
         FLEET_MAX_DEQUEUE_COUNT: '3',
         AZURE_CLIENT_ID: 'cid',
-        FLEET_HOST_ID: 'osm-fleet-1',
         FLEET_LOG_ANALYTICS_WORKSPACE_ID: WS,
       },
       {
@@ -54,7 +53,6 @@ describe('loadConfig: valid environments', () => {
         checkDelaySeconds: 5,
         maxDequeueCount: 3,
         azureClientId: 'cid',
-        hostId: 'osm-fleet-1',
         logAnalyticsWorkspaceId: WS,
       },
     ],

@@ -28,7 +28,6 @@ const NOT_FOR_AZURE: Record<string, string> = {
   ARM_ENDPOINT: 'defaults to https://management.azure.com (public cloud)',
   ARM_CA_FILE: "the emulator's self-signed CA, local only",
   ARM_STATIC_TOKEN: 'local only; Azure uses the managed identity',
-  FLEET_HOST_ID: 'read into config.hostId but used nowhere; the storage account is not shared',
 };
 
 /** Flex Consumption replaces these with functionAppConfig (reference/azure.md section G). */
