@@ -9,7 +9,8 @@
  *   deadline on a Connected cluster: Failed `OperationStuck`. No force-delete: no policy field allows it.
  * - succeeded: confirmed with a GET of the extension (Resource Graph lags, ARM is the truth), then
  *   `completeHop` (next hop, or Succeeded plus Azure Monitor);
- * - failed: Failed with ARM's code and message; a terminating release namespace is waited out instead.
+ * - failed: Failed with ARM's code and message; a terminating release namespace is waited out instead;
+ *   the connected cluster gone (here or at any read): Skipped `ClusterDeleted`, never Failed.
  */
 import { ConcurrencyError, NotFoundError } from '../domain/errors.js';
 import type { ClusterWorkMessage } from '../domain/records.js';
@@ -23,7 +24,7 @@ import type { ServiceDeps } from './serviceDeps.js';
 import type { StepResult } from './stepResult.js';
 import { ignored, requeued } from './stepResult.js';
 import type { ClusterRow } from './writeClusterRow.js';
-import { failHop, hopVersions, requeueWork, writeClusterRow } from './writeClusterRow.js';
+import { endDeleted, failHop, hopVersions, requeueWork, writeClusterRow } from './writeClusterRow.js';
 
 export const OFFLINE_PROBE_AFTER_MS = 5 * 60_000;
 /** Times a hop's PUT is re-sent when the extension shows no trace of it (the PUT never landed). */
@@ -64,6 +65,7 @@ async function checkOnce(deps: ServiceDeps, msg: ClusterWorkMessage): Promise<St
     const f = classifyArmFailure(e, deps.settings.checkDelayMs);
     if (!f) throw e;
     if (f.kind === 'retry') return requeueWork(deps, row, QUEUES.clusterChecks, msg, f);
+    if (f.kind === 'clusterGone') return endDeleted({ deps, ...hopVersions(r) }, row);
     return failHop({ deps, ...hopVersions(r) }, row, f.reason, f.message);
   }
 }
@@ -85,7 +87,7 @@ async function decide(
     const late = now > Date.parse(op.deadline);
     if (late || elapsed >= OFFLINE_PROBE_AFTER_MS) {
       const cluster = await deps.arm.getCluster(r.clusterId);
-      if (!cluster) return failHop(ctx, row, 'ClusterNotFound', `connected cluster ${r.clusterId} not found`);
+      if (!cluster) return endDeleted(ctx, row);
       const left = await leaveIfNotConnected(deps, row, cluster, from, to);
       if (left) return left;
     }
@@ -121,6 +123,8 @@ async function decide(
   }
 
   if (seen.status === 'NotOurs') return putAgain(deps, row, seen.message, ctx);
+  // A deleted cluster's operations end Canceled/Failed (ParentResourceNotFound): that is no failure.
+  if ((await deps.arm.getCluster(r.clusterId)) === undefined) return endDeleted(ctx, row);
 
   if (isNamespaceTerminating(seen.message)) {
     const wait = namespaceWait(seen.message, deps.settings.checkDelayMs);

@@ -20,7 +20,7 @@ import { desiredOsmExtension, osmExtensionSatisfies, sameVersion } from './desir
 import type { ServiceDeps } from './serviceDeps.js';
 import type { StepResult } from './stepResult.js';
 import type { ClusterRow } from './writeClusterRow.js';
-import { failHop, hopVerb, requeueWork, writeClusterRow } from './writeClusterRow.js';
+import { endDeleted, failHop, hopVerb, requeueWork, writeClusterRow } from './writeClusterRow.js';
 
 export const INTENT_GRACE_MS = 30_000;
 const BUSY = new Set(['creating', 'updating', 'deleting']);
@@ -209,5 +209,6 @@ async function onArmError(ctx: HopContext, row: ClusterRow, e: unknown): Promise
       );
     return requeueWork(deps, row, QUEUES.clusterSteps, msg, f);
   }
+  if (f.kind === 'clusterGone') return endDeleted(ctx, row);
   return failHop(ctx, row, f.reason, f.message);
 }

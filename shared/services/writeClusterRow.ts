@@ -148,3 +148,27 @@ export async function failHop(
   });
   return { outcome: 'stalled', reason };
 }
+
+/**
+ * The connected cluster was deleted under the hop: its work ends Skipped `ClusterDeleted` (as the delete
+ * event makes it), not Failed, so a deletion never counts toward the halt threshold, whichever of the
+ * worker and Event Grid notices it first.
+ */
+export async function endDeleted(
+  ctx: { deps: ServiceDeps; from: string | null; to: string },
+  row: ClusterRow,
+): Promise<StepResult> {
+  const message = `the connected cluster ${row.value.clusterId} was deleted`;
+  await writeClusterRow(ctx.deps, row, {
+    set: { state: 'Skipped', reason: 'ClusterDeleted', message, operation: undefined },
+    event: {
+      action: 'ClusterRemoved',
+      result: 'Skipped',
+      from: ctx.from,
+      to: ctx.to,
+      reason: 'ClusterDeleted',
+      message,
+    },
+  });
+  return { outcome: 'stalled', reason: 'ClusterDeleted' };
+}

@@ -149,3 +149,67 @@ describe('onboarding through Event Grid', () => {
     expect(history.body.items.map((e: Json) => e.action)).toContain('InstallSucceeded');
   });
 });
+
+const webhook = () => `${stack.host.url}/runtime/webhooks/eventgrid?functionName=${EVENT_FUNCTION}`;
+
+function deleteEvent(clusterId: string) {
+  return {
+    id: randomUUID(),
+    topic: `/subscriptions/${S}`,
+    subject: clusterId,
+    eventType: 'Microsoft.Resources.ResourceDeleteSuccess',
+    eventTime: new Date().toISOString(),
+    data: {
+      operationName: 'Microsoft.Kubernetes/connectedClusters/delete',
+      resourceUri: clusterId,
+      subscriptionId: S,
+      status: 'Succeeded',
+    },
+    dataVersion: '2',
+    metadataVersion: '1',
+  };
+}
+
+async function postEvent(event: unknown): Promise<void> {
+  const r = await fetch(webhook(), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'aeg-event-type': 'Notification' },
+    body: JSON.stringify([event]),
+  });
+  expect(r.status).toBeLessThan(300);
+}
+
+describe('a cluster deleted while its operation runs', () => {
+  const keep = seedCluster(S, 'rg-del', 'keep');
+  const gone = seedCluster(S, 'rg-del', 'gone-mid-install');
+
+  it('ends Skipped ClusterDeleted, not Failed, and the rollout completes', async () => {
+    await seedAndSettle(stack, [keep, gone]);
+    await stack.control.config({ installMs: 1_500, installJitterMs: 0 });
+    try {
+      await putPolicy(stack, 'del', {
+        target: { resourceGroups: ['rg-del'] },
+        osm: { version: '1.2.6' },
+        rollout: { waves: [{ name: 'all', percent: 100, maxParallel: 5 }] },
+      });
+      const id = await startRollout(stack, 'del');
+      await waitFor(async () => (await extensionOf(stack, gone.id))?.puts === 1);
+      // Event Grid is late: the worker's check sees the cancelled operation before the delete event
+      await stack.control.clearSubscribers();
+      expect((await deleteCluster(stack, gone.id)).status).toBeLessThan(300);
+      await waitFor(async () => (await rowsOf(stack, id)).get(gone.id.toLowerCase())?.state !== 'InProgress');
+      await postEvent(deleteEvent(gone.id));
+      const done = await waitRollout(stack, id);
+      const rows = await rowsOf(stack, id);
+      expect(rows.get(gone.id.toLowerCase())).toMatchObject({ state: 'Skipped', reason: 'ClusterDeleted' });
+      expect(done.state).toBe('Succeeded');
+      expect(done.counts).toMatchObject({ succeeded: 1, skipped: 1, failed: 0 });
+      const removed = await stack.api('GET', '/api/clusters?state=removed');
+      expect(removed.body.items.map((c: Json) => String(c.id).toLowerCase())).toContain(
+        gone.id.toLowerCase(),
+      );
+    } finally {
+      await stack.control.config({ installMs: 150, installJitterMs: 50 });
+    }
+  });
+});

@@ -46,6 +46,20 @@ describe('checkClusterStep', () => {
     expect(Date.parse((await deps.inventory.get(ID))!.value.lease!.until)).toBeGreaterThan(Date.parse(first));
   });
 
+  it('an operation ended by the deletion of its cluster: Skipped ClusterDeleted, not Failed', async () => {
+    const { deps, freed, row } = await started();
+    deps.arm.settle('op-1', 'Failed', {
+      code: 'ResourceOperationFailure',
+      message: "The resource operation completed with terminal provisioning state 'Canceled'.",
+    });
+    deps.arm.clusters.clear();
+    expect(await checkClusterStep(deps, check())).toEqual({ outcome: 'stalled', reason: 'ClusterDeleted' });
+    expect(await row()).toMatchObject({ state: 'Skipped', reason: 'ClusterDeleted' });
+    expect((await row()).operation).toBeUndefined();
+    expect(deps.history.events.at(-1)).toMatchObject({ action: 'ClusterRemoved', result: 'Skipped' });
+    expect(freed).toEqual(['r1']);
+  });
+
   it('a failed operation fails the row with ARM code and message, releases the lease, frees the slot', async () => {
     const { deps, freed, row } = await started();
     deps.arm.settle('op-1', 'Failed', {
