@@ -3,14 +3,15 @@
  * `parsePolicy` is the only way in: it returns a typed, defaulted Policy or throws a ValidationError whose
  * details name every offending field.
  */
-import { Cron } from 'croner';
 import { z } from 'zod';
 import { GUID_PATTERN, RESOURCE_GROUP_PATTERN, isWorkspaceId, parseClusterId } from './armId.js';
+import { isNcrontab } from './ncrontab.js';
+import { rolloutSchema } from './rolloutSchema.js';
 import { zodToValidationError } from './zodToValidationError.js';
 
-export const POLICY_NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
+export { POLICY_NAME_PATTERN } from './rolloutSchema.js';
+import { POLICY_NAME_PATTERN } from './rolloutSchema.js';
 export const RELEASE_TRAINS = ['stable', 'staging', 'pilot', 'preview'] as const;
-export const WEEK_DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'] as const;
 /** Helm value paths: dotted identifiers, optionally with list indexes (`a.b[0].c`). */
 export const SETTING_KEY_PATTERN = /^[A-Za-z0-9_-]+(\[\d+\])*(\.[A-Za-z0-9_-]+(\[\d+\])*)*$/;
 export const MAX_SETTINGS = 200;
@@ -78,50 +79,6 @@ const target = z.strictObject({
     .optional(),
 });
 
-const wave = z
-  .strictObject({
-    name: z.string().regex(POLICY_NAME_PATTERN, 'must be lower-case letters, digits and dashes'),
-    count: z.int().min(1).max(100_000).optional(),
-    percent: z.number().gt(0).max(100).optional(),
-    maxParallel: z.int().min(1).max(1000),
-    soakMinutes: z
-      .int()
-      .min(0)
-      .max(7 * 24 * 60)
-      .default(0),
-  })
-  .refine((w) => (w.count === undefined) !== (w.percent === undefined), {
-    message: 'give exactly one of count or percent',
-  });
-
-const maintenanceWindow = z.strictObject({
-  days: nonEmptyList(
-    z
-      .string()
-      .transform((d) => WEEK_DAYS.find((w) => w.toLowerCase() === d.toLowerCase()) ?? d)
-      .pipe(z.enum(WEEK_DAYS, { error: 'must be a day name: Mon, Tue, Wed, Thu, Fri, Sat or Sun' })),
-    7,
-  ),
-  start: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24-hour)'),
-  durationHours: z.number().gt(0).max(168),
-  timeZone: z
-    .string()
-    .refine(isTimeZone, 'must be an IANA time zone such as UTC or Europe/Paris')
-    .default('UTC'),
-});
-
-const rollout = z
-  .strictObject({
-    waves: nonEmptyList(wave, 20),
-    maxFailurePercent: z.number().min(0).max(100).default(5),
-    maintenanceWindow: maintenanceWindow.optional(),
-    crdUpgrades: z.enum(['requireApproval', 'allow']).default('requireApproval'),
-    includeUnsupportedDistributions: z.boolean().default(false),
-    /** A major-version jump needs an uninstall and a fresh install; refused unless opted into. */
-    majorUpgrades: z.enum(['refuse', 'reinstall']).default('refuse'),
-  })
-  .superRefine((r, ctx) => checkWaves(r.waves, ctx));
-
 const policyBody = z.strictObject({
   name: z.string().optional(),
   description: z.string().max(1024).optional(),
@@ -155,7 +112,7 @@ const policyBody = z.strictObject({
       path: ['logAnalyticsWorkspaceResourceId'],
     })
     .default({ enabled: false, namespaces: [] }),
-  rollout: rollout.default({
+  rollout: rolloutSchema.default({
     waves: [{ name: 'all', percent: 100, maxParallel: 50, soakMinutes: 0 }],
     maxFailurePercent: 5,
     crdUpgrades: 'requireApproval',
@@ -171,9 +128,6 @@ const policyBody = z.strictObject({
 
 export type PolicyInput = z.input<typeof policyBody>;
 export type Policy = Omit<z.output<typeof policyBody>, 'name'> & { name: string };
-export type RolloutSettings = Policy['rollout'];
-export type WaveSettings = RolloutSettings['waves'][number];
-export type MaintenanceWindowSettings = NonNullable<RolloutSettings['maintenanceWindow']>;
 
 export interface ParsePolicyOptions {
   /** Whether a version exists in the OSM catalog; unknown versions are refused with a clear message. */
@@ -203,62 +157,4 @@ export function parsePolicy(name: string, body: unknown, options: ParsePolicyOpt
     });
   if (problems.length) throw zodToValidationError(problems);
   return { name, ...policy };
-}
-
-function checkWaves(
-  waves: readonly { name: string; percent?: number | undefined }[],
-  ctx: z.RefinementCtx,
-): void {
-  const seen = new Set<string>();
-  let lastPercent = 0;
-  waves.forEach((w, i) => {
-    if (seen.has(w.name))
-      ctx.addIssue({
-        code: 'custom',
-        path: ['waves', i, 'name'],
-        message: `duplicate wave name "${w.name}"`,
-      });
-    seen.add(w.name);
-    if (w.percent !== undefined) {
-      if (w.percent <= lastPercent)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['waves', i, 'percent'],
-          message: `percent is the cumulative share of the fleet and must grow from wave to wave (${w.percent} after ${lastPercent})`,
-        });
-      lastPercent = w.percent;
-    }
-  });
-  const last = waves[waves.length - 1];
-  if (last && last.percent !== 100)
-    ctx.addIssue({
-      code: 'custom',
-      path: ['waves', waves.length - 1],
-      message: 'the last wave must have percent 100 so that every targeted cluster belongs to a wave',
-    });
-}
-
-function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Azure Functions timers use six-field NCRONTAB: {second} {minute} {hour} {day} {month} {day-of-week}. */
-export function isNcrontab(expr: string): boolean {
-  if (expr.trim().split(/\s+/).length !== 6) return false;
-  try {
-    new Cron(expr, { paused: true, mode: '6-part', timezone: 'UTC' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** The next time an NCRONTAB schedule fires strictly after `after`, or null if it never does. */
-export function nextScheduledRun(expr: string, after: Date): Date | null {
-  return new Cron(expr, { paused: true, mode: '6-part', timezone: 'UTC' }).nextRun(after);
 }

@@ -9,7 +9,7 @@
 import type { ClusterInfo } from '../domain/cluster.js';
 import { ConcurrencyError } from '../domain/errors.js';
 import { planPolicy } from '../domain/planner.js';
-import { nextScheduledRun } from '../domain/policy.js';
+import { nextScheduledRun } from '../domain/ncrontab.js';
 import type { StoredPolicy, Versioned } from '../domain/records.js';
 import { blocksFleetRollout, createRollout } from './createRollout.js';
 import type { ServiceDeps } from './serviceDeps.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../shared/domain/errors.js';
-import { nextScheduledRun, parsePolicy } from '../../shared/domain/policy.js';
+import { nextScheduledRun } from '../../shared/domain/ncrontab.js';
+import { parsePolicy } from '../../shared/domain/policy.js';
 
 const SUB = '6a1b2c3d-0000-4000-8000-000000000001';
 const WS = `/subscriptions/${SUB}/resourceGroups/rg-mon/providers/Microsoft.OperationalInsights/workspaces/fleet-ws`;
