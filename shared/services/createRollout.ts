@@ -36,6 +36,8 @@ export interface CreateRolloutInput {
   clusterIds?: readonly string[];
   /** Clusters the caller already swept or read (the timer, an event), to avoid a second sweep; filtered by `clusterIds`. */
   clusters?: readonly ClusterInfo[];
+  /** The rollout's id, when the caller needed it first (an event takes the cluster's lease under it). */
+  id?: string;
 }
 
 /** Whether an active rollout blocks a new fleet-wide one of the same policy. */
@@ -59,7 +61,7 @@ export async function createRollout(deps: ServiceDeps, input: CreateRolloutInput
   const fleet = await sweep(deps, input);
   const now = deps.clock.now();
   const plan = planPolicy(policy, fleet, { catalog: deps.catalog, now });
-  const id = newRolloutId(now);
+  const id = input.id ?? newRolloutId(now);
   const rows = plan.clusters.map((c) => clusterRowFromPlan(id, c, policy, now));
   const rollout: Rollout = {
     id,

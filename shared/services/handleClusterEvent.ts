@@ -2,6 +2,7 @@
  * Event Grid `onClusterEvent`: a connected cluster was written or deleted. Events arrive at least once and
  * out of order, so nothing here trusts the event's content beyond "look at this cluster": ARM is read for
  * the truth, and a cluster already being worked on by an active rollout is left alone (no second PUT).
+ * Concurrent deliveries of one event race for the cluster's lease: only the winner creates a rollout.
  */
 import type { ClusterInfo } from '../domain/cluster.js';
 import { isMonitorExtension } from '../domain/cluster.js';
@@ -11,7 +12,9 @@ import { isExcluded, matchesTarget } from '../domain/matchesTarget.js';
 import { planPolicy } from '../domain/planner.js';
 import type { Policy } from '../domain/policy.js';
 import type { RolloutClusterRecord, Versioned } from '../domain/records.js';
+import { releaseClusterLease, takeClusterLease } from './clusterLease.js';
 import { createRollout } from './createRollout.js';
+import { newRolloutId } from './newRolloutId.js';
 import type { ServiceDeps } from './serviceDeps.js';
 
 export interface ClusterEventOutcome {
@@ -62,13 +65,25 @@ export async function handleClusterEvent(deps: ServiceDeps, event: unknown): Pro
       { outcome: 'noAction', reason: plan.clusters[0]?.reason ?? 'NotTargeted' },
       e.clusterId,
     );
-  const rollout = await createRollout(deps, {
-    policyName: policy.name,
-    trigger: 'event',
-    actor: `event:${e.eventId}`,
-    clusterIds: [full.id],
-    clusters: [full],
-  });
+  // Duplicates of an event arrive together: the cluster's lease, taken under the new rollout's id before
+  // the rollout exists, lets one delivery onboard the cluster; the others find it held and do nothing.
+  const rolloutId = newRolloutId(deps.clock.now());
+  const lease = await takeClusterLease(deps, full, rolloutId);
+  if (!lease.taken) return done(deps, { outcome: 'noAction', reason: 'AlreadyInRollout' }, e.clusterId);
+  let rollout;
+  try {
+    rollout = await createRollout(deps, {
+      policyName: policy.name,
+      trigger: 'event',
+      actor: `event:${e.eventId}`,
+      clusterIds: [full.id],
+      clusters: [full],
+      id: rolloutId,
+    });
+  } catch (err) {
+    await releaseClusterLease(deps, full.id, rolloutId);
+    throw err;
+  }
   return done(
     deps,
     {

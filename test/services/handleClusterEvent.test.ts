@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { handleClusterEvent } from '../../shared/services/handleClusterEvent.js';
+import { cluster } from '../domain/fixtures.js';
+import { testPolicy } from '../fakes/clusterRows.js';
+import { fakeDeps } from '../fakes/fakeDeps.js';
+import { drive } from './driveWorkers.js';
+
+const c1 = cluster('c1');
+
+function setup() {
+  const deps = fakeDeps({ subscriptions: [c1.subscriptionId.toLowerCase()] });
+  deps.arm.addCluster(c1);
+  return deps;
+}
+
+async function autoOnboardPolicy(deps: ReturnType<typeof setup>) {
+  const policy = { ...testPolicy(), autoOnboard: true };
+  const at = deps.clock.now().toISOString();
+  await deps.policies.put({ policy, createdAt: at, updatedAt: at });
+}
+
+const writeEvent = (id = 'evt-1') => ({
+  id,
+  topic: `/subscriptions/${c1.subscriptionId}`,
+  subject: c1.id,
+  eventType: 'Microsoft.Resources.ResourceWriteSuccess',
+  eventTime: '2026-11-25T10:00:00Z',
+  data: { operationName: 'Microsoft.Kubernetes/connectedClusters/write', resourceUri: c1.id },
+  dataVersion: '2',
+  metadataVersion: '1',
+});
+
+describe('handleClusterEvent', () => {
+  it('onboards a connected cluster an autoOnboard policy targets', async () => {
+    const deps = setup();
+    await autoOnboardPolicy(deps);
+    const out = await handleClusterEvent(deps, writeEvent());
+    expect(out).toMatchObject({ outcome: 'onboarding', reason: 'NotInstalled' });
+    await drive(deps);
+    expect(deps.arm.calls.filter((c) => c.method === 'beginPutExtension')).toHaveLength(1);
+    expect((await deps.inventory.get(c1.id.toLowerCase()))?.value.lease).toBeUndefined();
+  });
+
+  it('duplicate deliveries handled at the same time create one rollout and one PUT', async () => {
+    const deps = setup();
+    await autoOnboardPolicy(deps);
+    const outcomes = await Promise.all([
+      handleClusterEvent(deps, writeEvent()),
+      handleClusterEvent(deps, writeEvent()),
+      handleClusterEvent(deps, writeEvent('evt-2')),
+    ]);
+    expect(outcomes.filter((o) => o.outcome === 'onboarding')).toHaveLength(1);
+    expect(outcomes.filter((o) => o.reason === 'AlreadyInRollout')).toHaveLength(2);
+    expect((await deps.rollouts.list()).items).toHaveLength(1);
+    await drive(deps);
+    expect(deps.arm.calls.filter((c) => c.method === 'beginPutExtension')).toHaveLength(1);
+  });
+});
