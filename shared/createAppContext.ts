@@ -11,6 +11,7 @@ import type { Config } from './config.js';
 import { defaultOsmCatalog } from './domain/osmCatalog.js';
 import type { Logger } from './domain/ports.js';
 import { jsonLogger } from './jsonLogger.js';
+import { coalesce } from './services/coalesce.js';
 import { reconcileRollout } from './services/reconcileRollout.js';
 import type { ServiceDeps } from './services/serviceDeps.js';
 import type { StoreAdapters } from './store/createStoreAdapters.js';
@@ -75,9 +76,9 @@ export async function createAppContext(config: Config, options: AppContextOption
       ...(config.logAnalyticsWorkspaceId ? { defaultWorkspaceId: config.logAnalyticsWorkspaceId } : {}),
     },
   };
-  deps.onSlotFreed = async (rolloutId) => {
+  deps.onSlotFreed = coalesce(async (rolloutId) => {
     await reconcileRollout(deps, rolloutId, undefined, { repairLostMessages: false });
-  };
+  });
   const probeCluster = `/subscriptions/${config.subscriptions[0] ?? '00000000-0000-0000-0000-000000000000'}/resourceGroups/osm-fleet-health/providers/Microsoft.Kubernetes/connectedClusters/health-probe`;
   return {
     deps,
