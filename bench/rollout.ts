@@ -1,0 +1,104 @@
+/**
+ * bench:rollout: osm-fleet against two peers on one emulated fleet, in one run.
+ *   npm run bench:rollout -- --clusters 10000 --subscriptions 10 [--install-ms 3000] [--sample 20]
+ *     [--check-delay 4] [--no-peers]
+ * Fleet: N connected clusters over S subscriptions (aks/eks/gke/rancher_rke, all Connected); 80 % without
+ * OSM (install 1.2.6), 20 % at 1.2.3 (one-hop upgrade to 1.2.6): one hop per cluster. Emulator defaults
+ * otherwise (Azure-like throttling, install time ± 1 s jitter). The state is reset and re-seeded before each
+ * peer. Prints the lower bound, then one table with every contender's figures.
+ */
+import { parseArgs } from 'node:util';
+import { runNaivePeer } from './peers/naivePeer.js';
+import type { PeerResult } from './peers/peerResult.js';
+import { runSequentialPeer } from './peers/sequentialPeer.js';
+import { startBenchStack, type BenchStack } from './support/benchStack.js';
+import { runFleetRollout } from './support/fleetRollout.js';
+import { lowerBound, readBound } from './support/lowerBound.js';
+import { printResults } from './support/printResults.js';
+
+const { values } = parseArgs({
+  options: {
+    clusters: { type: 'string', default: '10000' },
+    subscriptions: { type: 'string', default: '10' },
+    'install-ms': { type: 'string', default: '3000' },
+    sample: { type: 'string', default: '20' },
+    'check-delay': { type: 'string', default: '4' },
+    'no-peers': { type: 'boolean', default: false },
+  },
+});
+const N = Number(values.clusters);
+const S = Number(values.subscriptions);
+const installMs = Number(values['install-ms']);
+
+async function seed(stack: BenchStack): Promise<{ subscriptions: string[]; ids: string[] }> {
+  const r = await stack.control.seed({
+    seed: 7,
+    clusters: N,
+    subscriptions: S,
+    distributions: { aks: 3, eks: 1, gke: 1, rancher_rke: 1 },
+    osm: { fraction: 0.2, versions: { '1.2.3': 1 } },
+    offlineFraction: 0,
+    expiredFraction: 0,
+  });
+  return {
+    subscriptions: r.subscriptions,
+    ids: [...stack.emulator.state.clusters.values()].map((c) => c.id),
+  };
+}
+
+const stack = await startBenchStack({ installMs });
+try {
+  const cfg = stack.emulator.context.config;
+  const { subscriptions, ids } = await seed(stack);
+  const perSub = subscriptions.map(
+    (sub) => stack.emulator.state.clustersBySubscription.get(sub.toLowerCase())?.size ?? 0,
+  );
+  console.log(
+    `bench:rollout: ${N} clusters over ${S} subscriptions (per subscription ${Math.min(...perSub)}..${Math.max(...perSub)}), ` +
+      `install ${cfg.installMs} ± ${cfg.installJitterMs} ms, writes ${cfg.throttling.write.burst} burst / ` +
+      `${cfg.throttling.write.perSecond}/s, reads ${cfg.throttling.read.burst} / ${cfg.throttling.read.perSecond}/s, ` +
+      `check delay ${values['check-delay']} s, ${process.version}`,
+  );
+  const bound = lowerBound({
+    writesPerSubscription: perSub,
+    burst: cfg.throttling.write.burst,
+    refillPerSecond: cfg.throttling.write.perSecond,
+    installMs: cfg.installMs,
+    canaryInstallMs: cfg.installMs,
+    soakMs: 0,
+  });
+  console.log(`lower bound: ${bound.formula}`);
+
+  const host = await stack.startHost(subscriptions, {
+    FLEET_CHECK_DELAY_SECONDS: String(values['check-delay']),
+  });
+  const ours = await runFleetRollout(stack, host, N, 60 * 60_000);
+  await host.stop();
+  const rows: PeerResult[] = [ours.result];
+  const readsPerHop = ours.result.armReads / Math.max(1, ours.hops);
+  console.log(
+    `osm-fleet: ${ours.hops} PUTs for ${ours.result.clusters} clusters; last operation ended at ` +
+      `${(ours.opsEndMs / 1000).toFixed(1)} s; host requests ${JSON.stringify(ours.hostCounts)}`,
+  );
+  console.log(
+    `read bucket alone at the measured ${readsPerHop.toFixed(2)} reads per hop: ` +
+      `${(readBound(perSub, readsPerHop, cfg.throttling.read.burst, cfg.throttling.read.perSecond) / 1000).toFixed(1)} s ` +
+      `(+ installs); at 3 reads per hop: ${(readBound(perSub, 3, cfg.throttling.read.burst, cfg.throttling.read.perSecond) / 1000).toFixed(1)} s`,
+  );
+
+  if (!values['no-peers']) {
+    await stack.control.reset();
+    await seed(stack);
+    const sample = ids.slice(0, Number(values.sample));
+    console.log(`peer (a): sequential beginCreateAndWait on ${sample.length} clusters ...`);
+    rows.push(await runSequentialPeer(stack.emulator, stack.control, sample, N));
+    await stack.control.reset();
+    await seed(stack);
+    console.log(`peer (b): Promise.all of ${ids.length} beginCreateAndWait ...`);
+    rows.push(await runNaivePeer(stack.emulator, stack.control, ids));
+  }
+  console.log(`\nlower bound ${(bound.ms / 1000).toFixed(1)} s = ${bound.formula}`);
+  printResults(rows, bound.ms);
+} finally {
+  await stack.stop();
+}

@@ -1,0 +1,155 @@
+/**
+ * The pieces a fleet benchmark runs against: Azurite (child process), the Arc fleet emulator (in this
+ * process) and ONE local Functions host (`local/hostProcess.ts`) in its own child process, so that its
+ * resident memory is its own. The host is preloaded with `countRequests.ts` (Table, Queue and ARM request
+ * counts written to a file). `stop()` ends every child; children also die with this process.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createEmulator, type Emulator } from '../../emulator/createEmulator.js';
+import type { DeepPartial, EmulatorConfig } from '../../emulator/emulatorConfig.js';
+import { EmulatorControl } from '../../emulator/emulatorControl.js';
+import { startAzurite, type Azurite } from '../../local/startAzurite.js';
+
+export interface BenchHost {
+  url: string;
+  pid: number;
+  /** Peak and current resident memory of the host process (MiB), from /proc. */
+  memory(): { hwmMiB: number; rssMiB: number };
+  counts(): Record<string, number>;
+  stop(): Promise<void>;
+}
+
+export interface BenchStack {
+  azurite: Azurite;
+  emulator: Emulator;
+  control: EmulatorControl;
+  dir: string;
+  startHost(subscriptions: string[], env?: Record<string, string>): Promise<BenchHost>;
+  stop(): Promise<void>;
+}
+
+const children = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const c of children) c.kill('SIGKILL');
+});
+
+export async function startBenchStack(config: DeepPartial<EmulatorConfig>): Promise<BenchStack> {
+  const dir = mkdtempSync(join(tmpdir(), 'osm-bench-'));
+  const azurite = await startAzurite();
+  let emulator: Emulator;
+  try {
+    emulator = await createEmulator({ port: 0, caDir: dir, config });
+  } catch (e) {
+    await azurite.stop();
+    throw e;
+  }
+  const hosts: BenchHost[] = [];
+  return {
+    azurite,
+    emulator,
+    control: new EmulatorControl(emulator.endpoint, emulator.caPem),
+    dir,
+    async startHost(subscriptions, env = {}) {
+      const host = await spawnHost(dir, azurite, emulator, subscriptions, env);
+      hosts.push(host);
+      return host;
+    },
+    async stop() {
+      await Promise.allSettled(hosts.map((h) => h.stop()));
+      await Promise.allSettled([emulator.close(), azurite.stop()]);
+    },
+  };
+}
+
+async function spawnHost(
+  dir: string,
+  azurite: Azurite,
+  emulator: Emulator,
+  subscriptions: string[],
+  env: Record<string, string>,
+): Promise<BenchHost> {
+  const countsFile = join(dir, `host-counts-${Date.now()}.json`);
+  const port = (u: string) => new URL(u).port;
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '--import',
+      new URL('./countRequests.ts', import.meta.url).href,
+      new URL('../../local/hostProcess.ts', import.meta.url).pathname,
+      '--quiet',
+      '--store-prefix',
+      `b${Date.now().toString(36)}`,
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: {
+        ...process.env,
+        FLEET_SUBSCRIPTIONS: subscriptions.join(','),
+        AzureWebJobsStorage: azurite.connectionString,
+        ARM_ENDPOINT: emulator.endpoint,
+        ARM_CA_FILE: emulator.caFile,
+        ARM_STATIC_TOKEN: 'bench-token',
+        BENCH_COUNTS_FILE: countsFile,
+        BENCH_TABLE_PORT: port(azurite.tableUrl),
+        BENCH_QUEUE_PORT: port(azurite.queueUrl),
+        ...env,
+      },
+    },
+  );
+  children.add(child);
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /listening on (\S+)/.exec(out);
+      if (m?.[1]) resolve(m[1]);
+    });
+    void exited.then(() => reject(new Error(`host exited before listening: ${out}`)));
+  });
+  const pid = child.pid ?? -1;
+  return {
+    url,
+    pid,
+    memory() {
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      const kb = (k: string) => Number(new RegExp(`${k}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+      return { hwmMiB: kb('VmHWM') / 1024, rssMiB: kb('VmRSS') / 1024 };
+    },
+    counts() {
+      try {
+        return (JSON.parse(readFileSync(countsFile, 'utf8')) as { counts: Record<string, number> }).counts;
+      } catch {
+        return {};
+      }
+    },
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+      children.delete(child);
+    },
+  };
+}
+
+/** Calls the host's API: JSON in and out; throws on a status of 300 or more. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function api(base: string, method: string, path: string, body?: unknown): Promise<any> {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

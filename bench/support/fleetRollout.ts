@@ -1,0 +1,108 @@
+/**
+ * osm-fleet's side of bench:rollout: a policy with a canary wave (10 clusters, soak 0) and then the rest
+ * (maxParallel = the fleet, so that throttling or install time binds), one rollout started through the API,
+ * followed until it ends. Figures: makespan (the rollout's own startedAt -> finishedAt), emulator-side ARM
+ * counts, the host's own Table/Queue/ARM request counts (countRequests.ts), its peak RSS, failed clusters.
+ */
+import type { PeerResult, Stats } from '../peers/peerResult.js';
+import { armDiff } from '../peers/peerResult.js';
+import { TARGET } from '../peers/peerClient.js';
+import { api, sleep, type BenchHost, type BenchStack } from './benchStack.js';
+
+const FINAL = new Set(['Succeeded', 'Failed', 'Cancelled', 'Halted']);
+
+export interface FleetRun {
+  result: PeerResult;
+  hostCounts: Record<string, number>;
+  hops: number;
+  rollout: { state: string; counts: Record<string, number> };
+  failures: Record<string, number>;
+  opsEndMs: number;
+}
+
+export async function runFleetRollout(
+  stack: BenchStack,
+  host: BenchHost,
+  clusters: number,
+  timeoutMs: number,
+): Promise<FleetRun> {
+  await api(host.url, 'PUT', '/api/policies/bench', {
+    osm: { version: TARGET },
+    rollout: {
+      waves: [
+        { name: 'canary', count: 10, maxParallel: 10, soakMinutes: 0 },
+        { name: 'rest', percent: 100, maxParallel: clusters, soakMinutes: 0 },
+      ],
+      maxFailurePercent: 5,
+    },
+  });
+  const before: Stats = await stack.control.stats();
+  await sleep(1100); // one flush of the host's counters
+  const countsBefore = host.counts();
+  const created = await api(host.url, 'POST', '/api/rollouts', { policy: 'bench' });
+  const id = created.id as string;
+  let view = created;
+  let lastPrint = 0;
+  const end = Date.now() + timeoutMs;
+  while (!FINAL.has(view.state as string)) {
+    if (Date.now() > end)
+      throw new Error(`rollout ${id} not done after ${timeoutMs} ms: ${JSON.stringify(view.counts)}`);
+    await sleep(500);
+    view = await api(host.url, 'GET', `/api/rollouts/${id}`);
+    if (Date.now() - lastPrint > 10_000) {
+      lastPrint = Date.now();
+      const c = view.counts;
+      const mem = host.memory();
+      console.log(
+        `  ${view.state}: ${c.succeeded} succeeded, ${c.inProgress} in progress, ${c.pending} pending, ` +
+          `${c.failed} failed; host RSS ${mem.rssMiB.toFixed(0)} MiB`,
+      );
+    }
+  }
+  const after = await stack.control.stats();
+  await sleep(1500);
+  const counts = host.counts();
+  const hostCounts: Record<string, number> = {};
+  for (const [k, v] of Object.entries(counts)) hostCounts[k] = v - (countsBefore[k] ?? 0);
+  const sum = (prefix: string) =>
+    Object.entries(hostCounts)
+      .filter(([k]) => k.startsWith(prefix))
+      .reduce((a, [, v]) => a + v, 0);
+  const failures = await failureReasons(host.url, id);
+  const startedMs = Date.parse(view.startedAt as string);
+  let opsEndMs = 0;
+  for (const op of stack.emulator.state.operations.values())
+    if (op.endedMs && op.startedMs >= startedMs) opsEndMs = Math.max(opsEndMs, op.endedMs);
+  const hops = after.operationsStarted - before.operationsStarted;
+  return {
+    result: {
+      name: 'osm-fleet (one host process)',
+      clusters: view.clusterCount as number,
+      makespanMs: Date.parse(view.finishedAt as string) - startedMs,
+      note: `rollout ${id} ${view.state}`,
+      ...armDiff(before, after),
+      failed: (view.counts.failed as number) ?? 0,
+      errors: failures,
+      tableOps: sum('table:'),
+      queueMessages: hostCounts['queue:send'] ?? 0,
+      hostRssMiB: host.memory().hwmMiB,
+    },
+    hostCounts,
+    hops,
+    rollout: { state: view.state as string, counts: view.counts as Record<string, number> },
+    failures,
+    opsEndMs: opsEndMs - startedMs,
+  };
+}
+
+async function failureReasons(url: string, id: string): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const state of ['Failed', 'Skipped', 'Deferred']) {
+    const page = await api(url, 'GET', `/api/rollouts/${id}/clusters?state=${state}&top=1000`);
+    for (const row of page.items as { reason?: string }[]) {
+      const k = `${state}:${row.reason ?? '?'}`;
+      out[k] = (out[k] ?? 0) + 1;
+    }
+  }
+  return out;
+}
