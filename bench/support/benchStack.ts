@@ -35,6 +35,8 @@ const children = new Set<ChildProcess>();
 process.on('exit', () => {
   for (const c of children) c.kill('SIGKILL');
 });
+// Interrupted: exit through the handler above (Azurite exits by itself when our end of its stdin closes).
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => process.exit(130));
 
 export async function startBenchStack(config: DeepPartial<EmulatorConfig>): Promise<BenchStack> {
   const dir = mkdtempSync(join(tmpdir(), 'osm-bench-'));
