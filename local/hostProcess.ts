@@ -2,7 +2,8 @@
  * One local Functions host as its own process, configured from the environment exactly like the app in
  * Azure (see docs/configuration.md), for running several instances against the same Azurite and emulator
  * (scale-out tests, benchmarks). Prints `osm-fleet host listening on <url>` when ready; SIGTERM stops it.
- *   node --import tsx local/hostProcess.ts --port 7072 [--store-prefix t1] [--reconcile-ms 60000] [--no-timer]
+ *   node --import tsx local/hostProcess.ts --port 7072 [--store-prefix t1] [--reconcile-ms 60000]
+ *     [--retry-delay-sec 5] [--max-polling-ms 2000] [--quiet]
  */
 import { parseArgs } from 'node:util';
 import { setAppContextFactory } from '../functions/lib/appContext.js';
@@ -18,6 +19,8 @@ const { values } = parseArgs({
     'store-prefix': { type: 'string' },
     'reconcile-ms': { type: 'string' },
     'retry-delay-sec': { type: 'string', default: '5' },
+    /** Longest wait between polls of an empty queue (host.json maxPollingInterval is 2 s). */
+    'max-polling-ms': { type: 'string' },
     quiet: { type: 'boolean', default: false },
   },
 });
@@ -36,6 +39,7 @@ const host = await startLocalHost({
   port: Number(values.port),
   log,
   retryDelaySec: Number(values['retry-delay-sec']),
+  ...(values['max-polling-ms'] ? { maxPollingIntervalMs: Number(values['max-polling-ms']) } : {}),
   maxDequeueCount: app.config.maxDequeueCount,
   ...(values['reconcile-ms'] ? { timerEveryMs: { reconcile: Number(values['reconcile-ms']) } } : {}),
 });

@@ -9,7 +9,7 @@ import { startEmulator, type ScaleEnvOptions } from './harness/scaleEnv.js';
 import { expectedSettings, fleet, policyBody, subscriptionIds, TARGET } from './harness/scaleFleet.js';
 
 const SUBS = subscriptionIds(2, 'b');
-const CLUSTERS = fleet(80, SUBS, 'so');
+const CLUSTERS = fleet(72, SUBS, 'so');
 const WAVES = [
   { name: 'canary', count: 4, maxParallel: 2 },
   { name: 'early', percent: 40, maxParallel: 5 },
@@ -30,6 +30,7 @@ async function run(hostCount: number): Promise<RolloutRunResult> {
     subscriptions: SUBS,
     reconcileMs: 1_000,
     quiet: false,
+    maxPollingMs: 250,
     emulator: { graphLagMs: 200 },
   };
   return runRollout(options, emulator, CLUSTERS, POLICY, hostCount, 90_000);

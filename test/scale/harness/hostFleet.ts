@@ -21,6 +21,8 @@ export interface HostOptions {
   prefix: string;
   reconcileMs: number;
   retryDelaySec?: number;
+  /** Longest idle wait between queue polls (the host's default is host.json's 2 s). */
+  maxPollingMs?: number;
   /** Keep the last lines of each child's log (stderr) for diagnosis; default 200. */
   keepLines?: number;
   quiet?: boolean;
@@ -51,6 +53,7 @@ export class HostFleet {
     const o = this.options;
     const args = ['--import', 'tsx', 'local/hostProcess.ts', '--port', '0', '--store-prefix', o.prefix];
     args.push('--reconcile-ms', String(o.reconcileMs), '--retry-delay-sec', String(o.retryDelaySec ?? 1));
+    if (o.maxPollingMs) args.push('--max-polling-ms', String(o.maxPollingMs));
     if (o.quiet) args.push('--quiet');
     const child = spawn(process.execPath, args, {
       cwd: ROOT,

@@ -24,6 +24,7 @@ export interface ScaleEnvOptions {
   reconcileMs: number;
   hostEnv?: Record<string, string>;
   quiet?: boolean;
+  maxPollingMs?: number;
 }
 
 export interface ScaleEnv {
@@ -78,7 +79,12 @@ export async function startScaleEnv(
       caFile: emu.caFile,
       ...(o.hostEnv ? { extra: o.hostEnv } : {}),
     },
-    { prefix, reconcileMs: o.reconcileMs, quiet: o.quiet ?? false },
+    {
+      prefix,
+      reconcileMs: o.reconcileMs,
+      quiet: o.quiet ?? false,
+      ...(o.maxPollingMs ? { maxPollingMs: o.maxPollingMs } : {}),
+    },
   );
   let stopped = false;
   const env: ScaleEnv = {
