@@ -1,7 +1,7 @@
 // Lint config. The dependency rule of docs/architecture.md is enforced here, so it cannot drift.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
-import importX from 'eslint-plugin-import-x';
+import importX, { createNodeResolver } from 'eslint-plugin-import-x';
 
 const azureSdk = { group: ['@azure/*'], message: 'Azure SDKs belong in shared/azure and shared/store only.' };
 const nodeIo = {
@@ -56,8 +56,37 @@ export default tseslint.config(
               message:
                 'the emulator is an independent stand-in for Azure: it imports nothing from the fleet manager.',
             },
+            {
+              target: './cli',
+              from: [
+                './shared/store',
+                './shared/azure',
+                './shared/services',
+                './shared/composition.ts',
+                './shared/createAppContext.ts',
+                './shared/appContext.ts',
+                './functions',
+                './emulator',
+              ],
+              message: 'the CLI talks HTTP only: shared/domain types and local/progressView.ts at most.',
+            },
+            {
+              target: './cli',
+              from: './local',
+              except: ['./progressView.ts'],
+              message: 'the CLI reuses local/progressView.ts only.',
+            },
           ],
         },
+      ],
+    },
+  },
+  {
+    // The CLI's zones above need imports resolved (`./x.js` is `./x.ts`); scoped to cli/ for now.
+    files: ['cli/**/*.ts'],
+    settings: {
+      'import-x/resolver-next': [
+        createNodeResolver({ extensions: ['.ts', '.js', '.mjs'], extensionAlias: { '.js': ['.ts', '.js'] } }),
       ],
     },
   },

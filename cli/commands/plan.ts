@@ -1,0 +1,46 @@
+/** `osm-fleet plan <policy>`: the dry run as a table (action, from -> to, path, wave, reason). */
+import type { Command } from 'commander';
+import { ctxOf, printJson } from '../context.js';
+import { fromTo, table } from '../format/table.js';
+import type { PlanView } from '../types.js';
+import { policyPath } from './policy.js';
+
+export function planText(plan: PlanView, all: boolean): string {
+  const s = plan.summary;
+  const skipped = Object.entries(s.skipped)
+    .map(([reason, n]) => `${reason} ${n}`)
+    .join(', ');
+  const head =
+    `plan for policy ${plan.policy} (OSM ${plan.targetVersion}), ${s.clusters} clusters: ` +
+    `install ${s.install}, upgrade ${s.upgrade}, reconfigure ${s.reconfigure}, no change ${s.noChange}` +
+    `, skipped ${skipped || '0'}`;
+  const rows = plan.clusters.filter((c) => all || c.action !== 'noChange');
+  if (!rows.length) return `${head}\n\nnothing to do`;
+  const body = table(
+    ['CLUSTER', 'ACTION', 'FROM -> TO', 'PATH', 'WAVE', 'REASON'],
+    rows.map((c) => [
+      c.name,
+      c.action,
+      fromTo(c.from, c.to),
+      c.path.join(' > '),
+      c.wave,
+      c.message ? `${c.reason}: ${c.message}` : c.reason,
+    ]),
+  );
+  const hidden = plan.clusters.length - rows.length;
+  return `${head}\n\n${body}${hidden ? `\n(${hidden} clusters with no change hidden; --all shows them)` : ''}`;
+}
+
+export function registerPlan(program: Command): void {
+  program
+    .command('plan')
+    .description('dry run: what a rollout of the policy would do to each cluster now')
+    .argument('<policy>', 'policy name')
+    .option('--all', 'also list the clusters with no change')
+    .action(async (policy: string, o: { all?: boolean }, cmd: Command) => {
+      const ctx = ctxOf(cmd);
+      const plan = await ctx.client.post<PlanView>(`${policyPath(policy)}/plan`);
+      if (ctx.json) return printJson(plan);
+      console.log(planText(plan, !!o.all));
+    });
+}

@@ -1,0 +1,5 @@
+#!/usr/bin/env node
+/** Entry of the `osm-fleet` CLI (bin/osm-fleet.mjs runs it compiled or through tsx). */
+import { run } from './program.js';
+
+process.exitCode = await run(process.argv.slice(2));
