@@ -76,17 +76,38 @@ export default tseslint.config(
               except: ['./progressView.ts'],
               message: 'the CLI reuses local/progressView.ts only.',
             },
+            {
+              target: './dashboard',
+              from: './shared',
+              except: ['./domain'],
+              message: 'the dashboard is browser code over the HTTP API: shared/domain types at most.',
+            },
+            {
+              target: './dashboard',
+              from: ['./functions', './emulator', './local', './cli'],
+              message: 'the dashboard is browser code over the HTTP API: shared/domain types at most.',
+            },
           ],
         },
       ],
     },
   },
   {
-    // The CLI's zones above need imports resolved (`./x.js` is `./x.ts`); scoped to cli/ for now.
-    files: ['cli/**/*.ts'],
+    // The CLI's and the dashboard's zones above need imports resolved (`./x.js` is `./x.ts`).
+    files: ['cli/**/*.ts', 'dashboard/**/*.ts'],
     settings: {
       'import-x/resolver-next': [
         createNodeResolver({ extensions: ['.ts', '.js', '.mjs'], extensionAlias: { '.js': ['.ts', '.js'] } }),
+      ],
+    },
+  },
+  {
+    // Browser code: only type imports from shared/domain (nothing of it lands in the bundle).
+    files: ['dashboard/src/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/shared/**'], allowTypeImports: true, message: 'type imports only' }] },
       ],
     },
   },

@@ -1,6 +1,7 @@
 /** The registration table: every function of the app, read by functions/index.ts and by local/. */
 import { clusterHistoryFn, getClusterFn, listClustersFn } from './clusters.js';
 import { deleteClusterOsmFn, putClusterOsmFn } from './clusterOsm.js';
+import { dashboardAsset, dashboardPage } from './dashboard.js';
 import { health } from './health.js';
 import type { FunctionRegistration } from './lib/functionRegistration.js';
 import { onClusterEvent } from './onClusterEvent.js';
@@ -40,6 +41,8 @@ export const registrations: readonly FunctionRegistration[] = [
   clusterHistoryFn,
   putClusterOsmFn,
   deleteClusterOsmFn,
+  dashboardPage,
+  dashboardAsset,
   reconcile,
   clusterSteps,
   clusterChecks,

@@ -41,12 +41,20 @@ function literalScore(segments: string[]): number {
 }
 
 function matchSegments(template: string[], parts: string[]): Record<string, string> | undefined {
-  if (template.length !== parts.length) return undefined;
+  // A last `{*name}` segment (the host's catch-all) takes one or more remaining segments, joined by `/`.
+  const catchAll = template.at(-1)?.startsWith('{*') === true;
+  if (catchAll ? parts.length < template.length : template.length !== parts.length) return undefined;
   const params: Record<string, string> = {};
   for (let i = 0; i < template.length; i++) {
     const t = template[i] ?? '';
-    const p = parts[i] ?? '';
-    if (t.startsWith('{') && t.endsWith('}')) {
+    const p = catchAll && i === template.length - 1 ? parts.slice(i).join('/') : (parts[i] ?? '');
+    if (t.startsWith('{*') && t.endsWith('}')) {
+      try {
+        params[t.slice(2, -1)] = p.split('/').map(decodeURIComponent).join('/');
+      } catch {
+        return undefined;
+      }
+    } else if (t.startsWith('{') && t.endsWith('}')) {
       try {
         params[t.slice(1, -1)] = decodeURIComponent(p);
       } catch {

@@ -82,6 +82,7 @@ await emulator.context.events.add({
 
 console.log(`osm-fleet is running locally (started in ${((Date.now() - started) / 1000).toFixed(1)} s)
   API            ${host.url}/api   (try: curl ${host.url}/api/health)
+  Dashboard      ${host.url}/api/dashboard${app.apiKey ? '?code=<FLEET_API_KEY>' : ''}
   Arc emulator   ${emulator.endpoint}   CA file ${emulator.caFile}   (control: ${emulator.endpoint}/_emulator/stats)
   Azurite        tables ${azurite.tableUrl}  queues ${azurite.queueUrl}  blobs ${azurite.blobUrl}
   Fleet          ${seeded.clusters} demo clusters over subscriptions ${subscriptions.join(', ')}

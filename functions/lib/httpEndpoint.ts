@@ -28,6 +28,7 @@ export interface ApiRequest {
 
 export interface ApiResponse {
   status: number;
+  /** JSON, or a string sent as is when `headers['content-type']` is given. */
   body?: unknown;
   headers?: Record<string, string>;
 }
@@ -63,6 +64,9 @@ export function httpEndpoint(o: EndpointOptions): HttpRegistration {
           actor: `api:${request.headers.get('x-ms-client-principal-name') ?? 'key'}`,
           context,
         });
+        // A string body with its own content-type is sent as is (the dashboard's HTML, JS, CSS).
+        if (typeof res.body === 'string' && res.headers?.['content-type'])
+          return { status: res.status, headers: res.headers, body: res.body };
         const headers = {
           ...(res.body === undefined ? {} : { 'content-type': 'application/json' }),
           ...res.headers,

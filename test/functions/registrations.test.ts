@@ -51,7 +51,8 @@ async function call(method: string, path: string, body?: unknown, headers: Recor
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const json = res.headers.get('content-type')?.includes('json'); // the dashboard answers HTML, JS, CSS
+  return { status: res.status, body: (text && json ? JSON.parse(text) : undefined) as any }; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
 describe('the registration table', () => {

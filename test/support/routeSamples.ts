@@ -7,6 +7,7 @@ const SAMPLE: Record<string, string> = {
   command: 'pause',
   sub: '11111111-1111-4111-8111-111111111111',
   rg: 'rg-sample',
+  '*path': 'style.css',
 };
 
 /** `/api/<route>` with every `{param}` filled (an unknown param name fails the test that uses it). */

@@ -1,0 +1,66 @@
+/**
+ * The API client: same origin, the key the page was opened with (`?code=`) sent as `x-functions-key`, and
+ * the API's error message (not a stack) when a call fails.
+ */
+import type { Cluster, Command, HistoryEvent, Page, Policy, Rollout, RolloutCluster } from './types.js';
+
+/** `/api/` next to `/api/dashboard/app.js`, wherever the app is served. */
+const BASE = new URL('../', import.meta.url).pathname;
+const KEY = new URLSearchParams(location.search).get('code');
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = {};
+  if (KEY) headers['x-functions-key'] = KEY;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(BASE + path, {
+    method,
+    headers,
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  const parsed = (text ? JSON.parse(text) : undefined) as unknown;
+  if (!res.ok) {
+    const err = (parsed as { error?: { code?: string; message?: string } } | undefined)?.error;
+    throw new ApiError(res.status, err?.code ?? 'Error', err?.message ?? `HTTP ${res.status}`);
+  }
+  return parsed as T;
+}
+
+const q = (s: string) => encodeURIComponent(s);
+
+export const api = {
+  rollouts: (top = 20) => call<Page<Rollout>>('GET', `rollouts?top=${top}`),
+  rollout: (id: string) => call<Rollout>('GET', `rollouts/${q(id)}`),
+  rolloutClusters: (id: string, state: string, top = 100) =>
+    call<Page<RolloutCluster>>('GET', `rollouts/${q(id)}/clusters?state=${q(state)}&top=${top}`),
+  command: (id: string, command: Command, body?: unknown) =>
+    call<Rollout>('POST', `rollouts/${q(id)}/${command}`, body),
+  policy: (name: string) => call<Policy>('GET', `policies/${q(name)}`),
+  cluster: (path: string) => call<Cluster>('GET', `clusters/${path}`),
+  history: (path: string, top = 100) =>
+    call<Page<HistoryEvent>>('GET', `clusters/${path}/history?top=${top}`),
+  /** The whole inventory, page by page, up to `max` clusters. */
+  async allClusters(max = 20_000): Promise<{ items: Cluster[]; truncated: boolean }> {
+    const items: Cluster[] = [];
+    let token: string | undefined;
+    do {
+      const page = await call<Page<Cluster>>(
+        'GET',
+        `clusters?top=1000${token ? `&continuationToken=${q(token)}` : ''}`,
+      );
+      items.push(...page.items);
+      token = page.continuationToken;
+    } while (token && items.length < max);
+    return { items, truncated: token !== undefined };
+  },
+};
