@@ -1,15 +1,14 @@
 /**
- * The effectful half of a hop, crash-safe: FIRST the intent is written on the row (`operation` without an
- * id, `attempts + 1`, `lastAttemptedVersion`), THEN ARM's view of the extension is read, THEN at most one
- * PUT, THEN the operation id is recorded and a check scheduled. A worker that dies anywhere in between is
- * redelivered and finds the intent:
+ * The effectful half of a hop, crash-safe: ARM's view of the extension is read; a busy extension without
+ * an earlier intent is someone else's operation: requeue (one operation per extension at a time), writing
+ * nothing. Otherwise the intent is written on the row (`operation` without an id, `attempts + 1`,
+ * `lastAttemptedVersion`) BEFORE at most one PUT, THEN the operation id is recorded and a check scheduled.
+ * A worker that dies anywhere after the intent is redelivered and finds it:
  * - the extension busy (Creating/Updating) -> that is our PUT: schedule a check that confirms through the
  *   extension (no id), never a second PUT;
  * - the extension already at the target with nothing to change -> a check completes the hop;
  * - nothing visible yet and the intent younger than INTENT_GRACE_MS -> another delivery of this message may
  *   be about to PUT: wait; older -> the PUT never happened (or failed): PUT now.
- * Without an earlier intent, a busy extension is someone else's operation: requeue (one operation per
- * extension at a time).
  */
 import { OSM_RELEASE_NAMESPACE } from '../domain/cluster.js';
 import type { Policy } from '../domain/policy.js';
@@ -41,29 +40,9 @@ export interface HopContext {
 export async function startHopOperation(ctx: HopContext): Promise<StepResult> {
   const { deps, msg, from, to } = ctx;
   const r = ctx.row.value;
-  const verb = hopVerb(r);
   const now = deps.clock.now();
   let row = ctx.row;
-  if (!ctx.intent) {
-    const operation: OperationRecord = {
-      kind: 'put',
-      extensionName: r.extensionName,
-      targetVersion: to,
-      startedAt: now.toISOString(),
-      deadline: new Date(now.getTime() + deps.settings.operationDeadlineMs).toISOString(),
-    };
-    const message = `${verb.toLowerCase()} ${from ?? '(none)'} -> ${to}, hop ${r.hop + 1} of ${r.path.length}`;
-    row = await writeClusterRow(deps, row, {
-      set: {
-        operation,
-        attempts: r.attempts + 1,
-        lastAttemptedVersion: to,
-        reason: `${verb}Started`,
-        message,
-      },
-      event: { action: `${verb}Started`, result: 'Started', from, to, reason: `${verb}Started`, message },
-    });
-  } else if (now.getTime() > Date.parse(ctx.intent.deadline)) {
+  if (ctx.intent && now.getTime() > Date.parse(ctx.intent.deadline)) {
     const why = r.reason === 'NamespaceTerminating' ? 'NamespaceTerminating' : 'DeadlineExceeded';
     return failHop(
       ctx,
@@ -91,6 +70,9 @@ export async function startHopOperation(ctx: HopContext): Promise<StepResult> {
       delayMs,
     });
   }
+  // Our intent goes on the row before anything that relies on it (the check, the PUT), never before the
+  // busy test above: an intent found there means "that busy operation is ours".
+  if (!ctx.intent) row = await writeIntent(ctx, now);
   const want = desiredOsmExtension({
     policy: ctx.policy,
     current: ext,
@@ -148,6 +130,25 @@ export async function startHopOperation(ctx: HopContext): Promise<StepResult> {
   if (!started.operationId) return scheduleCheck(ctx, row, 'OperationStarted', 0);
   ctx.memo.started = { target: to, operationId: started.operationId };
   return recordStartedOperation(deps, row, started.operationId);
+}
+
+/** The intent: the hop's operation without ARM's id yet, one more attempt, and its history event. */
+async function writeIntent(ctx: HopContext, now: Date): Promise<ClusterRow> {
+  const { deps, from, to } = ctx;
+  const r = ctx.row.value;
+  const verb = hopVerb(r);
+  const operation: OperationRecord = {
+    kind: 'put',
+    extensionName: r.extensionName,
+    targetVersion: to,
+    startedAt: now.toISOString(),
+    deadline: new Date(now.getTime() + deps.settings.operationDeadlineMs).toISOString(),
+  };
+  const message = `${verb.toLowerCase()} ${from ?? '(none)'} -> ${to}, hop ${r.hop + 1} of ${r.path.length}`;
+  return writeClusterRow(deps, ctx.row, {
+    set: { operation, attempts: r.attempts + 1, lastAttemptedVersion: to, reason: `${verb}Started`, message },
+    event: { action: `${verb}Started`, result: 'Started', from, to, reason: `${verb}Started`, message },
+  });
 }
 
 /** Records ARM's operation id on the intent and schedules the first check. */

@@ -407,7 +407,18 @@ describe('applyClusterStep', () => {
       delayMs: 30_000,
     });
     expect(puts()).toHaveLength(0);
-    expect(await row()).toMatchObject({ state: 'InProgress', reason: 'OperationInProgress' });
+    expect(await row()).toMatchObject({ state: 'InProgress', reason: 'OperationInProgress', attempts: 0 });
+    expect((await row()).operation).toBeUndefined(); // no intent: that operation is not ours
+
+    // redelivered while it still runs: still someone else's, never taken for our own PUT
+    deps.clock.advance(30_000);
+    expect(await applyClusterStep(deps, step())).toMatchObject({ reason: 'OperationInProgress' });
+    // once it ended: our PUT goes out at once, as the first attempt
+    deps.arm.cluster(ID).extensions[0]!.provisioningState = 'Succeeded';
+    deps.clock.advance(1_000);
+    expect(await applyClusterStep(deps, step())).toEqual({ outcome: 'done', reason: 'OperationStarted' });
+    expect(puts()).toHaveLength(1);
+    expect(await row()).toMatchObject({ attempts: 1, reason: 'UpgradeStarted' });
   });
 
   it('an extension already at the target with the settings is not PUT again; the check completes the hop', async () => {
