@@ -7,6 +7,7 @@
  * otherwise (Azure-like throttling, install time ± 1 s jitter). The state is reset and re-seeded before each
  * peer. Prints the lower bound, then one table with every contender's figures.
  */
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { runNaivePeer } from './peers/naivePeer.js';
 import type { PeerResult } from './peers/peerResult.js';
@@ -79,6 +80,13 @@ try {
   console.log(
     `osm-fleet: ${ours.hops} PUTs for ${ours.result.clusters} clusters; last operation ended at ` +
       `${(ours.opsEndMs / 1000).toFixed(1)} s; host requests ${JSON.stringify(ours.hostCounts)}`,
+  );
+  const c = ours.cpu;
+  console.log(
+    `CPU during the rollout: host ${c.host.toFixed(1)} s, Azurite ${c.azurite.toFixed(1)} s, emulator + driver ` +
+      `${c.emulator.toFixed(1)} s over ${(ours.result.makespanMs / 1000).toFixed(1)} s (2 cores shared); load ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}`,
   );
   console.log(
     `read bucket alone at the measured ${readsPerHop.toFixed(2)} reads per hop: ` +

@@ -19,7 +19,19 @@ export interface BenchHost {
   /** Peak and current resident memory of the host process (MiB), from /proc. */
   memory(): { hwmMiB: number; rssMiB: number };
   counts(): Record<string, number>;
+  /** CPU seconds (user + system) the host process has used so far. */
+  cpuSeconds(): number;
   stop(): Promise<void>;
+}
+
+/** CPU seconds (user + system) a process has used, from /proc/<pid>/stat (clock ticks of 10 ms). */
+export function cpuSecondsOf(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) / 100;
+  } catch {
+    return 0;
+  }
 }
 
 export interface BenchStack {
@@ -123,6 +135,7 @@ async function spawnHost(
       const kb = (k: string) => Number(new RegExp(`${k}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
       return { hwmMiB: kb('VmHWM') / 1024, rssMiB: kb('VmRSS') / 1024 };
     },
+    cpuSeconds: () => cpuSecondsOf(pid),
     counts() {
       try {
         return (JSON.parse(readFileSync(countsFile, 'utf8')) as { counts: Record<string, number> }).counts;

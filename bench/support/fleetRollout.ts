@@ -1,14 +1,14 @@
 /**
  * osm-fleet's side of bench:rollout: a policy with a canary wave (10 clusters, soak 0) and then the rest
- * (maxParallel = the fleet, so that throttling or install time binds), one rollout started through the API,
- * followed until it ends (maxParallel is capped at 1,000 by the policy schema: 1,000 hops of ~3 s in flight
- * allow ~300 PUTs/s, above the 10 subscriptions' 100 writes/s). Figures: makespan (the rollout's own startedAt -> finishedAt), emulator-side ARM
- * counts, the host's own Table/Queue/ARM request counts (countRequests.ts), its peak RSS, failed clusters.
+ * (maxParallel 1,000, the policy schema's ceiling: 1,000 hops of ~3 s in flight allow ~300 PUTs/s, above 10
+ * subscriptions' 100 writes/s), one rollout started through the API, followed until it ends. Figures:
+ * makespan (the rollout's own startedAt -> finishedAt), emulator-side ARM counts, the host's own
+ * Table/Queue/ARM request counts (countRequests.ts), its peak RSS, failed clusters, CPU per process.
  */
 import type { PeerResult, Stats } from '../peers/peerResult.js';
 import { armDiff } from '../peers/peerResult.js';
 import { TARGET } from '../peers/peerClient.js';
-import { api, sleep, type BenchHost, type BenchStack } from './benchStack.js';
+import { api, cpuSecondsOf, sleep, type BenchHost, type BenchStack } from './benchStack.js';
 
 /** The policy schema's ceiling for a wave's maxParallel. */
 const MAX_PARALLEL = 1000;
@@ -21,6 +21,8 @@ export interface FleetRun {
   rollout: { state: string; counts: Record<string, number> };
   failures: Record<string, number>;
   opsEndMs: number;
+  /** CPU seconds used during the rollout by the host, Azurite and this process (emulator + driver). */
+  cpu: { host: number; azurite: number; emulator: number };
 }
 
 export async function runFleetRollout(
@@ -42,6 +44,11 @@ export async function runFleetRollout(
   const before: Stats = await stack.control.stats();
   await sleep(1100); // one flush of the host's counters
   const countsBefore = host.counts();
+  const cpu0 = {
+    host: host.cpuSeconds(),
+    azurite: cpuSecondsOf(stack.azurite.pid),
+    self: process.cpuUsage(),
+  };
   const created = await api(host.url, 'POST', '/api/rollouts', { policy: 'bench' });
   const id = created.id as string;
   let view = created;
@@ -63,6 +70,12 @@ export async function runFleetRollout(
     }
   }
   const after = await stack.control.stats();
+  const self = process.cpuUsage(cpu0.self);
+  const cpu = {
+    host: host.cpuSeconds() - cpu0.host,
+    azurite: cpuSecondsOf(stack.azurite.pid) - cpu0.azurite,
+    emulator: (self.user + self.system) / 1e6,
+  };
   await sleep(1500);
   const counts = host.counts();
   const hostCounts: Record<string, number> = {};
@@ -95,6 +108,7 @@ export async function runFleetRollout(
     rollout: { state: view.state as string, counts: view.counts as Record<string, number> },
     failures,
     opsEndMs: opsEndMs - startedMs,
+    cpu,
   };
 }
 
