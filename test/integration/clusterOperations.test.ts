@@ -9,6 +9,7 @@ import { SUBS, startFleetStack, waitFor, type FleetStack } from '../support/flee
 import {
   extensionOf,
   osmExt,
+  osmVersionOf,
   putPolicy,
   rowsOf,
   seedAndSettle,
@@ -24,12 +25,14 @@ const ocp = seedCluster(S, RG, 'h-ocp', { distribution: 'openshift' });
 const current = seedCluster(S, RG, 'h-current', {
   extensions: [osmExt('1.2.6', { 'osm.osm.enableEgress': 'true' })],
 });
+const crd = seedCluster(S, RG, 'h-crd', { extensions: [osmExt('0.9.2', OLD)] });
+const midway = seedCluster(S, RG, 'h-midway', { distribution: 'gke', extensions: [osmExt('0.11.1', OLD)] });
 const osmPath = (name: string) => `/api/clusters/${S}/${RG}/${name}/osm`;
 
 let stack: FleetStack;
 beforeAll(async () => {
   stack = await startFleetStack({ reconcileEveryMs: 500 });
-  await seedAndSettle(stack, [old, ocp, current]);
+  await seedAndSettle(stack, [old, ocp, current, crd, midway]);
 });
 afterAll(async () => stack?.stop());
 
@@ -98,5 +101,60 @@ describe('one-cluster operations over HTTP', () => {
     const ext = await extensionOf(stack, current.id);
     expect(ext?.resource.properties.currentVersion).toBe('1.2.6');
     expect(ext?.resource.properties.provisioningState).toBe('Succeeded');
+  });
+
+  it('holds a CRD-changing hop for approval, like a rollout', async () => {
+    const r = await stack.api('PUT', osmPath('h-crd'), { version: '1.2.6' });
+    expect(r.status, JSON.stringify(r.body)).toBe(202);
+    expect(r.body).toMatchObject({
+      state: 'AwaitingApproval',
+      path: ['0.11.1', '1.0.0-1', '1.1.1-1', '1.2.6'],
+    });
+    await new Promise((res) => setTimeout(res, 1_000));
+    expect((await extensionOf(stack, crd.id))?.puts).toBe(0);
+    await stack.control.markCrdPrepared(crd.id);
+    const ok = await stack.api('POST', `/api/rollouts/${r.body.rolloutId}/approve`, { clusters: [crd.id] });
+    expect(ok.status, JSON.stringify(ok.body)).toBe(200);
+    expect((await waitRollout(stack, r.body.rolloutId)).state).toBe('Succeeded');
+    const ext = await extensionOf(stack, crd.id);
+    expect(ext?.puts).toBe(4);
+    expect(ext?.runningSettings).toMatchObject({
+      'osm.osm.envoyLogLevel': 'debug',
+      'osm.osm.enableEgress': 'true',
+    });
+  });
+
+  it('a hop failing midway stops at the version reached; retry-failed resumes from that hop', async () => {
+    await stack.control.config({ installMs: 800, installJitterMs: 0 });
+    try {
+      const r = await stack.api('PUT', osmPath('h-midway'), { version: '1.2.6' });
+      expect(r.status, JSON.stringify(r.body)).toBe(202);
+      const id = r.body.rolloutId as string;
+      await waitFor(
+        async () => (await extensionOf(stack, midway.id))?.resource.properties.currentVersion === '1.0.0-1',
+      );
+      await stack.control.addInstallOutcome({
+        clusterIds: [midway.id],
+        count: 1,
+        code: 'HookFailed',
+        message: 'hop 2 hook',
+      });
+      expect((await waitRollout(stack, id)).state).toBe('Failed');
+      const failed = (await rowsOf(stack, id)).get(midway.id.toLowerCase());
+      expect(failed).toMatchObject({ state: 'Failed', reason: 'HookFailed', hop: 1 });
+      expect(await osmVersionOf(stack, midway.id)).toBe('1.0.0-1');
+
+      expect((await stack.api('POST', `/api/rollouts/${id}/retry-failed`)).status).toBe(200);
+      expect((await waitRollout(stack, id)).state).toBe('Succeeded');
+      const ext = await extensionOf(stack, midway.id);
+      expect(ext?.puts).toBe(4); // 1.0.0-1, 1.1.1-1 (failed), 1.1.1-1, 1.2.6
+      expect(ext?.resource.properties.currentVersion).toBe('1.2.6');
+      expect(ext?.runningSettings).toMatchObject({
+        'osm.osm.envoyLogLevel': 'debug',
+        'osm.osm.enableEgress': 'true',
+      });
+    } finally {
+      await stack.control.config({ installMs: 150, installJitterMs: 50 });
+    }
   });
 });
