@@ -40,9 +40,16 @@ export interface ScaleEnv {
   stop(): Promise<void>;
 }
 
+const graphs = new WeakMap<Emulator, () => ResourceGraphService | undefined>();
+
+/** Resource Graph 429s of an emulator started with a `graphQuota`. */
+export function graphThrottled(emulator: Emulator): number {
+  return graphs.get(emulator)?.()?.stats().throttled ?? 0;
+}
+
 export async function startEmulator(o: Pick<ScaleEnvOptions, 'emulator' | 'graphQuota'>): Promise<Emulator> {
   let graph: ResourceGraphService | undefined;
-  return createEmulator({
+  const emulator = await createEmulator({
     port: 0,
     caDir: mkdtempSync(join(tmpdir(), 'fleet-scale-ca-')),
     config: o.emulator ?? {},
@@ -55,6 +62,8 @@ export async function startEmulator(o: Pick<ScaleEnvOptions, 'emulator' | 'graph
         }
       : {}),
   });
+  graphs.set(emulator, () => graph);
+  return emulator;
 }
 
 /** Hosts for a fresh store prefix on an emulator that is already running. */

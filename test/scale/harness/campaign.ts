@@ -1,0 +1,182 @@
+/**
+ * The fault campaign (issue 5): a seeded fleet rolled out by several host processes while every fault of
+ * campaignInjection.ts runs at once; returns the counts and the verdicts of campaignChecks.ts. Shared by
+ * test/scale/faultCampaign.test.ts (a few hundred clusters) and bench/chaos.ts (thousands).
+ */
+import { EVENT_FUNCTION } from '../../../shared/functionNames.js';
+import { EmulatorObserver } from './emulatorObserver.js';
+import { checkCampaign, type CampaignVerdict } from './campaignChecks.js';
+import * as inject from './campaignInjection.js';
+import { graphThrottled, startEmulator, startScaleEnv, waitUntil, type ScaleEnv } from './scaleEnv.js';
+import { clusterArmId, fleet, policyBody, subscriptionIds } from './scaleFleet.js';
+
+export interface CampaignOptions {
+  storage: string;
+  clusters: number;
+  subscriptions: number;
+  hosts: number;
+  kills: number;
+  maxFailurePercent: number;
+  installMs: number;
+  timeoutMs: number;
+  /** Extra subscriptions the hosts watch (the halt case seeds there). */
+  extraSubscriptions?: string[];
+  log?: (line: string) => void;
+}
+
+export interface CampaignReport {
+  rolloutState: string;
+  haltedReason?: string;
+  makespanMs: number;
+  injected: { installFailures: number; offline: number; newClusters: number; kills: number };
+  emulator: {
+    faultsInjected: number;
+    throttled429: number;
+    graphThrottled: number;
+    puts: number;
+    ops: number;
+  };
+  verdict: CampaignVerdict;
+  /** The running environment, for a follow-up case on the same hosts; the caller stops it. */
+  env: ScaleEnv;
+}
+
+export const SUBS = subscriptionIds(3, 'c');
+
+export async function runCampaign(o: CampaignOptions): Promise<CampaignReport> {
+  const log = o.log ?? (() => undefined);
+  const subs = SUBS.slice(0, o.subscriptions);
+  const clusters = fleet(o.clusters, subs, 'fc');
+  const emulator = await startEmulator({
+    graphQuota: 6,
+    emulator: {
+      installMs: o.installMs,
+      installJitterMs: Math.round(o.installMs / 2),
+      connectMs: 200,
+      graphLagMs: 1500,
+      retryAfterSeconds: 0,
+      failureModes: { namespaceLingerMs: 500, offlineTimeoutMs: 120_000 },
+    },
+  });
+  const env = await startScaleEnv(
+    {
+      storage: o.storage,
+      subscriptions: [...subs, ...(o.extraSubscriptions ?? [])],
+      reconcileMs: 2_000,
+      maxPollingMs: 250,
+      quiet: false,
+      hostEnv: { FLEET_OPERATION_DEADLINE_MINUTES: '1' },
+    },
+    o.hosts,
+    emulator,
+  ).catch(async (err: unknown) => {
+    await emulator.close();
+    throw err;
+  });
+  const close = env.stop.bind(env);
+  env.stop = async () => {
+    await close();
+    await emulator.close();
+  };
+  try {
+    const { control } = env;
+    await control.seed({ explicit: clusters.map((c) => c.seed) });
+    const observer = new EmulatorObserver(emulator).start(100);
+    // 2 % install failures, on clusters with work to do; 5 % going offline mid-rollout.
+    const withWork = clusters.filter((c) => c.hops > 0);
+    const failing = withWork.filter((_, i) => i % 50 === 17).map((c) => c.id.toLowerCase());
+    const offline = clusters.filter((_, i) => i % 20 === 3).map((c) => c.id);
+    const fresh = Array.from({ length: Math.max(5, Math.round(o.clusters / 50)) }, (_, i) =>
+      clusterArmId(subs[i % subs.length] ?? '', 'rg-new', `new-${String(i).padStart(4, '0')}`),
+    );
+    await inject.addInstallFailures(control, failing);
+    await control.addSubscriber({
+      url: `${env.hosts.url(0)}/runtime/webhooks/eventgrid?functionName=${EVENT_FUNCTION}`,
+      duplicateRate: 0.3,
+      maxDelayMs: 1500,
+    });
+    await new Promise((r) => setTimeout(r, 1800)); // Resource Graph lag
+    const waves = [
+      { name: 'canary', count: Math.max(5, Math.round(o.clusters / 30)), maxParallel: 5 },
+      { name: 'rest', percent: 100, maxParallel: Math.max(20, Math.round(o.clusters / 6)) },
+    ];
+    const policy = policyBody(subs, waves, { maxFailurePercent: o.maxFailurePercent, autoOnboard: true });
+    const put = await env.api(0, 'PUT', '/api/policies/fleet', policy);
+    if (put.status >= 300) throw new Error(`policy: ${JSON.stringify(put.body)}`);
+    await inject.addTransientFaults(control);
+    const started = Date.now();
+    const created = await env.api(0, 'POST', '/api/rollouts', { policy: 'fleet' });
+    if (created.status !== 201) throw new Error(`rollout: ${JSON.stringify(created.body)}`);
+    const id = String(created.body.id);
+    log(`rollout ${id} of ${clusters.length} clusters started`);
+    let finished = false;
+    const random = inject.seededRandom(o.clusters);
+    const chaos = Promise.all([
+      inject.flipOffline(control, offline, 2_000, 6_000),
+      inject.connectClusters(emulator, fresh, 400),
+      inject.killHosts(env.hosts, o.kills, o.hosts, {
+        firstMs: 1_500,
+        everyMs: 6_000,
+        downMs: 2_000,
+        random,
+        stopped: () => finished,
+      }),
+    ]);
+    const rollout = await waitUntil(
+      async () => {
+        const r = await env.api(0, 'GET', `/api/rollouts/${id}`);
+        return ['Succeeded', 'Failed', 'Halted', 'Cancelled'].includes(r.body.state) && r.body;
+      },
+      o.timeoutMs,
+      () => env.hosts.logs(),
+      500,
+    );
+    const makespanMs = Date.now() - started;
+    finished = true;
+    await chaos;
+    log(`rollout ${rollout.state} after ${makespanMs} ms; waiting for onboarding of new clusters`);
+    await waitUntil(
+      async () => fresh.every((c) => emulator.state.clusters.get(c.toLowerCase())?.extensions.size),
+      60_000,
+      () => 'new clusters not onboarded',
+      500,
+    ).catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 2_000));
+    await control.clearFaults();
+    observer.stop();
+    const stats = await control.stats();
+    const rows = new Map((await env.rows(id)).map((r) => [r.clusterId, r]));
+    const verdict = await checkCampaign({
+      emulator,
+      observer,
+      clusters,
+      injectedFailures: new Set(failing),
+      newClusters: fresh,
+      rows,
+      history: (c) => env.history(c),
+    });
+    return {
+      rolloutState: rollout.state,
+      ...(rollout.haltedReason ? { haltedReason: rollout.haltedReason } : {}),
+      makespanMs,
+      injected: {
+        installFailures: failing.length,
+        offline: offline.length,
+        newClusters: fresh.length,
+        kills: env.hosts.kills,
+      },
+      emulator: {
+        faultsInjected: stats.faultsInjected,
+        throttled429: stats.throttled429,
+        graphThrottled: graphThrottled(emulator),
+        puts: Object.values(stats.putsPerExtension).reduce((a, b) => a + b, 0),
+        ops: stats.operationsStarted,
+      },
+      verdict,
+      env,
+    };
+  } catch (err) {
+    await env.stop();
+    throw err;
+  }
+}
