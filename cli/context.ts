@@ -55,3 +55,15 @@ export function printJson(value: unknown): void {
 export function moreHint(more: boolean, shown: number): void {
   if (more) console.error(`(${shown} shown; more available: use --all or --top N)`);
 }
+
+/** A list: JSON (the items) or the table (`empty` when none), and the `--top` hint on stderr. */
+export function printList<T>(
+  ctx: Ctx,
+  page: { items: T[]; more: boolean },
+  render: (items: T[]) => string,
+  empty: string,
+): void {
+  if (ctx.json) printJson(page.items);
+  else console.log(page.items.length ? render(page.items) : empty);
+  moreHint(page.more, page.items.length);
+}

@@ -9,10 +9,13 @@ import { registerPolicy } from './commands/policy.js';
 import { registerRollout } from './commands/rollout.js';
 import { EXIT, ExitWith, UsageError } from './errors.js';
 
+export const VERSION = '0.1.0';
+
 export function buildProgram(): Command {
   const program = new Command('osm-fleet')
-    .description('Roll Open Service Mesh out to Azure Arc clusters through the osm-fleet HTTP API')
-    .version('0.1.0')
+    .description(
+      `Roll Open Service Mesh out to Azure Arc clusters through the osm-fleet HTTP API (v${VERSION}; -V prints it)`,
+    )
     .exitOverride()
     .showHelpAfterError('(add --help for usage)')
     .option('--endpoint <url>', 'API base URL (env OSM_FLEET_ENDPOINT; default http://127.0.0.1:7071/api)')
@@ -32,6 +35,11 @@ export function buildProgram(): Command {
 
 /** Runs the CLI on `argv` (user arguments only) and returns the exit code; never prints a stack. */
 export async function run(argv: readonly string[]): Promise<number> {
+  // No commander .version(): its global --version would swallow `clusters list|install --version`.
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+    console.log(VERSION);
+    return EXIT.ok;
+  }
   const program = buildProgram();
   try {
     await program.parseAsync([...argv], { from: 'user' });

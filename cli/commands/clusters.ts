@@ -1,7 +1,7 @@
 /** `osm-fleet clusters list|show|install|upgrade|uninstall`. */
 import type { Command } from 'commander';
 import { clusterPath, shortId } from '../clusterRef.js';
-import { ctxOf, limitOf, moreHint, printJson } from '../context.js';
+import { ctxOf, limitOf, printList, printJson } from '../context.js';
 import { UsageError } from '../errors.js';
 import { fromTo, keyValues, table, when } from '../format/table.js';
 import type { ClusterView, HistoryEvent, OsmOperation, RolloutView } from '../types.js';
@@ -164,10 +164,12 @@ export function registerClusters(program: Command): void {
       ) => {
         const ctx = ctxOf(cmd);
         const query = { policy: o.policy, osmVersion: o.version, state: o.state };
-        const { items, more } = await ctx.client.list<ClusterView>('/clusters', query, limitOf(o));
-        if (ctx.json) return printJson(items);
-        console.log(items.length ? clusterTable(items) : 'no clusters');
-        moreHint(more, items.length);
+        printList(
+          ctx,
+          await ctx.client.list<ClusterView>('/clusters', query, limitOf(o)),
+          clusterTable,
+          'no clusters',
+        );
       },
     );
 

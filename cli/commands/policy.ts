@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { Command } from 'commander';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
-import { ctxOf, limitOf, moreHint, printJson } from '../context.js';
+import { ctxOf, limitOf, printList, printJson } from '../context.js';
 import { UsageError } from '../errors.js';
 import { table, when } from '../format/table.js';
 import type { PolicyView } from '../types.js';
@@ -82,10 +82,12 @@ export function registerPolicy(program: Command): void {
     .option('--all', 'follow every page')
     .action(async (o: { top?: string; all?: boolean }, cmd: Command) => {
       const ctx = ctxOf(cmd);
-      const { items, more } = await ctx.client.list<PolicyView>('/policies', {}, limitOf(o));
-      if (ctx.json) return printJson(items);
-      console.log(items.length ? policyTable(items) : 'no policies');
-      moreHint(more, items.length);
+      printList(
+        ctx,
+        await ctx.client.list<PolicyView>('/policies', {}, limitOf(o)),
+        policyTable,
+        'no policies',
+      );
     });
 
   policy

@@ -1,7 +1,7 @@
 /** `osm-fleet rollout start|list|status|clusters|pause|resume|cancel|retry-failed|approve`. */
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { clusterArmId } from '../clusterRef.js';
-import { ctxOf, limitOf, moreHint, positiveNumber, printJson, type Ctx } from '../context.js';
+import { ctxOf, limitOf, printList, positiveNumber, printJson, type Ctx } from '../context.js';
 import { ExitWith, UsageError } from '../errors.js';
 import { printOutcome, rolloutBars, rolloutTable, rowTable } from '../format/rollout.js';
 import type { RolloutClusterRow, RolloutView } from '../types.js';
@@ -17,6 +17,13 @@ export const CLUSTER_STATES = [
   'Deferred',
   'Cancelled',
 ];
+
+/** `--state failed` / `FAILED` / `Failed`: the API takes any casing; the CLI checks the name. */
+export function clusterState(value: string): string {
+  const match = CLUSTER_STATES.find((s) => s.toLowerCase() === value.toLowerCase());
+  if (!match) throw new InvalidArgumentError(`one of ${CLUSTER_STATES.join(', ')}`);
+  return match;
+}
 
 interface WatchOptions {
   watch?: boolean;
@@ -64,10 +71,12 @@ export function registerRollout(program: Command): void {
     .option('--all', 'follow every page')
     .action(async (o: { top?: string; all?: boolean }, cmd: Command) => {
       const ctx = ctxOf(cmd);
-      const { items, more } = await ctx.client.list<RolloutView>('/rollouts', {}, limitOf(o));
-      if (ctx.json) return printJson(items);
-      console.log(items.length ? rolloutTable(items) : 'no rollouts');
-      moreHint(more, items.length);
+      printList(
+        ctx,
+        await ctx.client.list<RolloutView>('/rollouts', {}, limitOf(o)),
+        rolloutTable,
+        'no rollouts',
+      );
     });
 
   withWatch(
@@ -83,16 +92,22 @@ export function registerRollout(program: Command): void {
     .command('clusters')
     .description("a rollout's clusters, with their state and reason")
     .argument('<id>', 'rollout id')
-    .addOption(new Option('--state <state>', 'only clusters in this state').choices(CLUSTER_STATES))
+    .addOption(
+      new Option('--state <state>', `only clusters in this state (${CLUSTER_STATES.join(', ')})`).argParser(
+        clusterState,
+      ),
+    )
     .option('--top <n>', 'show at most n clusters (default 100)')
     .option('--all', 'follow every page')
     .action(async (id: string, o: { state?: string; top?: string; all?: boolean }, cmd: Command) => {
       const ctx = ctxOf(cmd);
       const path = `${rolloutPath(id)}/clusters`;
-      const { items, more } = await ctx.client.list<RolloutClusterRow>(path, { state: o.state }, limitOf(o));
-      if (ctx.json) return printJson(items);
-      console.log(items.length ? rowTable(items) : 'no clusters');
-      moreHint(more, items.length);
+      printList(
+        ctx,
+        await ctx.client.list<RolloutClusterRow>(path, { state: o.state }, limitOf(o)),
+        rowTable,
+        'no clusters',
+      );
     });
 
   for (const [name, what] of [
