@@ -44,11 +44,12 @@ const fleet = [
   seedCluster(S1, 'rg-mw', 'expired-1', { connectivityStatus: 'Expired' }),
 ];
 const soakFleet = ['s-1', 's-2', 's-3', 's-4'].map((n) => seedCluster(S0, 'rg-soak', n));
+const windowFleet = ['w-1', 'w-2'].map((n) => seedCluster(S1, 'rg-window', n));
 
 let stack: FleetStack;
 beforeAll(async () => {
   stack = await startFleetStack({ reconcileEveryMs: 500 });
-  await seedAndSettle(stack, [...fleet, ...soakFleet]);
+  await seedAndSettle(stack, [...fleet, ...soakFleet, ...windowFleet]);
 });
 afterAll(async () => stack?.stop());
 
@@ -159,6 +160,27 @@ describe('multi-wave rollout to a mixed fleet', () => {
     const soakPuts = soakFleet.map((c) => stats.putsPerCluster[c.id.toLowerCase()] ?? 0);
     expect(soakPuts.reduce((a, b) => a + b, 0)).toBe(1);
 
+    expect((await stack.api('POST', `/api/rollouts/${id}/cancel`)).status).toBe(200);
+  });
+
+  it('starts nothing outside the maintenance window', async () => {
+    const days = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+    const inTwoDays = days[(new Date().getUTCDay() + 2) % 7]!;
+    await putPolicy(stack, 'window', {
+      target: { resourceGroups: ['rg-window'] },
+      osm: { version: '1.2.6' },
+      rollout: {
+        waves: [{ name: 'all', percent: 100, maxParallel: 5 }],
+        maintenanceWindow: { days: [inTwoDays], start: '00:00', durationHours: 1, timeZone: 'UTC' },
+      },
+    });
+    const id = await startRollout(stack, 'window');
+    await sleep(1_500); // several reconciles
+    const r = await rolloutOf(stack, id);
+    expect(r.state).toBe('Running');
+    expect(r.counts).toMatchObject({ pending: 2, inProgress: 0, succeeded: 0 });
+    const stats = await stack.control.stats();
+    for (const c of windowFleet) expect(stats.putsPerCluster[c.id.toLowerCase()] ?? 0).toBe(0);
     expect((await stack.api('POST', `/api/rollouts/${id}/cancel`)).status).toBe(200);
   });
 });
