@@ -58,7 +58,9 @@ function report(e: unknown): number {
   }
   if (e instanceof ApiError) {
     console.error(`${e.code}: ${e.message}`);
-    for (const d of e.details) console.error(`  - ${d.path}: ${d.message}`);
+    const details = e.details.map((d) => `${d.path}: ${d.message}`);
+    if (details.length > 1 || (details[0] !== undefined && details[0] !== e.message))
+      for (const d of details) console.error(`  - ${d}`);
     return EXIT.failed;
   }
   console.error(`error: ${e instanceof Error ? e.message : String(e)}`);

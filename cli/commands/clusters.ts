@@ -3,65 +3,11 @@ import type { Command } from 'commander';
 import { clusterPath, shortId } from '../clusterRef.js';
 import { ctxOf, limitOf, printList, printJson } from '../context.js';
 import { UsageError } from '../errors.js';
-import { fromTo, keyValues, table, when } from '../format/table.js';
+import { clusterTable, clusterText } from '../format/clusters.js';
+import { fromTo } from '../format/table.js';
 import type { ClusterView, HistoryEvent, OsmOperation, RolloutView } from '../types.js';
 import { rolloutPath } from '../watch.js';
 import { showRollout } from './rollout.js';
-
-function clusterTable(items: ClusterView[]): string {
-  return table(
-    ['CLUSTER', 'CONNECTIVITY', 'DISTRIBUTION', 'OSM', 'POLICIES'],
-    items.map((c) => [
-      shortId(c.id),
-      c.removedAt ? 'Removed' : c.connectivity,
-      c.distribution,
-      c.osm
-        ? `${c.osm.version}${c.osm.provisioningState === 'Succeeded' ? '' : ` (${c.osm.provisioningState})`}`
-        : '-',
-      (c.policies ?? []).join(','),
-    ]),
-  );
-}
-
-function clusterText(c: ClusterView, history: HistoryEvent[], more: boolean): string {
-  const settings = Object.entries(c.osm?.settings ?? {}).map(([k, v]) => `${k}=${v}`);
-  const head = keyValues([
-    ['id', c.id],
-    ['connectivity', c.removedAt ? `Removed at ${when(c.removedAt)}` : c.connectivity],
-    ['distribution', c.distribution],
-    ['location', c.location],
-    [
-      'tags',
-      Object.entries(c.tags ?? {})
-        .map(([k, v]) => `${k}=${v}`)
-        .join(', '),
-    ],
-    [
-      'osm',
-      c.osm
-        ? `${c.osm.version} (extension ${c.osm.name}, ${c.osm.provisioningState ?? '?'})`
-        : 'not installed',
-    ],
-    ['settings', settings.join(', ')],
-    ['monitor', c.monitor?.installed ? 'installed' : 'not installed'],
-    ['policies', (c.policies ?? []).join(', ')],
-    ['discovered', when(c.discoveredAt)],
-  ]);
-  const events = history.length
-    ? table(
-        ['AT', 'ACTOR', 'ACTION', 'RESULT', 'FROM -> TO', 'MESSAGE'],
-        history.map((e) => [
-          when(e.at),
-          e.actor,
-          e.action,
-          e.result,
-          fromTo(e.from, e.to),
-          e.message ?? e.reason,
-        ]),
-      )
-    : 'no events';
-  return `${head}\n\nhistory (newest first):\n${events}${more ? '\n(older events: --history N or --all)' : ''}`;
-}
 
 function settingsOf(pairs: string[], flag: string): Record<string, string> | undefined {
   if (!pairs.length) return undefined;

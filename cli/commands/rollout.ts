@@ -136,8 +136,7 @@ export function registerRollout(program: Command): void {
     .argument('[clusters...]', 'clusters to approve: <sub>/<rg>/<name> or ARM ids')
     .option('--all', 'approve every cluster awaiting approval')
     .action(async (id: string, clusters: string[], o: WatchOptions & { all?: boolean }, cmd: Command) => {
-      if (!!o.all === clusters.length > 0)
-        throw new UsageError('approve: give cluster ids or --all, not both');
+      if (!!o.all === clusters.length > 0) throw new UsageError('approve: give either cluster ids or --all');
       const ctx = ctxOf(cmd);
       const body = o.all ? { all: true } : { clusters: clusters.map(clusterArmId) };
       const r = await ctx.client.post<RolloutView>(`${rolloutPath(id)}/approve`, body);

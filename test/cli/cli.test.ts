@@ -212,14 +212,14 @@ describe('errors and exit codes', () => {
       cli('rollout', 'status', 'nope', '--endpoint', 'http://127.0.0.1:9'),
     ]);
     for (const r of results.slice(0, 7)) expect(r.code, show(r)).toBe(2);
-    expect(results[1]!.stderr).toContain('error: approve: give cluster ids or --all');
+    expect(results[1]!.stderr).toContain('error: approve: give either cluster ids or --all');
     expect(results[3]!.stderr).toContain('--version is required');
     expect(results[4]!.stderr).toMatch(/-f .*missing\.yaml: cannot read it \(ENOENT\)/);
     const [notFound, badPath, refused] = results.slice(7);
     expect(notFound!.code).toBe(1);
     expect(notFound!.stderr).toBe('PolicyNotFound: policy "nope" does not exist\n');
     expect(badPath!.code).toBe(1);
-    expect(badPath!.stderr).toMatch(/^InvalidPathParameter: subscriptionId: .*\n {2}- subscriptionId: /);
+    expect(badPath!.stderr).toBe('InvalidPathParameter: subscriptionId: must be a subscription GUID\n');
     expect(refused!.code).toBe(1);
     expect(refused!.stderr).toMatch(/^ConnectionFailed: GET http:\/\/127\.0\.0\.1:9\/api\/rollouts\/nope: /);
     for (const r of results) expect(r.stderr).not.toMatch(/\n\s+at /);
