@@ -199,6 +199,7 @@ describe('osm-fleet clusters', () => {
 
 describe('errors and exit codes', () => {
   it('usage errors exit 2, API errors exit 1 with code: message and no stack', async () => {
+    writeFileSync(join(dir, 'bad.yaml'), 'name: bad\nosm: { version: latest }\ncolour: blue\n');
     const results = await Promise.all([
       cli('policy', 'frobnicate'),
       cli('rollout', 'approve', 'some-id'),
@@ -210,12 +211,17 @@ describe('errors and exit codes', () => {
       cli('plan', 'nope'),
       cli('clusters', 'show', 'not-a-guid/rg/x'),
       cli('rollout', 'status', 'nope', '--endpoint', 'http://127.0.0.1:9'),
+      cli('policy', 'apply', '-f', join(dir, 'bad.yaml')),
     ]);
     for (const r of results.slice(0, 7)) expect(r.code, show(r)).toBe(2);
     expect(results[1]!.stderr).toContain('error: approve: give either cluster ids or --all');
     expect(results[3]!.stderr).toContain('--version is required');
     expect(results[4]!.stderr).toMatch(/-f .*missing\.yaml: cannot read it \(ENOENT\)/);
-    const [notFound, badPath, refused] = results.slice(7);
+    const [notFound, badPath, refused, invalid] = results.slice(7);
+    expect(invalid!.code).toBe(1);
+    expect(invalid!.stderr).toMatch(/^InvalidPolicy: .*\n( {2}- .*\n){2}$/);
+    expect(invalid!.stderr).toContain('  - colour: is not a known field\n');
+    expect(invalid!.stderr).toContain('  - osm.version: ');
     expect(notFound!.code).toBe(1);
     expect(notFound!.stderr).toBe('PolicyNotFound: policy "nope" does not exist\n');
     expect(badPath!.code).toBe(1);
