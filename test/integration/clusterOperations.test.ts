@@ -33,7 +33,7 @@ let stack: FleetStack;
 beforeAll(async () => {
   stack = await startFleetStack({ reconcileEveryMs: 500 });
   await seedAndSettle(stack, [old, ocp, current, crd, midway]);
-});
+}, 30_000); // stack start-up on a busy 2-core machine
 afterAll(async () => stack?.stop());
 
 describe('one-cluster operations over HTTP', () => {

@@ -32,7 +32,7 @@ let stack: FleetStack;
 beforeAll(async () => {
   stack = await startFleetStack({ reconcileEveryMs: 500 });
   await seedAndSettle(stack, [...throttled, busy, stuck, unregistered]);
-});
+}, 30_000); // stack start-up on a busy 2-core machine
 afterAll(async () => stack?.stop());
 
 async function rollOut(name: string, rg: string, timeoutMs = 25_000): Promise<{ done: Json; id: string }> {

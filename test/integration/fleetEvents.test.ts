@@ -3,16 +3,17 @@
  * cluster connected after an autoOnboard policy exists is onboarded through Event Grid alone, and duplicate
  * (and reordered) events cause no second PUT; a deleted cluster is marked removed and its open work ends.
  */
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_FUNCTION } from '../../shared/functionNames.js';
 import { SUBS, clusterIdOf, startFleetStack, waitFor, type FleetStack } from '../support/fleetStack.js';
 import {
+  clusterEvent,
   connectCluster,
   deleteCluster,
   extensionOf,
   type Json,
   osmVersionOf,
+  postEvents,
   putPolicy,
   rolloutOf,
   rowsOf,
@@ -32,7 +33,7 @@ let stack: FleetStack;
 beforeAll(async () => {
   stack = await startFleetStack({ reconcileEveryMs: 500 });
   await seedAndSettle(stack, [...online, away, doomed]);
-});
+}, 30_000); // stack start-up on a busy 2-core machine
 afterAll(async () => stack?.stop());
 
 describe('offline and deleted clusters', () => {
@@ -108,28 +109,9 @@ describe('onboarding through Event Grid', () => {
       'osm.osm.enablePrivilegedInitContainer': 'true',
     });
 
-    // replay the write event once more by hand, then let every delayed duplicate land
-    const event = {
-      id: randomUUID(),
-      topic: `/subscriptions/${S}`,
-      subject: fresh,
-      eventType: 'Microsoft.Resources.ResourceWriteSuccess',
-      eventTime: new Date().toISOString(),
-      data: {
-        operationName: 'Microsoft.Kubernetes/connectedClusters/write',
-        resourceUri: fresh,
-        subscriptionId: S,
-        status: 'Succeeded',
-      },
-      dataVersion: '2',
-      metadataVersion: '1',
-    };
-    const replay = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'aeg-event-type': 'Notification' },
-      body: JSON.stringify([event, event]),
-    });
-    expect(replay.status).toBeLessThan(300);
+    // replay the write event twice more by hand, then let every delayed duplicate land
+    const event = clusterEvent(fresh, 'write');
+    await postEvents(stack, [event, event]);
     await sleep(2_000);
 
     const state = await stack.control.getCluster(fresh);
@@ -150,35 +132,6 @@ describe('onboarding through Event Grid', () => {
   });
 });
 
-const webhook = () => `${stack.host.url}/runtime/webhooks/eventgrid?functionName=${EVENT_FUNCTION}`;
-
-function deleteEvent(clusterId: string) {
-  return {
-    id: randomUUID(),
-    topic: `/subscriptions/${S}`,
-    subject: clusterId,
-    eventType: 'Microsoft.Resources.ResourceDeleteSuccess',
-    eventTime: new Date().toISOString(),
-    data: {
-      operationName: 'Microsoft.Kubernetes/connectedClusters/delete',
-      resourceUri: clusterId,
-      subscriptionId: S,
-      status: 'Succeeded',
-    },
-    dataVersion: '2',
-    metadataVersion: '1',
-  };
-}
-
-async function postEvent(event: unknown): Promise<void> {
-  const r = await fetch(webhook(), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'aeg-event-type': 'Notification' },
-    body: JSON.stringify([event]),
-  });
-  expect(r.status).toBeLessThan(300);
-}
-
 describe('a cluster deleted while its operation runs', () => {
   const keep = seedCluster(S, 'rg-del', 'keep');
   const gone = seedCluster(S, 'rg-del', 'gone-mid-install');
@@ -198,7 +151,7 @@ describe('a cluster deleted while its operation runs', () => {
       await stack.control.clearSubscribers();
       expect((await deleteCluster(stack, gone.id)).status).toBeLessThan(300);
       await waitFor(async () => (await rowsOf(stack, id)).get(gone.id.toLowerCase())?.state !== 'InProgress');
-      await postEvent(deleteEvent(gone.id));
+      await postEvents(stack, [clusterEvent(gone.id, 'delete')]);
       const done = await waitRollout(stack, id);
       const rows = await rowsOf(stack, id);
       expect(rows.get(gone.id.toLowerCase())).toMatchObject({ state: 'Skipped', reason: 'ClusterDeleted' });

@@ -29,7 +29,7 @@ let stack: FleetStack;
 beforeAll(async () => {
   stack = await startFleetStack({ reconcileEveryMs: 400 });
   await seedAndSettle(stack, [...atTarget, ...scheduled]);
-});
+}, 30_000); // stack start-up on a busy 2-core machine
 afterAll(async () => stack?.stop());
 
 describe('policy changes', () => {

@@ -30,7 +30,7 @@ let stack: FleetStack;
 beforeAll(async () => {
   stack = await startFleetStack({ reconcileEveryMs: 500, emulator: { installMs: 300 } });
   await seedAndSettle(stack, [...failFleet, ...cmdFleet]);
-});
+}, 30_000); // stack start-up on a busy 2-core machine
 afterAll(async () => stack?.stop());
 
 async function putsOf(ids: string[]): Promise<Map<string, number>> {

@@ -50,7 +50,7 @@ let stack: FleetStack;
 beforeAll(async () => {
   stack = await startFleetStack({ reconcileEveryMs: 500 });
   await seedAndSettle(stack, [...fleet, ...soakFleet, ...windowFleet]);
-});
+}, 30_000); // stack start-up on a busy 2-core machine
 afterAll(async () => stack?.stop());
 
 describe('multi-wave rollout to a mixed fleet', () => {

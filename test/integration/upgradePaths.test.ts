@@ -41,7 +41,7 @@ let stack: FleetStack;
 beforeAll(async () => {
   stack = await startFleetStack({ reconcileEveryMs: 500 });
   await seedAndSettle(stack, [multi, two, ocpOld, ocpNew, adopted, crd, crd084]);
-});
+}, 30_000); // stack start-up on a busy 2-core machine
 afterAll(async () => stack?.stop());
 
 /** Samples the running settings per version while a rollout runs (to see every hop, not just the end). */

@@ -1,7 +1,9 @@
 /** Helpers shared by the end-to-end scenario tests: seeds, rollouts through the API, ARM state reads. */
+import { randomUUID } from 'node:crypto';
 import { request } from 'node:https';
 import { expect } from 'vitest';
 import type { ClusterSeed, ExtensionSeed } from '../../emulator/seedFleet.js';
+import { EVENT_FUNCTION } from '../../shared/functionNames.js';
 import { clusterIdOf, waitFor, type FleetStack } from './fleetStack.js';
 
 export const OSM_TYPE = 'Microsoft.openservicemesh';
@@ -161,4 +163,35 @@ export function connectCluster(stack: FleetStack, id: string, distribution = 'ak
 
 export function deleteCluster(stack: FleetStack, id: string): Promise<Json> {
   return armCall(stack, 'DELETE', `${id}?${CLUSTER_API}`);
+}
+
+/** An ARM event about a connected cluster, as Event Grid delivers it (`write` or `delete`). */
+export function clusterEvent(clusterId: string, kind: 'write' | 'delete'): Json {
+  const sub = clusterId.split('/')[2] ?? '';
+  return {
+    id: randomUUID(),
+    topic: `/subscriptions/${sub}`,
+    subject: clusterId,
+    eventType: `Microsoft.Resources.Resource${kind === 'write' ? 'Write' : 'Delete'}Success`,
+    eventTime: new Date().toISOString(),
+    data: {
+      operationName: `Microsoft.Kubernetes/connectedClusters/${kind}`,
+      resourceUri: clusterId,
+      subscriptionId: sub,
+      status: 'Succeeded',
+    },
+    dataVersion: '2',
+    metadataVersion: '1',
+  };
+}
+
+/** Posts events to the local Event Grid webhook of `onClusterEvent`, as a redelivery would. */
+export async function postEvents(stack: FleetStack, events: unknown[]): Promise<void> {
+  const url = `${stack.host.url}/runtime/webhooks/eventgrid?functionName=${EVENT_FUNCTION}`;
+  const r = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'aeg-event-type': 'Notification' },
+    body: JSON.stringify(events),
+  });
+  expect(r.status).toBeLessThan(300);
 }
