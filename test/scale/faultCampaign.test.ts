@@ -19,7 +19,7 @@ describe('fault campaign', () => {
   it('every cluster at the target or explained; no downgrade, lost key, second OSM or unrecorded change', async () => {
     report = await runCampaign({
       storage: inject('azurite').connectionString,
-      clusters: 240,
+      clusters: 200,
       subscriptions: 3,
       hosts: 3,
       kills: 3,
@@ -27,6 +27,7 @@ describe('fault campaign', () => {
       installMs: 150,
       timeoutMs: 150_000,
       extraSubscriptions: [HALT_SUB],
+      ...(process.env.SCALE_VERBOSE ? { log: (l: string) => console.log(l) } : {}),
     });
     const { verdict: v, env: _env, ...counts } = report;
     console.log(JSON.stringify({ ...counts, verdict: summarize(v) }));

@@ -37,15 +37,15 @@ export interface CampaignReport {
     ops: number;
   };
   verdict: CampaignVerdict;
+  /** Recovery phrases logged by the hosts (lost messages re-sent, leases taken over, ...). */
+  recovery: Record<string, number>;
   /** The running environment, for a follow-up case on the same hosts; the caller stops it. */
   env: ScaleEnv;
 }
 
-export const SUBS = subscriptionIds(3, 'c');
-
 export async function runCampaign(o: CampaignOptions): Promise<CampaignReport> {
   const log = o.log ?? (() => undefined);
-  const subs = SUBS.slice(0, o.subscriptions);
+  const subs = subscriptionIds(o.subscriptions, 'c');
   const clusters = fleet(o.clusters, subs, 'fc');
   const emulator = await startEmulator({
     graphQuota: 6,
@@ -122,9 +122,14 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignReport> {
         stopped: () => finished,
       }),
     ]);
+    let lastLog = 0;
     const rollout = await waitUntil(
       async () => {
         const r = await env.api(0, 'GET', `/api/rollouts/${id}`);
+        if (Date.now() - lastLog > 5_000) {
+          lastLog = Date.now();
+          log(`${Math.round((lastLog - started) / 1000)} s ${r.body.state} ${JSON.stringify(r.body.counts)}`);
+        }
         return ['Succeeded', 'Failed', 'Halted', 'Cancelled'].includes(r.body.state) && r.body;
       },
       o.timeoutMs,
@@ -173,6 +178,7 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignReport> {
         ops: stats.operationsStarted,
       },
       verdict,
+      recovery: Object.fromEntries(env.hosts.phrases),
       env,
     };
   } catch (err) {

@@ -39,6 +39,8 @@ export interface RunningHost {
 export class HostFleet {
   readonly hosts: (RunningHost | undefined)[] = [];
   kills = 0;
+  /** Warning and error phrases counted across every host (e.g. 'warn: lost step message re-sent'). */
+  readonly phrases = new Map<string, number>();
   private readonly onExit = () => this.killAllNow();
 
   constructor(
@@ -73,7 +75,18 @@ export class HostFleet {
     this.hosts[index] = host;
     const keep = o.keepLines ?? 200;
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-      for (const line of chunk.split('\n')) if (line) host.log.push(line);
+      for (const line of chunk.split('\n')) {
+        if (!line) continue;
+        host.log.push(line);
+        const json = /"level":"(warn|error)","msg":"([^"]+)"/.exec(line);
+        const poller = /^\[(warn|error)\] ([\w-]+): ([^(:]{0,60})/.exec(line);
+        const phrase = json
+          ? `${json[1]}: ${json[2]}`
+          : poller
+            ? `${poller[1]}: ${poller[2]}: ${poller[3]}`
+            : '';
+        if (phrase) this.phrases.set(phrase, (this.phrases.get(phrase) ?? 0) + 1);
+      }
       if (host.log.length > keep) host.log.splice(0, host.log.length - keep);
     });
     child.once('exit', () => (host.alive = false));
