@@ -5,7 +5,8 @@
  * counts written to a file). `stop()` ends every child; children also die with this process.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, openSync, readFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEmulator, type Emulator } from '../../emulator/createEmulator.js';
@@ -95,12 +96,17 @@ async function spawnHost(
       '--import',
       new URL('./countRequests.ts', import.meta.url).href,
       new URL('../../local/hostProcess.ts', import.meta.url).pathname,
-      '--quiet',
+      ...(process.env.BENCH_HOST_LOG ? [] : ['--quiet']),
       '--store-prefix',
       `b${Date.now().toString(36)}`,
     ],
     {
-      stdio: ['ignore', 'pipe', 'inherit'],
+      // BENCH_HOST_LOG=<file>: the host's JSON log lines go there (else the host runs --quiet).
+      stdio: [
+        'ignore',
+        'pipe',
+        process.env.BENCH_HOST_LOG ? openSync(process.env.BENCH_HOST_LOG, 'a') : 'inherit',
+      ],
       env: {
         ...process.env,
         FLEET_SUBSCRIPTIONS: subscriptions.join(','),
@@ -154,17 +160,29 @@ async function spawnHost(
   };
 }
 
-/** Calls the host's API: JSON in and out; throws on a status of 300 or more. */
+/** Calls the host's API: JSON in and out; throws on a status of 300 or more. node:http, not fetch: no
+ * headers timeout (creating a 10,000-cluster rollout on a loaded machine took longer than fetch's 300 s). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export async function api(base: string, method: string, path: string, body?: unknown): Promise<any> {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+export function api(base: string, method: string, path: string, body?: unknown): Promise<any> {
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      new URL(path, base),
+      { method, headers: payload ? { 'content-type': 'application/json' } : {} },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          if ((res.statusCode ?? 500) >= 300)
+            reject(new Error(`${method} ${path}: ${res.statusCode} ${text}`));
+          else resolve(text ? JSON.parse(text) : undefined);
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
   });
-  const text = await res.text();
-  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-  return text ? JSON.parse(text) : undefined;
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -49,8 +49,10 @@ export async function runFleetRollout(
     azurite: cpuSecondsOf(stack.azurite.pid),
     self: process.cpuUsage(),
   };
+  const tPost = Date.now();
   const created = await api(host.url, 'POST', '/api/rollouts', { policy: 'bench' });
   const id = created.id as string;
+  console.log(`  POST /api/rollouts answered after ${((Date.now() - tPost) / 1000).toFixed(1)} s`);
   let view = created;
   let lastPrint = 0;
   const end = Date.now() + timeoutMs;
@@ -95,7 +97,7 @@ export async function runFleetRollout(
       name: 'osm-fleet (one host process)',
       clusters: view.clusterCount as number,
       makespanMs: Date.parse(view.finishedAt as string) - startedMs,
-      note: `rollout ${id} ${view.state}`,
+      note: `rollout ${id} ${view.state}; from the POST to done ${((Date.now() - tPost) / 1000).toFixed(1)} s`,
       ...armDiff(before, after),
       failed: (view.counts.failed as number) ?? 0,
       errors: failures,

@@ -50,6 +50,7 @@ export async function handleClusterEvent(deps: ServiceDeps, event: unknown): Pro
       monitorInstalled: full.extensions.some(isMonitorExtension),
     },
   ]);
+  await clearRemoved(deps, full.id);
   if (full.connectivity !== 'Connected')
     return done(deps, { outcome: 'noAction', reason: 'ClusterNotConnected' }, e.clusterId);
 
@@ -122,14 +123,38 @@ async function onboardingPolicy(deps: ServiceDeps, cluster: ClusterInfo): Promis
   return matching[0];
 }
 
+/** Point reads of the cluster's row in the active rollouts issued at once: events onboarding clusters
+ * one by one keep one single-cluster rollout active per cluster in flight, hundreds when many connect. */
+const READS_AT_ONCE = 25;
+
 /** Rows of active rollouts in which this cluster still has work open. */
 async function openRows(deps: ServiceDeps, clusterId: string): Promise<Versioned<RolloutClusterRecord>[]> {
   const rows: Versioned<RolloutClusterRecord>[] = [];
-  for (const r of await deps.rollouts.listActive()) {
-    const row = await deps.rollouts.getCluster(r.value.rollout.id, clusterId.toLowerCase());
-    if (row && OPEN_STATES.has(row.value.state)) rows.push(row);
+  const active = await deps.rollouts.listActive();
+  for (let i = 0; i < active.length; i += READS_AT_ONCE) {
+    const found = await Promise.all(
+      active
+        .slice(i, i + READS_AT_ONCE)
+        .map((r) => deps.rollouts.getCluster(r.value.rollout.id, clusterId.toLowerCase())),
+    );
+    for (const row of found) if (row && OPEN_STATES.has(row.value.state)) rows.push(row);
   }
   return rows;
+}
+
+/**
+ * ARM has the cluster (read just now, so not a lagging sweep): one deleted before and connected again under
+ * the same id is back in the books. The sweep's upsert leaves `removedAt` alone, so it is cleared here.
+ */
+async function clearRemoved(deps: ServiceDeps, clusterId: string): Promise<void> {
+  const inv = await deps.inventory.get(clusterId);
+  if (!inv?.value.removedAt) return;
+  const { removedAt: _cleared, ...rest } = inv.value;
+  try {
+    await deps.inventory.update(rest, inv.etag);
+  } catch (err) {
+    if (!(err instanceof ConcurrencyError)) throw err; // the next event or the next read sees it again
+  }
 }
 
 /** A deleted cluster leaves the books: inventory marked removed, its open rollout work ended as Skipped. */

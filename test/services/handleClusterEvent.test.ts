@@ -55,4 +55,27 @@ describe('handleClusterEvent', () => {
     await drive(deps);
     expect(deps.arm.calls.filter((c) => c.method === 'beginPutExtension')).toHaveLength(1);
   });
+
+  it('finds the open row among more active rollouts than one batch of reads (30 clusters onboarding)', async () => {
+    const deps = setup();
+    await autoOnboardPolicy(deps);
+    const others = Array.from({ length: 30 }, (_, i) => cluster(`other-${i}`));
+    for (const c of others) deps.arm.addCluster(c);
+    for (const c of others)
+      await handleClusterEvent(deps, {
+        ...writeEvent(`evt-${c.name}`),
+        subject: c.id,
+        data: { resourceUri: c.id },
+      });
+    expect(await handleClusterEvent(deps, writeEvent())).toMatchObject({ outcome: 'onboarding' });
+    expect((await deps.rollouts.listActive()).length).toBe(31);
+    // The lease taken at onboarding is released: only the open row in the 31st rollout says "busy".
+    const inv = await deps.inventory.get(c1.id.toLowerCase());
+    if (inv?.value.lease) await deps.inventory.update({ ...inv.value, lease: undefined }, inv.etag);
+    expect(await handleClusterEvent(deps, writeEvent('evt-again'))).toMatchObject({
+      outcome: 'noAction',
+      reason: 'AlreadyInRollout',
+    });
+    expect((await deps.rollouts.listActive()).length).toBe(31);
+  });
 });
