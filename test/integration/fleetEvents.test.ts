@@ -81,6 +81,28 @@ describe('offline and deleted clusters', () => {
   });
 });
 
+describe('a deleted cluster connected again', () => {
+  it('is no longer reported removed once Event Grid reports it back', async () => {
+    // `doomed` was deleted in the test above; reconnecting it recreates the same ARM id
+    const before = await stack.api('GET', '/api/clusters?state=removed');
+    expect(before.body.items.map((c: Json) => String(c.id).toLowerCase())).toContain(doomed.id.toLowerCase());
+    expect((await connectCluster(stack, doomed.id)).status).toBe(201);
+    const view = await waitFor(async () => {
+      const r = await stack.api('GET', `/api/clusters/${S}/rg-off/doomed`);
+      return r.body?.connectivity === 'Connected' && !r.body.removedAt && r.body;
+    }, 10_000);
+    expect(view.removedAt).toBeUndefined();
+    const removed = await stack.api('GET', '/api/clusters?state=removed');
+    expect(removed.body.items.map((c: Json) => String(c.id).toLowerCase())).not.toContain(
+      doomed.id.toLowerCase(),
+    );
+    const connected = await stack.api('GET', '/api/clusters?state=connected&top=100');
+    expect(connected.body.items.map((c: Json) => String(c.id).toLowerCase())).toContain(
+      doomed.id.toLowerCase(),
+    );
+  });
+});
+
 describe('onboarding through Event Grid', () => {
   it('installs on a newly connected cluster without any API call, once despite duplicate events', async () => {
     await putPolicy(stack, 'auto', {

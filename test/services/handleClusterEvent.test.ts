@@ -78,4 +78,14 @@ describe('handleClusterEvent', () => {
     });
     expect((await deps.rollouts.listActive()).length).toBe(31);
   });
+
+  it('a deleted cluster connected again under the same id is no longer marked removed', async () => {
+    const deps = setup();
+    const at = deps.clock.now().toISOString();
+    await deps.inventory.upsertMany([{ cluster: c1, discoveredAt: at, monitorInstalled: false }]);
+    const inv = (await deps.inventory.get(c1.id.toLowerCase()))!;
+    await deps.inventory.update({ ...inv.value, removedAt: at }, inv.etag);
+    expect(await handleClusterEvent(deps, writeEvent())).toMatchObject({ reason: 'NoAutoOnboardPolicy' });
+    expect((await deps.inventory.get(c1.id.toLowerCase()))?.value.removedAt).toBeUndefined();
+  });
 });
