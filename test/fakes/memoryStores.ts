@@ -103,12 +103,15 @@ export class MemoryInventoryStore implements InventoryStore {
       .map((r) => r.value);
     return pageOf(rows, page);
   }
-  /** Merges discovery fields; keeps a lease the row already has, as the real store must. */
+  /** Merges discovery fields; keeps a lease and a `removedAt` the row already has, as the real store does. */
   async upsertMany(records: readonly InventoryRecord[]) {
     for (const r of records) {
       const key = r.cluster.id.toLowerCase();
-      const lease = this.table.get(key)?.value.lease;
-      this.table.put(key, lease && !r.lease ? { ...r, lease } : r);
+      const before = this.table.get(key)?.value;
+      const next = { ...r };
+      if (before?.lease && !r.lease) next.lease = before.lease;
+      if (before?.removedAt && !r.removedAt) next.removedAt = before.removedAt;
+      this.table.put(key, next);
     }
   }
   async update(value: InventoryRecord, etag: string) {
