@@ -161,14 +161,15 @@ async function spawnHost(
 }
 
 /** Calls the host's API: JSON in and out; throws on a status of 300 or more. node:http, not fetch: no
- * headers timeout (creating a 10,000-cluster rollout on a loaded machine took longer than fetch's 300 s). */
+ * headers timeout (creating a 10,000-cluster rollout on a loaded machine took longer than fetch's 300 s);
+ * a fresh connection each call (a kept-alive one may be closed by the host's 5 s keep-alive meanwhile). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function api(base: string, method: string, path: string, body?: unknown): Promise<any> {
   const payload = body === undefined ? undefined : JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const req = httpRequest(
       new URL(path, base),
-      { method, headers: payload ? { 'content-type': 'application/json' } : {} },
+      { method, agent: false, headers: payload ? { 'content-type': 'application/json' } : {} },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
