@@ -25,6 +25,7 @@ import {
 } from '../support/rolloutFlow.js';
 
 const S = SUBS[0]!;
+const WS = `/subscriptions/${S}/resourceGroups/rg-logs/providers/Microsoft.OperationalInsights/workspaces/ws`;
 const online = ['on-1', 'on-2', 'on-3'].map((n) => seedCluster(S, 'rg-off', n));
 const away = seedCluster(S, 'rg-off', 'away', { connectivityStatus: 'Offline', distribution: 'eks' });
 const doomed = seedCluster(S, 'rg-off', 'doomed', { connectivityStatus: 'Offline' });
@@ -108,6 +109,7 @@ describe('onboarding through Event Grid', () => {
     await putPolicy(stack, 'auto', {
       target: { resourceGroups: ['rg-auto'] },
       osm: { version: '1.2.6', configurationSettings: { 'osm.osm.envoyLogLevel': 'warn' } },
+      monitor: { enabled: true, logAnalyticsWorkspaceResourceId: WS },
       autoOnboard: true,
     });
     // a second subscription to the same webhook that delivers every event twice, with random delays
@@ -136,9 +138,15 @@ describe('onboarding through Event Grid', () => {
     await postEvents(stack, [event, event]);
     await sleep(2_000);
 
+    await waitFor(async () => {
+      const mon = await extensionOf(stack, fresh, 'azuremonitor-containers');
+      return mon?.resource.properties.provisioningState === 'Succeeded';
+    });
     const state = await stack.control.getCluster(fresh);
-    expect(state.extensions.map((e) => e.resource.name)).toEqual(['osm']);
-    expect(state.extensions[0]?.puts).toBe(1);
+    const names = state.extensions.map((e) => e.resource.name).sort();
+    expect(names).toEqual(['azuremonitor-containers', 'osm']);
+    for (const e of state.extensions)
+      expect({ name: e.resource.name, puts: e.puts }).toMatchObject({ puts: 1 });
     const stats = await stack.control.stats();
     expect(stats.eventsDelivered).toBeGreaterThan(0);
 
