@@ -19,7 +19,7 @@ describe('fault campaign', () => {
   it('every cluster at the target or explained; no downgrade, lost key, second OSM or unrecorded change', async () => {
     report = await runCampaign({
       storage: inject('azurite').connectionString,
-      clusters: 200,
+      clusters: 160,
       subscriptions: 3,
       hosts: 3,
       kills: 3,

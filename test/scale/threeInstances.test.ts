@@ -9,7 +9,7 @@ import { startEmulator, type ScaleEnvOptions } from './harness/scaleEnv.js';
 import { expectedSettings, fleet, policyBody, subscriptionIds, TARGET } from './harness/scaleFleet.js';
 
 const SUBS = subscriptionIds(2, 'b');
-const CLUSTERS = fleet(72, SUBS, 'so');
+const CLUSTERS = fleet(60, SUBS, 'so');
 const WAVES = [
   { name: 'canary', count: 4, maxParallel: 2 },
   { name: 'early', percent: 40, maxParallel: 5 },

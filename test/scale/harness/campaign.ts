@@ -111,6 +111,7 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignReport> {
     log(`rollout ${id} of ${clusters.length} clusters started`);
     let finished = false;
     const random = inject.seededRandom(o.clusters);
+    let chaosError: unknown;
     const chaos = Promise.all([
       inject.flipOffline(control, offline, 2_000, 6_000),
       inject.connectClusters(emulator, fresh, 400),
@@ -121,7 +122,7 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignReport> {
         random,
         stopped: () => finished,
       }),
-    ]);
+    ]).catch((err: unknown) => (chaosError = err));
     let lastLog = 0;
     const rollout = await waitUntil(
       async () => {
@@ -139,6 +140,7 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignReport> {
     const makespanMs = Date.now() - started;
     finished = true;
     await chaos;
+    if (chaosError) throw chaosError;
     log(`rollout ${rollout.state} after ${makespanMs} ms; waiting for onboarding of new clusters`);
     await waitUntil(
       async () => fresh.every((c) => emulator.state.clusters.get(c.toLowerCase())?.extensions.size),

@@ -64,7 +64,7 @@ export async function killHosts(
     const victim = 1 + Math.floor(o.random() * (hostCount - 1));
     hosts.kill(victim);
     await sleep(o.downMs);
-    await hosts.start(victim);
+    await hosts.start(victim, 90_000);
     await sleep(o.everyMs * (0.5 + o.random()));
   }
 }
