@@ -18,6 +18,7 @@ import { QUEUES } from '../domain/records.js';
 import { leaveIfNotConnected } from './applyClusterStep.js';
 import { classifyArmFailure, isNamespaceTerminating, namespaceWait } from './classifyArmFailure.js';
 import { renewClusterLease } from './clusterLease.js';
+import { heartbeatMs } from './repairLostMessages.js';
 import { completeHop } from './completeHop.js';
 import { sameVersion } from './desiredOsmExtension.js';
 import type { ServiceDeps } from './serviceDeps.js';
@@ -101,6 +102,7 @@ async function decide(
     }
     await renewClusterLease(deps, r.clusterId, r.rolloutId);
     await deps.queue.send(QUEUES.clusterChecks, msg, { delayMs: deps.settings.checkDelayMs });
+    if (now - Date.parse(r.updatedAt) > heartbeatMs(deps.settings)) await heartbeat(deps, row);
     return requeued('OperationInProgress', deps.settings.checkDelayMs);
   }
 
@@ -212,3 +214,12 @@ const ids = (r: { rolloutId: string; clusterId: string; hop: number }): ClusterW
   clusterId: r.clusterId,
   hop: r.hop,
 });
+
+/** Bumps the row's `updatedAt` so the reconcile's repair pass sees the check chain is alive (repairLostMessages). */
+async function heartbeat(deps: ServiceDeps, row: ClusterRow): Promise<void> {
+  try {
+    await writeClusterRow(deps, row, { set: {} });
+  } catch (err) {
+    if (!(err instanceof ConcurrencyError)) throw err;
+  }
+}

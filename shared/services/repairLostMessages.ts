@@ -4,12 +4,19 @@
  * that nothing will ever move. Such a row is recognised by its age (`updatedAt`, which the workers bump on
  * every step and check):
  * - InProgress without an operation, older than 2 x checkDelayMs + 60 s: the step message is sent again;
- * - InProgress with an operation, older than operationDeadlineMs + checkDelayMs: a check is sent again.
+ * - InProgress with an operation, older than 2 x heartbeat + checkDelayMs: a check is sent again. A check
+ *   that finds the operation still running bumps `updatedAt` once per heartbeat (not on every check), so a
+ *   long install is told apart from a check message lost with a crashed worker.
  * Workers are idempotent, so a duplicate of a message that was merely slow is harmless.
  */
 import type { ClusterWorkMessage, RolloutClusterRecord } from '../domain/records.js';
 import { QUEUES } from '../domain/records.js';
 import type { ServiceDeps } from './serviceDeps.js';
+
+/** How often a check of a still-running operation bumps its row: at least a minute, four check delays. */
+export function heartbeatMs(settings: { checkDelayMs: number }): number {
+  return Math.max(60_000, 4 * settings.checkDelayMs);
+}
 
 export interface RepairResult {
   steps: number;
@@ -21,9 +28,9 @@ export async function repairLostMessages(
   rows: readonly RolloutClusterRecord[],
 ): Promise<RepairResult> {
   const now = deps.clock.now().getTime();
-  const { checkDelayMs, operationDeadlineMs } = deps.settings;
+  const { checkDelayMs } = deps.settings;
   const stepStaleMs = 2 * checkDelayMs + 60_000;
-  const checkStaleMs = operationDeadlineMs + checkDelayMs;
+  const checkStaleMs = 2 * heartbeatMs(deps.settings) + checkDelayMs;
   const result: RepairResult = { steps: 0, checks: 0 };
   for (const row of rows) {
     if (row.state !== 'InProgress') continue;

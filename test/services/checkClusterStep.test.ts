@@ -256,3 +256,19 @@ describe('checkClusterStep', () => {
     expect(await row()).toMatchObject({ state: 'Succeeded', hop: 2 });
   });
 });
+
+describe('checkClusterStep heartbeat', () => {
+  it('bumps the row once per heartbeat while the operation runs, not on every check', async () => {
+    const { deps, row } = await started();
+    const writes = () => deps.rollouts.clusterTable.writes;
+    const before = writes();
+    await checkClusterStep(deps, check()); // 15 s after the PUT: row is fresh
+    expect(writes()).toBe(before);
+    deps.clock.advance(61_000);
+    const stamp = (await row()).updatedAt;
+    await checkClusterStep(deps, check());
+    expect(writes()).toBe(before + 1);
+    expect((await row()).updatedAt).not.toBe(stamp);
+    expect((await row()).state).toBe('InProgress');
+  });
+});

@@ -172,7 +172,7 @@ describe('lost-message repair', () => {
     expect(deps.log.lines.some((l) => l.phrase === 'lost step message re-sent')).toBe(true);
   });
 
-  it('re-sends a check after operationDeadlineMs + checkDelayMs, not before', async () => {
+  it('re-sends a check after two heartbeats + checkDelayMs without a row update, not before', async () => {
     const { deps, id, ids } = await setup(1);
     await reconcileRollout(deps, id);
     deps.queue.drain();
@@ -182,7 +182,8 @@ describe('lost-message repair', () => {
       updatedAt: at,
       operation: { kind: 'put', extensionName: 'osm', operationId: 'op-9', startedAt: at, deadline: at },
     });
-    deps.clock.advance(30 * 60_000 + 15_000);
+    // checkDelayMs 15 s -> heartbeat 60 s: a live check chain bumps the row at least that often.
+    deps.clock.advance(2 * 60_000 + 15_000);
     expect((await reconcileRollout(deps, id)).repaired.checks).toBe(0);
     deps.clock.advance(1);
     expect((await reconcileRollout(deps, id)).repaired.checks).toBe(1);
