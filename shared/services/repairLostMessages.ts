@@ -13,9 +13,9 @@ import type { ClusterWorkMessage, RolloutClusterRecord } from '../domain/records
 import { QUEUES } from '../domain/records.js';
 import type { ServiceDeps } from './serviceDeps.js';
 
-/** How often a check of a still-running operation bumps its row: at least a minute, four check delays. */
+/** How often a check of a still-running operation bumps its row: four check delays (a minute by default), at least 10 s. */
 export function heartbeatMs(settings: { checkDelayMs: number }): number {
-  return Math.max(60_000, 4 * settings.checkDelayMs);
+  return Math.max(10_000, 4 * settings.checkDelayMs);
 }
 
 export interface RepairResult {
