@@ -19,6 +19,9 @@ const MAX_EVENTS_PER_BATCH = 5_000;
 
 export type LogSink = (line: string) => void;
 
+/** The response still being produced on a socket: a parse error of bytes after its request must wait for it. */
+const inFlight = new WeakMap<Duplex, ServerResponse>();
+
 export function invocationContext(
   functionName: string,
   log: LogSink,
@@ -39,6 +42,8 @@ export function createRequestListener(
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const routes = new RouteTable(http);
   return (req, res) => {
+    inFlight.set(req.socket, res);
+    res.once('close', () => inFlight.delete(req.socket));
     void handle(req, res).catch((err: unknown) => {
       log(`[error] local host: ${err instanceof Error ? err.message : String(err)}`);
       if (!res.headersSent)
@@ -116,11 +121,21 @@ export function createRequestListener(
 /**
  * The server's `clientError` handler: a request Node's HTTP parser refuses (headers or URL over its limit,
  * bytes past a declared content-length, bad header characters) still gets the API's error shape, as JSON,
- * and the connection is closed.
+ * and the connection is closed. Junk after a request that is still being handled (bytes past its declared
+ * content-length) gets no answer of its own: that request's answer goes out first, then the connection closes,
+ * so a client never reads "400" for a request that was carried out.
  */
 export function answerClientError(log: LogSink): (err: Error & { code?: string }, socket: Duplex) => void {
   return (err, socket) => {
     if (err.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
+    const pending = inFlight.get(socket);
+    if (pending) {
+      log(
+        `[warn] local host: bytes after a request refused (${err.code ?? 'unknown'}); closing after its answer`,
+      );
+      pending.once('finish', () => socket.end());
+      return;
+    }
     const [status, code, reason] =
       err.code === 'HPE_HEADER_OVERFLOW'
         ? [431, 'RequestHeaderFieldsTooLarge', 'Request Header Fields Too Large']

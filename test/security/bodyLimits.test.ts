@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HttpRegistration } from '../../functions/lib/functionRegistration.js';
 import { MAX_BODY_BYTES } from '../../functions/lib/httpEndpoint.js';
 import { registrations } from '../../functions/registrations.js';
+import { policyBody } from '../support/apiExpect.js';
 import { startFleetStack, type FleetStack } from '../support/fleetStack.js';
 import { samplePath } from '../support/routeSamples.js';
 import { rawHttp, type RawResponse } from './support/rawHttp.js';
@@ -66,5 +67,23 @@ describe('body limits', () => {
     expect413(res, 'declared 10 GiB');
     expect(Date.now() - started).toBeLessThan(2_000);
     expect((await stack.api('GET', '/api/policies/huge')).status).toBe(404);
+  });
+
+  it('junk after a declared content-length never hides the answer of the request it follows', async () => {
+    for (let i = 0; i < 5; i++) {
+      const name = `junk-${i}`;
+      expect((await stack.api('PUT', `/api/policies/${name}`, policyBody())).status).toBe(201);
+      // The server reads 2 bytes of body; the rest ("xxx…") is no HTTP request. The DELETE is carried out,
+      // so its own 204 must be what the client reads, not the 400 of the junk behind it.
+      const body = `{}${'x'.repeat(2_000)}`;
+      const res = await rawHttp(stack.host.url, {
+        method: 'DELETE',
+        path: `/api/policies/${name}`,
+        body,
+        contentLength: 2,
+      });
+      expect(res.status, res.text.slice(0, 200)).toBe(204);
+      expect((await stack.api('GET', `/api/policies/${name}`)).status).toBe(404);
+    }
   });
 });

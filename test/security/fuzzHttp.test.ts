@@ -134,6 +134,7 @@ describe('fuzzing every HTTP route', () => {
       const params = [...r.route.matchAll(/\{([^}]+)\}/g)].map(([, p]) => p ?? '');
       const before = await snapshotState(stack);
       const allowed = new Set<string>();
+      const answered: string[] = [];
       const segments = fc.tuple(...params.map((p) => hostileSegment(plausible[p] ?? ['x'])));
       const pathFor = (values: string[]) =>
         `/api/${r.route.replace(/\{([^}]+)\}/g, (_m, p: string) => values[params.indexOf(p)] ?? '')}`;
@@ -161,6 +162,7 @@ describe('fuzzing every HTTP route', () => {
               ...(body === undefined ? {} : { body, contentLength: bytes - lie }),
             });
             const what = `${method} ${path.slice(0, 150)} body=${JSON.stringify((body ?? '').slice(0, 120))}`;
+            answered.push(`${res.status} ${method} ${path.slice(0, 80)}`);
             expectSafeAnswer(res, what);
             if (res.status < 300 && method !== 'GET') {
               const decoded = Object.fromEntries(
@@ -176,7 +178,13 @@ describe('fuzzing every HTTP route', () => {
       const unexplained = changedKeys(before, after).filter(
         (k) => ![...allowed].some((a) => k === a || k.startsWith(`${a}:`)),
       );
-      expect(unexplained, `allowed: ${[...allowed].join(', ')}`).toEqual([]);
+      const diff = unexplained.map(
+        (k) => `${k}: ${before.get(k)?.slice(0, 300)} -> ${after.get(k)?.slice(0, 300)}`,
+      );
+      expect(
+        unexplained,
+        `allowed: ${[...allowed].join(', ')}\n${diff.join('\n')}\n${answered.join('\n')}`,
+      ).toEqual([]);
     },
     60_000,
   );
