@@ -132,7 +132,7 @@ async function applyOnce(
     const message = `another operation holds the cluster (${lease.holder}, until ${lease.until})`;
     return requeueWork(deps, row, QUEUES.clusterSteps, msg, { reason: 'ClusterBusy', message, delayMs });
   }
-  return startHopOperation(ctx);
+  return startHopOperation(ctx, cluster.extensions);
 }
 
 /**

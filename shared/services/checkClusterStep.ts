@@ -7,11 +7,14 @@
  *   waiting out the deadline (ARM keeps the PUT and the agent applies it when the cluster is back; the
  *   operation stays on the row so the re-dispatched step checks it instead of PUTting again). Past the
  *   deadline on a Connected cluster: Failed `OperationStuck`. No force-delete: no policy field allows it.
- * - succeeded: confirmed with a GET of the extension (Resource Graph lags, ARM is the truth), then
- *   `completeHop` (next hop, or Succeeded plus Azure Monitor);
+ * - succeeded: confirmed by the extension itself (Resource Graph lags, ARM is the truth), then `completeHop`
+ *   (next hop, or Succeeded plus Azure Monitor). A hop that moves the version reads the extension FIRST:
+ *   busy means running, provisioned at the target means done (confirmed in the same read); only when that
+ *   says neither is the operation read, so a hop costs one read per check, not two;
  * - failed: Failed with ARM's code and message; a terminating release namespace is waited out instead;
  *   the connected cluster gone (here or at any read): Skipped `ClusterDeleted`, never Failed.
  */
+import type { ExtensionInfo } from '../domain/cluster.js';
 import { ConcurrencyError, NotFoundError } from '../domain/errors.js';
 import type { ClusterWorkMessage } from '../domain/records.js';
 import { QUEUES } from '../domain/records.js';
@@ -32,9 +35,12 @@ export const OFFLINE_PROBE_AFTER_MS = 5 * 60_000;
 export const MAX_HOP_ATTEMPTS = 3;
 const TRIES = 3;
 
+const BUSY = new Set(['creating', 'updating', 'deleting']);
+
 type Observed =
   | { status: 'InProgress' }
-  | { status: 'Succeeded' }
+  /** `ext`: the extension as read, when the observation already confirmed it. */
+  | { status: 'Succeeded'; ext?: ExtensionInfo }
   | { status: 'Failed'; code: string; message: string }
   /** Known only through the extension: it is absent, or settled at another version (not our PUT). */
   | { status: 'NotOurs'; message: string };
@@ -107,7 +113,7 @@ async function decide(
   }
 
   if (seen.status === 'Succeeded') {
-    const ext = await deps.arm.getExtension(r.clusterId, op.extensionName);
+    const ext = seen.ext ?? (await deps.arm.getExtension(r.clusterId, op.extensionName));
     if (ext?.provisioningState.toLowerCase() === 'succeeded' && sameVersion(ext.version, to)) {
       const rollout = await deps.rollouts.get(r.rolloutId);
       return completeHop(deps, row, rollout?.value.policy.monitor.enabled ?? false);
@@ -146,6 +152,13 @@ async function decide(
 async function observe(deps: ServiceDeps, row: ClusterRow): Promise<Observed> {
   const r = row.value;
   const op = r.operation!;
+  if (op.operationId && !sameVersion(hopVersions(r).from, op.targetVersion)) {
+    const ext = await deps.arm.getExtension(r.clusterId, op.extensionName);
+    const state = ext?.provisioningState.toLowerCase() ?? '';
+    if (ext && state === 'succeeded' && sameVersion(ext.version, op.targetVersion))
+      return { status: 'Succeeded', ext };
+    if (ext && BUSY.has(state)) return { status: 'InProgress' };
+  }
   if (op.operationId) {
     try {
       const s = await deps.arm.getOperation(r.clusterId, op.extensionName, op.operationId);
@@ -160,7 +173,7 @@ async function observe(deps: ServiceDeps, row: ClusterRow): Promise<Observed> {
   const ext = await deps.arm.getExtension(r.clusterId, op.extensionName);
   const state = ext?.provisioningState.toLowerCase();
   if (!ext) return { status: 'NotOurs', message: `extension ${op.extensionName} not found` };
-  if (state === 'creating' || state === 'updating' || state === 'deleting') return { status: 'InProgress' };
+  if (BUSY.has(state ?? '')) return { status: 'InProgress' };
   if (state === 'succeeded') {
     if (sameVersion(ext.version, op.targetVersion)) return { status: 'Succeeded' };
     return { status: 'NotOurs', message: `extension ${ext.name} settled at ${ext.version ?? 'no version'}` };

@@ -1,5 +1,6 @@
 /**
- * The effectful half of a hop, crash-safe: ARM's view of the extension is read; a busy extension without
+ * The effectful half of a hop, crash-safe: ARM's view of the extension (from the cluster's extension list
+ * the caller read from ARM just before, so no second read) is looked at; a busy extension without
  * an earlier intent is someone else's operation: requeue (one operation per extension at a time), writing
  * nothing. Otherwise the intent is written on the row (`operation` without an id, `attempts + 1`,
  * `lastAttemptedVersion`) BEFORE at most one PUT, THEN the operation id is recorded and a check scheduled.
@@ -11,6 +12,7 @@
  *   be about to PUT: wait; older -> the PUT never happened (or failed): PUT now.
  */
 import { OSM_RELEASE_NAMESPACE } from '../domain/cluster.js';
+import type { ExtensionInfo } from '../domain/cluster.js';
 import type { Policy } from '../domain/policy.js';
 import type { ClusterWorkMessage, OperationRecord } from '../domain/records.js';
 import { QUEUES } from '../domain/records.js';
@@ -37,7 +39,11 @@ export interface HopContext {
   memo: { started?: { target: string; operationId: string } };
 }
 
-export async function startHopOperation(ctx: HopContext): Promise<StepResult> {
+/** `extensions`: the cluster's extensions as ARM listed them moments ago (`ArmClient.getCluster`). */
+export async function startHopOperation(
+  ctx: HopContext,
+  extensions: readonly ExtensionInfo[],
+): Promise<StepResult> {
   const { deps, msg, from, to } = ctx;
   const r = ctx.row.value;
   const now = deps.clock.now();
@@ -52,12 +58,7 @@ export async function startHopOperation(ctx: HopContext): Promise<StepResult> {
     );
   }
 
-  let ext;
-  try {
-    ext = await deps.arm.getExtension(r.clusterId, r.extensionName);
-  } catch (e) {
-    return onArmError(ctx, row, e);
-  }
+  const ext = extensions.find((e) => e.name.toLowerCase() === r.extensionName.toLowerCase());
   const state = ext?.provisioningState.toLowerCase() ?? '';
   if (ext && BUSY.has(state)) {
     if (ctx.intent && state !== 'deleting')

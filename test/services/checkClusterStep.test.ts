@@ -147,15 +147,36 @@ describe('checkClusterStep', () => {
     expect(freed).toEqual(['r1']);
   });
 
-  it('a throttled poll requeues the check after Retry-After', async () => {
+  it('a throttled poll (of the extension, or of the operation) requeues the check after Retry-After', async () => {
     const { deps, row } = await started();
-    deps.arm.failNext.getOperation = [new TransientError('throttled', 7_000, 'ArmThrottled')];
+    deps.arm.failNext.getExtension = [new TransientError('throttled', 7_000, 'ArmThrottled')];
     expect(await checkClusterStep(deps, check())).toEqual({
       outcome: 'requeued',
       reason: 'ArmThrottled',
       delayMs: 7_000,
     });
     expect((await row()).state).toBe('InProgress');
+    // The extension says neither running nor done: the operation is read, and that read is throttled.
+    deps.arm.settle('op-1', 'Failed', { code: 'X', message: 'x' });
+    deps.arm.failNext.getOperation = [new TransientError('throttled', 6_000, 'ArmThrottled')];
+    expect(await checkClusterStep(deps, check())).toEqual({
+      outcome: 'requeued',
+      reason: 'ArmThrottled',
+      delayMs: 6_000,
+    });
+    expect((await row()).state).toBe('InProgress');
+  });
+
+  it('a hop that moves the version is checked with one read of the extension, which also confirms it', async () => {
+    const { deps } = await started();
+    const reads = { ext: 0, op: 0 };
+    const { getExtension, getOperation } = deps.arm;
+    deps.arm.getExtension = (...a) => (reads.ext++, getExtension.apply(deps.arm, a));
+    deps.arm.getOperation = (...a) => (reads.op++, getOperation.apply(deps.arm, a));
+    expect(await checkClusterStep(deps, check())).toMatchObject({ reason: 'OperationInProgress' });
+    deps.arm.settle('op-1');
+    expect(await checkClusterStep(deps, check())).toEqual({ outcome: 'done', reason: 'InstallSucceeded' });
+    expect(reads).toEqual({ ext: 2, op: 0 });
   });
 
   it('a throttled connectivity probe or confirmation GET requeues the check instead of throwing', async () => {
@@ -184,6 +205,13 @@ describe('checkClusterStep', () => {
       cluster('c1', { extensions: [osm('1.1.1-1')] }),
     );
     deps.arm.operations.get('op-1')!.status = { status: 'Succeeded' };
+    // Still busy at the old version: running, whatever the operation says.
+    expect(await checkClusterStep(deps, check())).toMatchObject({
+      outcome: 'requeued',
+      reason: 'OperationInProgress',
+    });
+    // Provisioned, but at the old version: the operation is asked, says Succeeded; ARM's extension wins.
+    deps.arm.clusters.get(ID.toLowerCase())!.extensions[0]!.provisioningState = 'Succeeded';
     expect(await checkClusterStep(deps, check())).toMatchObject({
       outcome: 'requeued',
       reason: 'AwaitingVersion',
