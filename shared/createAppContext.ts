@@ -13,6 +13,7 @@ import type { Logger } from './domain/ports.js';
 import { jsonLogger } from './jsonLogger.js';
 import { coalesce } from './services/coalesce.js';
 import { reconcileRollout } from './services/reconcileRollout.js';
+import { RolloutRowCache } from './services/rolloutRowCache.js';
 import type { ServiceDeps } from './services/serviceDeps.js';
 import type { StoreAdapters } from './store/createStoreAdapters.js';
 import { createStoreAdapters } from './store/createStoreAdapters.js';
@@ -76,6 +77,7 @@ export async function createAppContext(config: Config, options: AppContextOption
       ...(config.logAnalyticsWorkspaceId ? { defaultWorkspaceId: config.logAnalyticsWorkspaceId } : {}),
     },
   };
+  deps.rowCache = new RolloutRowCache();
   deps.onSlotFreed = coalesce(async (rolloutId) => {
     await reconcileRollout(deps, rolloutId, undefined, { repairLostMessages: false });
   });

@@ -85,9 +85,10 @@ export interface RolloutStore {
   listActive(): Promise<Versioned<RolloutRecord>[]>;
   update(value: RolloutRecord, etag: string): Promise<string>;
   getCluster(rolloutId: string, clusterId: string): Promise<Versioned<RolloutClusterRecord> | undefined>;
+  /** `changedSince`: only rows the store wrote at or after that moment (its own clock); rows carry `changedAt`. */
   listClusters(
     rolloutId: string,
-    filter?: { state?: ClusterState },
+    filter?: { state?: ClusterState; changedSince?: Date },
     page?: PageRequest,
   ): Promise<Page<Versioned<RolloutClusterRecord>>>;
   updateCluster(value: RolloutClusterRecord, etag: string): Promise<string>;

@@ -11,6 +11,8 @@ import type { ClusterState, Rollout } from './rolloutState.js';
 export interface Versioned<T> {
   value: T;
   etag: string;
+  /** When the store last wrote it, by the store's own clock (Table Storage's `Timestamp`), where listed. */
+  changedAt?: string;
 }
 
 export interface Page<T> {

@@ -1,12 +1,12 @@
 /** Every cluster row of a rollout, paging through the store. */
 import type { RolloutClusterRecord, Versioned } from '../domain/records.js';
-import type { ClusterState } from '../domain/rolloutState.js';
+import type { RolloutStore } from '../domain/ports.js';
 import type { ServiceDeps } from './serviceDeps.js';
 
 export async function loadRolloutClusters(
   deps: Pick<ServiceDeps, 'rollouts'>,
   rolloutId: string,
-  filter?: { state?: ClusterState },
+  filter?: Parameters<RolloutStore['listClusters']>[1],
 ): Promise<Versioned<RolloutClusterRecord>[]> {
   const rows: Versioned<RolloutClusterRecord>[] = [];
   let continuationToken: string | undefined;

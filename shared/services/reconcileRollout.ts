@@ -21,7 +21,10 @@ import type { ServiceDeps } from './serviceDeps.js';
 import { writeClusterRows } from './writeClusterRows.js';
 
 export interface ReconcileOptions {
-  /** Run the lost-message repair scan (default true; a freed slot may skip it, the timer runs it). */
+  /**
+   * Run the lost-message repair scan over rows read fresh from the store (default true; the timer does). A
+   * freed slot's pass skips it and reads only the rows changed since this instance's last read (rowCache).
+   */
   repairLostMessages?: boolean;
 }
 
@@ -58,7 +61,11 @@ export async function reconcileRollout(
     deps.log.warn('rollout to reconcile not found', { rolloutId });
     return { ...summary, outcome: 'notFound' };
   }
-  const rows = await loadRolloutClusters(deps, rolloutId);
+  // A freed slot's pass reads what changed since this instance's last read; the timer's pass reads all.
+  const full = options.repairLostMessages !== false;
+  const rows = deps.rowCache
+    ? await deps.rowCache.rows(deps.rollouts, rolloutId, full)
+    : await loadRolloutClusters(deps, rolloutId);
   const online = await resolveOnline(deps, stored.value.rollout, rows, connectivity);
   const views = rows.map(({ value: r }): RolloutClusterView => ({
     id: r.clusterId,
@@ -81,6 +88,7 @@ export async function reconcileRollout(
       return { ...summary, outcome: 'lostRace', actions: [] };
     }
     summary.outcome = 'advanced';
+    if (next.actions.some((a) => a.kind === 'done')) deps.rowCache?.forget(rolloutId);
     logTransitions(deps, rolloutId, stored.value.rollout.state, next.actions, next.rollout.state);
     await applyRowActions(deps, rolloutId, rows, next.actions, now, summary);
   }

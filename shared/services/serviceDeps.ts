@@ -14,6 +14,7 @@ import type {
   RolloutStore,
   WorkQueue,
 } from '../domain/ports.js';
+import type { RolloutRowCache } from './rolloutRowCache.js';
 
 export interface ServiceSettings {
   /** Subscriptions the fleet manager is scoped to (lower-cased GUIDs). */
@@ -40,6 +41,8 @@ export interface ServiceDeps {
   clock: Clock;
   log: Logger;
   settings: ServiceSettings;
+  /** This instance's copy of rollout rows, for reconciles after a freed slot (absent: every pass reads all). */
+  rowCache?: RolloutRowCache;
   /** Called when a cluster of a rollout settles (slot freed); the composition wires it to reconcileRollout. */
   onSlotFreed?: (rolloutId: string) => Promise<void>;
 }

@@ -48,5 +48,6 @@ export function clusterEntity(value: RolloutClusterRecord) {
 }
 
 export function fromClusterEntity(entity: StoredEntity): Versioned<RolloutClusterRecord> {
-  return { value: readJsonProperties<RolloutClusterRecord>(entity, 'data'), etag: entity.etag };
+  const value = readJsonProperties<RolloutClusterRecord>(entity, 'data');
+  return { value, etag: entity.etag, ...(entity.timestamp ? { changedAt: entity.timestamp } : {}) };
 }

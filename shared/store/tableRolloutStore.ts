@@ -76,15 +76,13 @@ export class TableRolloutStore implements RolloutStore {
 
   listClusters(
     rolloutId: string,
-    filter?: { state?: ClusterState },
+    filter?: { state?: ClusterState; changedSince?: Date },
     page?: PageRequest,
   ): Promise<Page<Versioned<RolloutClusterRecord>>> {
-    const pk = encodeKey(rolloutId);
-    const query =
-      filter?.state === undefined
-        ? odata`PartitionKey eq ${pk}`
-        : odata`PartitionKey eq ${pk} and state eq ${filter.state}`;
-    return readPage(this.clusters, query, page, fromClusterEntity);
+    const clauses = [odata`PartitionKey eq ${encodeKey(rolloutId)}`];
+    if (filter?.state !== undefined) clauses.push(odata`state eq ${filter.state}`);
+    if (filter?.changedSince !== undefined) clauses.push(odata`Timestamp ge ${filter.changedSince}`);
+    return readPage(this.clusters, clauses.join(' and '), page, fromClusterEntity);
   }
 
   async updateCluster(value: RolloutClusterRecord, etag: string): Promise<string> {

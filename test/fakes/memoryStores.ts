@@ -65,9 +65,10 @@ export class MemoryRolloutStore implements RolloutStore {
     filter?: Parameters<RolloutStore['listClusters']>[1],
     page?: Parameters<RolloutStore['listClusters']>[2],
   ) {
-    const rows = this.clusterTable.values(
-      (c) => c.rolloutId === rolloutId && (!filter?.state || c.state === filter.state),
-    );
+    const since = filter?.changedSince?.toISOString() ?? '';
+    const rows = this.clusterTable
+      .values((c) => c.rolloutId === rolloutId && (!filter?.state || c.state === filter.state))
+      .filter((r) => (r.changedAt ?? '') >= since);
     return pageOf(rows, page);
   }
   async updateCluster(value: RolloutClusterRecord, etag: string) {

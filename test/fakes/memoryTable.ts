@@ -26,7 +26,7 @@ export class MemoryTable<T> {
       if (current.etag !== ifMatch) throw new ConcurrencyError(`${key} changed (etag ${ifMatch} is stale)`);
     }
     const etag = this.nextEtag();
-    this.rows.set(key, { value: structuredClone(value), etag });
+    this.rows.set(key, { value: structuredClone(value), etag, changedAt: new Date().toISOString() });
     this.writes++;
     return etag;
   }
@@ -43,7 +43,7 @@ export class MemoryTable<T> {
     return [...this.rows.entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .filter(([k, r]) => filter(r.value, k))
-      .map(([, r]) => ({ value: structuredClone(r.value), etag: r.etag }));
+      .map(([, r]) => ({ value: structuredClone(r.value), etag: r.etag, changedAt: r.changedAt }));
   }
 }
 
