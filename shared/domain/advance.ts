@@ -21,6 +21,8 @@
  *   dispatched while an earlier wave has Pending/InProgress clusters or is soaking.
  * - Dispatch: Pending (online) clusters of the waves up to the current one, ordered by id, at most the
  *   wave's `maxParallel` minus its clusters already InProgress.
+ * - Order within a wave: the free slots go to the subscriptions with the fewest clusters in flight
+ *   (`spreadBySubscription.ts`: ARM throttles per subscription), then by cluster id.
  * - Halt: see `failureThresholdBreach.ts` (failed / dispatched, strictly above `maxFailurePercent`).
  * - Maintenance window: outside it nothing new is dispatched (in-flight work continues, waves still
  *   complete and soak); when there is work to start, `waitForWindow` gives the next opening.
@@ -39,6 +41,7 @@ import type {
   RolloutAction,
   RolloutClusterView,
 } from './rolloutState.js';
+import { spreadBySubscription } from './spreadBySubscription.js';
 
 const compareIds = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -127,7 +130,8 @@ function dispatch(r: Rollout, view: readonly View[], now: Date, steps: RolloutAc
     const inProgress = view.filter((c) => c.wave === wave && c.state === 'InProgress').length;
     const free = (r.waves[wave]?.maxParallel ?? 0) - inProgress;
     if (free <= 0) continue;
-    const clusterIds = pending.sort(compareIds).slice(0, free);
+    const inFlight = view.filter((c) => c.state === 'InProgress').map((c) => c.id);
+    const clusterIds = spreadBySubscription(pending, inFlight, free);
     steps.push({ kind: 'dispatch', wave, clusterIds });
     count += clusterIds.length;
   }

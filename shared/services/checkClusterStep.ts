@@ -16,14 +16,14 @@
  */
 import type { ExtensionInfo } from '../domain/cluster.js';
 import { ConcurrencyError, NotFoundError } from '../domain/errors.js';
-import type { ClusterWorkMessage } from '../domain/records.js';
+import type { ClusterWorkMessage, RolloutClusterRecord } from '../domain/records.js';
 import { QUEUES } from '../domain/records.js';
 import { leaveIfNotConnected } from './applyClusterStep.js';
 import { classifyArmFailure, isNamespaceTerminating, namespaceWait } from './classifyArmFailure.js';
 import { renewClusterLease } from './clusterLease.js';
 import { heartbeatMs } from './repairLostMessages.js';
 import { completeHop } from './completeHop.js';
-import { sameVersion } from './desiredOsmExtension.js';
+import { desiredOsmExtension, osmExtensionSatisfies, sameVersion } from './desiredOsmExtension.js';
 import type { ServiceDeps } from './serviceDeps.js';
 import type { StepResult } from './stepResult.js';
 import { ignored, requeued } from './stepResult.js';
@@ -175,14 +175,40 @@ async function observe(deps: ServiceDeps, row: ClusterRow): Promise<Observed> {
   if (!ext) return { status: 'NotOurs', message: `extension ${op.extensionName} not found` };
   if (BUSY.has(state ?? '')) return { status: 'InProgress' };
   if (state === 'succeeded') {
-    if (sameVersion(ext.version, op.targetVersion)) return { status: 'Succeeded' };
-    return { status: 'NotOurs', message: `extension ${ext.name} settled at ${ext.version ?? 'no version'}` };
+    if (!sameVersion(ext.version, op.targetVersion))
+      return {
+        status: 'NotOurs',
+        message: `extension ${ext.name} settled at ${ext.version ?? 'no version'}`,
+      };
+    // A settings-only hop: the version proves nothing (the intent may have been written by a worker that died
+    // before its PUT); only the hop's settings on the extension do.
+    if (sameVersion(hopVersions(r).from, op.targetVersion) && !(await settingsApplied(deps, r, ext)))
+      return { status: 'NotOurs', message: `extension ${ext.name} does not carry the hop's settings` };
+    return { status: 'Succeeded' };
   }
   return {
     status: 'Failed',
     code: 'ExtensionProvisioningFailed',
     message: `extension ${ext.name} is ${ext.provisioningState} at ${ext.version ?? 'no version'}`,
   };
+}
+
+/** The extension already is what this hop would PUT (same rule as the step's `AlreadyApplied`). */
+async function settingsApplied(
+  deps: ServiceDeps,
+  r: RolloutClusterRecord,
+  ext: ExtensionInfo,
+): Promise<boolean> {
+  const rollout = await deps.rollouts.get(r.rolloutId);
+  if (!rollout) return false;
+  const want = desiredOsmExtension({
+    policy: rollout.value.policy,
+    current: ext,
+    targetVersion: hopVersions(r).to,
+    distribution: r.distribution,
+    catalog: deps.catalog,
+  });
+  return osmExtensionSatisfies(ext, want);
 }
 
 /** No trace of our PUT (it never landed, or the busy extension was someone else's): drop the intent, step again. */

@@ -1,8 +1,7 @@
 /**
  * Per-key single flight with one trailing run: while a run for a key is in progress, further calls for that
  * key do not start another; they are merged into one more run after it ends. Used for `onSlotFreed`: many
- * clusters of one rollout finishing at once cause one or two reconciles, not one each (each reconcile reads
- * every row of the rollout).
+ * clusters of one rollout finishing at once cause one or two reconciles, not one each.
  */
 export function coalesce(run: (key: string) => Promise<void>): (key: string) => Promise<void> {
   const running = new Map<string, Promise<void>>();

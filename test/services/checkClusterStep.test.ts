@@ -260,6 +260,53 @@ describe('checkClusterStep', () => {
     });
   });
 
+  it('a settings-only hop whose worker died after the intent, before the PUT: a check without an id PUTs, never completes', async () => {
+    // The cluster already runs the target; the hop only adds the policy's settings (testPolicy: envoyLogLevel).
+    const deps = fakeDeps();
+    await seed(deps, cluster('c1', { extensions: [osm('1.2.6', { 'osm.osm.enableEgress': 'true' })] }), {
+      plannedAction: 'reconfigure',
+      from: '1.2.6',
+      attempts: 1,
+      operation: {
+        kind: 'put',
+        extensionName: 'osm',
+        targetVersion: '1.2.6',
+        startedAt: deps.clock.now().toISOString(),
+        deadline: '2026-11-25T11:00:00Z',
+      },
+    });
+    // The repair scan re-sends the check it believes lost: the extension is Succeeded at 1.2.6, as before.
+    expect(await checkClusterStep(deps, step())).toEqual({ outcome: 'done', reason: 'StepResent' });
+    await drive(deps);
+    const puts = deps.arm.calls.filter((x) => x.method === 'beginPutExtension');
+    expect(puts).toHaveLength(1);
+    expect((await deps.rollouts.getCluster('r1', ID))!.value.state).toBe('Succeeded');
+    expect(deps.arm.clusters.get(ID)!.extensions[0]!.configurationSettings).toEqual({
+      'osm.osm.enableEgress': 'true',
+      'osm.osm.envoyLogLevel': 'warning',
+    });
+  });
+
+  it('a settings-only hop already applied completes from a check without an id, without a PUT', async () => {
+    const deps = fakeDeps();
+    const settings = { 'osm.osm.envoyLogLevel': 'warning' };
+    await seed(deps, cluster('c1', { extensions: [osm('1.2.6', settings)] }), {
+      plannedAction: 'reconfigure',
+      from: '1.2.6',
+      attempts: 1,
+      operation: {
+        kind: 'put',
+        extensionName: 'osm',
+        targetVersion: '1.2.6',
+        startedAt: deps.clock.now().toISOString(),
+        deadline: '2026-11-25T11:00:00Z',
+      },
+    });
+    expect(await checkClusterStep(deps, step())).toMatchObject({ outcome: 'done' });
+    expect((await deps.rollouts.getCluster('r1', ID))!.value.state).toBe('Succeeded');
+    expect(deps.arm.calls.filter((x) => x.method === 'beginPutExtension')).toHaveLength(0);
+  });
+
   it('a crash after the hop was recorded, before the next step left: the redelivered check re-sends it', async () => {
     const { deps, row, puts } = await started(
       { plannedAction: 'upgrade', from: '1.0.0-1', path: ['1.1.1-1', '1.2.6'] },
