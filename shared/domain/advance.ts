@@ -19,10 +19,9 @@
  *   last wave, none when 0, none when the wave changed nothing, i.e. has no Succeeded or Failed cluster),
  *   then `startWave` of the next one once the soak is over. A new wave is never
  *   dispatched while an earlier wave has Pending/InProgress clusters or is soaking.
- * - Dispatch: Pending (online) clusters of the waves up to the current one, ordered by id, at most the
- *   wave's `maxParallel` minus its clusters already InProgress.
- * - Order within a wave: the free slots go to the subscriptions with the fewest clusters in flight
- *   (`spreadBySubscription.ts`: ARM throttles per subscription), then by cluster id.
+ * - Dispatch: Pending (online) clusters of the waves up to the current one, at most the wave's
+ *   `maxParallel` minus its clusters already InProgress; the free slots go to the subscriptions with the
+ *   fewest clusters in flight, then by cluster id (`spreadBySubscription.ts`: ARM throttles per subscription).
  * - Halt: see `failureThresholdBreach.ts` (failed / dispatched, strictly above `maxFailurePercent`).
  * - Maintenance window: outside it nothing new is dispatched (in-flight work continues, waves still
  *   complete and soak); when there is work to start, `waitForWindow` gives the next opening.
