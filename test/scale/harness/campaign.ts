@@ -98,7 +98,8 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignReport> {
     await new Promise((r) => setTimeout(r, 1800)); // Resource Graph lag
     const waves = [
       { name: 'canary', count: Math.max(5, Math.round(o.clusters / 30)), maxParallel: 5 },
-      { name: 'rest', percent: 100, maxParallel: Math.max(20, Math.round(o.clusters / 6)) },
+      // The schema's ceiling is 1,000 in flight per wave.
+      { name: 'rest', percent: 100, maxParallel: Math.min(1000, Math.max(20, Math.round(o.clusters / 6))) },
     ];
     const policy = policyBody(subs, waves, { maxFailurePercent: o.maxFailurePercent, autoOnboard: true });
     const put = await env.api(0, 'PUT', '/api/policies/fleet', policy);
