@@ -14,16 +14,16 @@
  * - failed: Failed with ARM's code and message; a terminating release namespace is waited out instead;
  *   the connected cluster gone (here or at any read): Skipped `ClusterDeleted`, never Failed.
  */
-import type { ExtensionInfo } from '../domain/cluster.js';
-import { ConcurrencyError, NotFoundError } from '../domain/errors.js';
-import type { ClusterWorkMessage, RolloutClusterRecord } from '../domain/records.js';
+import { ConcurrencyError } from '../domain/errors.js';
+import type { ClusterWorkMessage } from '../domain/records.js';
 import { QUEUES } from '../domain/records.js';
 import { leaveIfNotConnected } from './applyClusterStep.js';
+import { observeHop, type Observed } from './observeHop.js';
 import { classifyArmFailure, isNamespaceTerminating, namespaceWait } from './classifyArmFailure.js';
 import { renewClusterLease } from './clusterLease.js';
 import { heartbeatMs } from './repairLostMessages.js';
 import { completeHop } from './completeHop.js';
-import { desiredOsmExtension, osmExtensionSatisfies, sameVersion } from './desiredOsmExtension.js';
+import { sameVersion } from './desiredOsmExtension.js';
 import type { ServiceDeps } from './serviceDeps.js';
 import type { StepResult } from './stepResult.js';
 import { ignored, requeued } from './stepResult.js';
@@ -34,16 +34,6 @@ export const OFFLINE_PROBE_AFTER_MS = 5 * 60_000;
 /** Times a hop's PUT is re-sent when the extension shows no trace of it (the PUT never landed). */
 export const MAX_HOP_ATTEMPTS = 3;
 const TRIES = 3;
-
-const BUSY = new Set(['creating', 'updating', 'deleting']);
-
-type Observed =
-  | { status: 'InProgress' }
-  /** `ext`: the extension as read, when the observation already confirmed it. */
-  | { status: 'Succeeded'; ext?: ExtensionInfo }
-  | { status: 'Failed'; code: string; message: string }
-  /** Known only through the extension: it is absent, or settled at another version (not our PUT). */
-  | { status: 'NotOurs'; message: string };
 
 export async function checkClusterStep(deps: ServiceDeps, msg: ClusterWorkMessage): Promise<StepResult> {
   for (let i = 0; i < TRIES; i++) {
@@ -66,7 +56,7 @@ async function checkOnce(deps: ServiceDeps, msg: ClusterWorkMessage): Promise<St
   if (!op) return ignored('NoOperation');
   if (msg.operationId && msg.operationId !== op.operationId) return ignored('StaleOperation');
   try {
-    return await decide(deps, msg, row, await observe(deps, row));
+    return await decide(deps, msg, row, await observeHop(deps, row));
   } catch (e) {
     // Any ARM read of this check (operation, extension, cluster) failing: retry later, or fail the hop.
     const f = classifyArmFailure(e, deps.settings.checkDelayMs);
@@ -147,68 +137,6 @@ async function decide(
     }
   }
   return failHop(ctx, row, seen.code, seen.message);
-}
-
-async function observe(deps: ServiceDeps, row: ClusterRow): Promise<Observed> {
-  const r = row.value;
-  const op = r.operation!;
-  if (op.operationId && !sameVersion(hopVersions(r).from, op.targetVersion)) {
-    const ext = await deps.arm.getExtension(r.clusterId, op.extensionName);
-    const state = ext?.provisioningState.toLowerCase() ?? '';
-    if (ext && state === 'succeeded' && sameVersion(ext.version, op.targetVersion))
-      return { status: 'Succeeded', ext };
-    if (ext && BUSY.has(state)) return { status: 'InProgress' };
-  }
-  if (op.operationId) {
-    try {
-      const s = await deps.arm.getOperation(r.clusterId, op.extensionName, op.operationId);
-      if (s.status === 'InProgress' || s.status === 'Succeeded') return { status: s.status };
-      const code = s.error?.code ?? `Operation${s.status}`;
-      return { status: 'Failed', code, message: s.error?.message ?? `the operation ended ${s.status}` };
-    } catch (e) {
-      // ARM forgot the operation (it keeps them for a while only): fall back to the extension.
-      if (!(e instanceof NotFoundError) || (await deps.arm.getCluster(r.clusterId)) === undefined) throw e;
-    }
-  }
-  const ext = await deps.arm.getExtension(r.clusterId, op.extensionName);
-  const state = ext?.provisioningState.toLowerCase();
-  if (!ext) return { status: 'NotOurs', message: `extension ${op.extensionName} not found` };
-  if (BUSY.has(state ?? '')) return { status: 'InProgress' };
-  if (state === 'succeeded') {
-    if (!sameVersion(ext.version, op.targetVersion))
-      return {
-        status: 'NotOurs',
-        message: `extension ${ext.name} settled at ${ext.version ?? 'no version'}`,
-      };
-    // A settings-only hop: the version proves nothing (the intent may have been written by a worker that died
-    // before its PUT); only the hop's settings on the extension do.
-    if (sameVersion(hopVersions(r).from, op.targetVersion) && !(await settingsApplied(deps, r, ext)))
-      return { status: 'NotOurs', message: `extension ${ext.name} does not carry the hop's settings` };
-    return { status: 'Succeeded' };
-  }
-  return {
-    status: 'Failed',
-    code: 'ExtensionProvisioningFailed',
-    message: `extension ${ext.name} is ${ext.provisioningState} at ${ext.version ?? 'no version'}`,
-  };
-}
-
-/** The extension already is what this hop would PUT (same rule as the step's `AlreadyApplied`). */
-async function settingsApplied(
-  deps: ServiceDeps,
-  r: RolloutClusterRecord,
-  ext: ExtensionInfo,
-): Promise<boolean> {
-  const rollout = await deps.rollouts.get(r.rolloutId);
-  if (!rollout) return false;
-  const want = desiredOsmExtension({
-    policy: rollout.value.policy,
-    current: ext,
-    targetVersion: hopVersions(r).to,
-    distribution: r.distribution,
-    catalog: deps.catalog,
-  });
-  return osmExtensionSatisfies(ext, want);
 }
 
 /** No trace of our PUT (it never landed, or the busy extension was someone else's): drop the intent, step again. */
