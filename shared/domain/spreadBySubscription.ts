@@ -26,7 +26,10 @@ export function spreadBySubscription(
     queues.set(sub, q);
   }
   const load = new Map<string, number>();
-  for (const id of inFlight) load.set(subscriptionOf(id), (load.get(subscriptionOf(id)) ?? 0) + 1);
+  for (const id of inFlight) {
+    const sub = subscriptionOf(id);
+    load.set(sub, (load.get(sub) ?? 0) + 1);
+  }
   const loadOf = (sub: string) => load.get(sub) ?? 0;
 
   const picked: string[] = [];

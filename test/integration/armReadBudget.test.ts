@@ -6,7 +6,15 @@
  * upgrades spends exactly that: GET cluster + LIST extensions before the PUT, one GET of the extension after.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SUBS, startFleetStack, waitFor, type FleetStack } from '../support/fleetStack.js';
+import { SUBS, startFleetStack, type FleetStack } from '../support/fleetStack.js';
+import {
+  osmExt,
+  putPolicy,
+  seedAndSettle,
+  seedCluster,
+  startRollout,
+  waitRollout,
+} from '../support/rolloutFlow.js';
 
 const CLUSTERS = 12;
 let stack: FleetStack;
@@ -14,50 +22,24 @@ let stack: FleetStack;
 beforeAll(async () => {
   // installMs 150 ± 50; the first check comes 1 s after the PUT, so it finds the operation over.
   stack = await startFleetStack({ reconcileEveryMs: 600_000, checkDelayMs: 1_000 });
-  await stack.control.seed({
-    explicit: Array.from({ length: CLUSTERS }, (_, i) => ({
-      subscriptionId: SUBS[i % 2]!,
-      resourceGroup: 'rg-budget',
-      name: `b-${i}`,
-      distribution: 'aks',
-      // A third already runs 1.2.3: one upgrade hop; the rest get one install hop.
-      ...(i % 3 === 0
-        ? {
-            extensions: [
-              {
-                name: 'osm',
-                extensionType: 'Microsoft.openservicemesh',
-                version: '1.2.3',
-                autoUpgradeMinorVersion: false,
-              },
-            ],
-          }
-        : {}),
-    })),
-  });
-  await new Promise((r) => setTimeout(r, 400)); // Resource Graph catches up with the seed
+  // A third already runs 1.2.3: one upgrade hop; the rest get one install hop.
+  await seedAndSettle(
+    stack,
+    Array.from({ length: CLUSTERS }, (_, i) =>
+      seedCluster(SUBS[i % 2]!, 'rg-budget', `b-${i}`, i % 3 === 0 ? { extensions: [osmExt('1.2.3')] } : {}),
+    ),
+  );
 }, 60_000);
 afterAll(async () => stack?.stop());
 
 describe('ARM requests per hop', () => {
   it('a hop costs 1 write and at most 3 reads', async () => {
-    const put = await stack.api('PUT', '/api/policies/budget', {
+    await putPolicy(stack, 'budget', {
       osm: { version: '1.2.6' },
       rollout: { waves: [{ name: 'all', percent: 100, maxParallel: CLUSTERS }] },
     });
-    expect(put.status).toBe(201);
     const before = await stack.control.stats();
-    const created = await stack.api('POST', '/api/rollouts', { policy: 'budget' });
-    expect(created.status, JSON.stringify(created.body)).toBe(201);
-    const id = created.body.id as string;
-    const done = await waitFor(
-      async () => {
-        const r = await stack.api('GET', `/api/rollouts/${id}`);
-        return ['Succeeded', 'Failed', 'Halted'].includes(r.body.state) && r.body;
-      },
-      30_000,
-      () => stack.logs.slice(-20).join('\n'),
-    );
+    const done = await waitRollout(stack, await startRollout(stack, 'budget'));
     expect(done.state).toBe('Succeeded');
     const after = await stack.control.stats();
     const delta = (op: string) =>

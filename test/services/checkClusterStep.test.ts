@@ -27,6 +27,20 @@ async function started(over: Parameters<typeof seed>[2] = {}, c = c1) {
   return { deps, freed, row, puts };
 }
 
+/** A row whose worker wrote the hop's intent (attempt 1) and died before its PUT: no operation id. */
+function intentOnly(deps: ReturnType<typeof fakeDeps>) {
+  return {
+    attempts: 1,
+    operation: {
+      kind: 'put' as const,
+      extensionName: 'osm',
+      targetVersion: '1.2.6',
+      startedAt: deps.clock.now().toISOString(),
+      deadline: '2026-11-25T11:00:00Z',
+    },
+  };
+}
+
 describe('checkClusterStep', () => {
   it('an operation still running schedules another check and keeps the lease alive', async () => {
     const { deps, row } = await started();
@@ -241,14 +255,7 @@ describe('checkClusterStep', () => {
   it('a check without an id whose PUT never landed sends the hop again (bounded)', async () => {
     const deps = fakeDeps();
     await seed(deps, c1, {
-      attempts: 1,
-      operation: {
-        kind: 'put',
-        extensionName: 'osm',
-        targetVersion: '1.2.6',
-        startedAt: deps.clock.now().toISOString(),
-        deadline: '2026-11-25T11:00:00Z',
-      },
+      ...intentOnly(deps),
     });
     expect(await checkClusterStep(deps, step())).toEqual({ outcome: 'done', reason: 'StepResent' });
     expect((await deps.rollouts.getCluster('r1', ID))!.value.operation).toBeUndefined();
@@ -266,14 +273,7 @@ describe('checkClusterStep', () => {
     await seed(deps, cluster('c1', { extensions: [osm('1.2.6', { 'osm.osm.enableEgress': 'true' })] }), {
       plannedAction: 'reconfigure',
       from: '1.2.6',
-      attempts: 1,
-      operation: {
-        kind: 'put',
-        extensionName: 'osm',
-        targetVersion: '1.2.6',
-        startedAt: deps.clock.now().toISOString(),
-        deadline: '2026-11-25T11:00:00Z',
-      },
+      ...intentOnly(deps),
     });
     // The repair scan re-sends the check it believes lost: the extension is Succeeded at 1.2.6, as before.
     expect(await checkClusterStep(deps, step())).toEqual({ outcome: 'done', reason: 'StepResent' });
@@ -293,14 +293,7 @@ describe('checkClusterStep', () => {
     await seed(deps, cluster('c1', { extensions: [osm('1.2.6', settings)] }), {
       plannedAction: 'reconfigure',
       from: '1.2.6',
-      attempts: 1,
-      operation: {
-        kind: 'put',
-        extensionName: 'osm',
-        targetVersion: '1.2.6',
-        startedAt: deps.clock.now().toISOString(),
-        deadline: '2026-11-25T11:00:00Z',
-      },
+      ...intentOnly(deps),
     });
     expect(await checkClusterStep(deps, step())).toMatchObject({ outcome: 'done' });
     expect((await deps.rollouts.getCluster('r1', ID))!.value.state).toBe('Succeeded');
