@@ -83,7 +83,7 @@ try {
   );
   const c = ours.cpu;
   console.log(
-    `CPU during the rollout: host ${c.host.toFixed(1)} s, Azurite ${c.azurite.toFixed(1)} s, emulator + driver ` +
+    `CPU during the rollout: host ${c.host.toFixed(1)} s, Azurite tables ${c.azuriteTable.toFixed(1)} s + queues ${c.azuriteQueue.toFixed(1)} s, emulator + driver ` +
       `${c.emulator.toFixed(1)} s over ${(ours.result.makespanMs / 1000).toFixed(1)} s (2 cores shared); load ${loadavg()
         .map((l) => l.toFixed(1))
         .join(' ')}`,

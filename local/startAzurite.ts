@@ -1,6 +1,10 @@
-// Starts the real Azurite (Table, Queue and Blob emulator) as a child process on free loopback ports, waits
-// until every service accepts connections, and stops it again. The child also exits by itself when its
-// stdin closes, i.e. when this process dies without calling stop() (Ctrl-C, SIGKILL of the runner).
+// Starts the real Azurite (Table, Queue and Blob emulator) as child processes on free loopback ports, one
+// process per service (Azurite's own per-service entry points), waits until every service accepts
+// connections, and stops them again. One process per service, like the separate services of a storage
+// account: Azurite's in-memory store costs CPU that grows with what it holds (docs/performance.md), and in
+// one process the queue's work and the table's work queue up behind each other on one core. Each child also
+// exits by itself when its stdin closes, i.e. when this process dies without calling stop() (Ctrl-C,
+// SIGKILL of the runner).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { connect, createServer } from 'node:net';
@@ -10,12 +14,15 @@ export const AZURITE_ACCOUNT = 'devstoreaccount1';
 export const AZURITE_KEY =
   'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
 
+export type AzuriteService = 'blob' | 'queue' | 'table';
+const SERVICES: readonly AzuriteService[] = ['blob', 'queue', 'table'];
+
 export interface AzuriteOptions {
   /** Keep data in this folder; without it Azurite runs with `--inMemoryPersistence`. */
   location?: string;
   host?: string;
   /** Fixed ports; by default free ports are picked. */
-  ports?: { blob: number; queue: number; table: number };
+  ports?: Record<AzuriteService, number>;
   startTimeoutMs?: number;
 }
 
@@ -24,11 +31,12 @@ export interface Azurite {
   blobUrl: string;
   queueUrl: string;
   tableUrl: string;
-  pid: number;
+  /** The process of each service. */
+  pids: Record<AzuriteService, number>;
   stop(): Promise<void>;
 }
 
-// Preloaded into the Azurite process: exit when the parent's end of the stdin pipe closes.
+// Preloaded into each Azurite process: exit when the parent's end of the stdin pipe closes.
 const WATCHDOG =
   'data:text/javascript,process.stdin.on("end",()=>process.exit(0));process.stdin.on("error",()=>process.exit(0));process.stdin.resume();process.stdin.unref();';
 
@@ -45,11 +53,17 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
   throw lastError;
 }
 
-async function startOnce(options: AzuriteOptions): Promise<Azurite> {
-  const host = options.host ?? '127.0.0.1';
-  const ports = options.ports ?? (await pickPorts(host));
-  const bin = createRequire(import.meta.url).resolve('azurite/dist/src/azurite.js');
+interface Child {
+  process: ChildProcess;
+  exited: Promise<number | null>;
+  stderr: () => string;
+}
+
+function spawnService(service: AzuriteService, host: string, port: number, location?: string): Child {
+  const bin = createRequire(import.meta.url).resolve(`azurite/dist/src/${service}/main.js`);
   const args = [
+    // Extra node flags for Azurite, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it under a bench.
+    ...(process.env.AZURITE_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
     '--import',
     WATCHDOG,
     bin,
@@ -57,26 +71,39 @@ async function startOnce(options: AzuriteOptions): Promise<Azurite> {
     '--skipApiVersionCheck',
     '--disableTelemetry',
     '--loose',
-    ...['--blobHost', host, '--blobPort', String(ports.blob)],
-    ...['--queueHost', host, '--queuePort', String(ports.queue)],
-    ...['--tableHost', host, '--tablePort', String(ports.table)],
-    ...(options.location ? ['--location', options.location] : ['--inMemoryPersistence']),
+    ...[`--${service}Host`, host, `--${service}Port`, String(port)],
+    ...(location ? ['--location', location] : ['--inMemoryPersistence']),
   ];
   const child = spawn(process.execPath, args, { stdio: ['pipe', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const stop = () => stopChild(child, exited);
+  return { process: child, exited, stderr: () => stderr };
+}
+
+async function startOnce(options: AzuriteOptions): Promise<Azurite> {
+  const host = options.host ?? '127.0.0.1';
+  const ports = options.ports ?? (await pickPorts(host));
+  const children = SERVICES.map((s) => spawnService(s, host, ports[s], options.location));
+  const stop = async () => {
+    await Promise.all(children.map((c) => stopChild(c.process, c.exited)));
+  };
   try {
-    await waitUntilListening(host, [ports.blob, ports.queue, ports.table], exited, options.startTimeoutMs);
+    await Promise.all(
+      children.map((c, i) =>
+        waitUntilListening(host, ports[SERVICES[i] ?? 'table'], c.exited, options.startTimeoutMs),
+      ),
+    );
   } catch (e) {
     await stop();
+    const stderr = children.map((c) => c.stderr()).join('');
     throw new Error(`Azurite did not start: ${(e as Error).message}\n${stderr}`, { cause: e });
   }
   const base = (port: number) => `http://${host}:${port}/${AZURITE_ACCOUNT}`;
   const blobUrl = base(ports.blob);
   const queueUrl = base(ports.queue);
   const tableUrl = base(ports.table);
+  const pid = (i: number) => children[i]?.process.pid ?? -1;
   return {
     connectionString:
       `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT};AccountKey=${AZURITE_KEY};` +
@@ -84,7 +111,7 @@ async function startOnce(options: AzuriteOptions): Promise<Azurite> {
     blobUrl,
     queueUrl,
     tableUrl,
-    pid: child.pid ?? -1,
+    pids: { blob: pid(0), queue: pid(1), table: pid(2) },
     stop,
   };
 }
@@ -97,7 +124,7 @@ async function stopChild(child: ChildProcess, exited: Promise<number | null>): P
   clearTimeout(timer);
 }
 
-async function pickPorts(host: string): Promise<{ blob: number; queue: number; table: number }> {
+async function pickPorts(host: string): Promise<Record<AzuriteService, number>> {
   const [blob = 0, queue = 0, table = 0] = await freePorts(3, host);
   return { blob, queue, table };
 }
@@ -123,19 +150,17 @@ export async function freePorts(count: number, host = '127.0.0.1'): Promise<numb
 
 async function waitUntilListening(
   host: string,
-  ports: number[],
+  port: number,
   exited: Promise<number | null>,
   timeoutMs = 20_000,
 ): Promise<void> {
   let gone: number | null | undefined;
   void exited.then((code) => (gone = code));
   const deadline = Date.now() + timeoutMs;
-  for (const port of ports) {
-    while (!(await canConnect(host, port))) {
-      if (gone !== undefined) throw new Error(`Azurite exited with code ${gone}`);
-      if (Date.now() > deadline) throw new Error(`nothing listens on ${host}:${port} after ${timeoutMs} ms`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+  while (!(await canConnect(host, port))) {
+    if (gone !== undefined) throw new Error(`Azurite exited with code ${gone}`);
+    if (Date.now() > deadline) throw new Error(`nothing listens on ${host}:${port} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
   }
 }
 

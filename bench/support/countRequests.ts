@@ -26,7 +26,13 @@ function kindOf(req: http.ClientRequest, secure: boolean): string {
     if (/\/connectedClusters\/[^/]+$/i.test(path)) return `arm:${req.method}:cluster`;
     return `arm:${req.method}:other`;
   }
-  if (port === tablePort) return /\$batch/.test(path) ? 'table:batch' : `table:${req.method}`;
+  if (port === tablePort) {
+    if (/\$batch/.test(path)) return 'table:batch';
+    // /account/name(PartitionKey='…',RowKey='…') is a point operation, /account/name() a query.
+    const m = /^\/[^/]+\/([A-Za-z0-9]+)(\((.*)\))?/.exec(path);
+    const shape = m?.[3] ? 'point' : 'query';
+    return `table:${req.method}:${m?.[1] ?? '?'}:${shape}`;
+  }
   if (port === queuePort) {
     if (/\/messages\/[^/]+$/.test(path)) return req.method === 'DELETE' ? 'queue:delete' : 'queue:update';
     if (/\/messages$/.test(path)) return req.method === 'POST' ? 'queue:send' : 'queue:receive';

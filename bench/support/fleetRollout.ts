@@ -22,7 +22,7 @@ export interface FleetRun {
   failures: Record<string, number>;
   opsEndMs: number;
   /** CPU seconds used during the rollout by the host, Azurite and this process (emulator + driver). */
-  cpu: { host: number; azurite: number; emulator: number };
+  cpu: { host: number; azuriteTable: number; azuriteQueue: number; emulator: number };
 }
 
 export async function runFleetRollout(
@@ -46,7 +46,8 @@ export async function runFleetRollout(
   const countsBefore = host.counts();
   const cpu0 = {
     host: host.cpuSeconds(),
-    azurite: cpuSecondsOf(stack.azurite.pid),
+    azuriteTable: cpuSecondsOf(stack.azurite.pids.table),
+    azuriteQueue: cpuSecondsOf(stack.azurite.pids.queue),
     self: process.cpuUsage(),
   };
   const tPost = Date.now();
@@ -80,7 +81,8 @@ export async function runFleetRollout(
   const self = process.cpuUsage(cpu0.self);
   const cpu = {
     host: host.cpuSeconds() - cpu0.host,
-    azurite: cpuSecondsOf(stack.azurite.pid) - cpu0.azurite,
+    azuriteTable: cpuSecondsOf(stack.azurite.pids.table) - cpu0.azuriteTable,
+    azuriteQueue: cpuSecondsOf(stack.azurite.pids.queue) - cpu0.azuriteQueue,
     emulator: (self.user + self.system) / 1e6,
   };
   await sleep(1500);

@@ -10,14 +10,35 @@ describe('coalesce', () => {
       if (runs.length === 1) await new Promise<void>((r) => (release = r));
     });
     const first = run('r1');
-    const more = [run('r1'), run('r1'), run('r1')];
+    let firstDone = false;
+    void first.then(() => (firstDone = true));
     const other = run('r2');
+    await new Promise((r) => setTimeout(r, 0)); // runs start on the next tick
     expect(runs).toEqual(['r1', 'r2']);
+    // Merged callers do not wait for the run in progress (they would hold their queue slots meanwhile).
+    await Promise.all([run('r1'), run('r1'), run('r1')]);
+    expect(firstDone).toBe(false);
     release();
-    await Promise.all([first, ...more, other]);
+    // The caller that started the run makes the one trailing run before it returns.
+    await first;
     expect(runs).toEqual(['r1', 'r2', 'r1']);
+    await other;
     await run('r1');
     expect(runs).toEqual(['r1', 'r2', 'r1', 'r1']);
+  });
+
+  it('one caller makes at most maxRuns runs; the next call starts a fresh flight', async () => {
+    let runs = 0;
+    const run = coalesce(async (key) => {
+      runs++;
+      // Every run is followed by another call for the key, as when clusters keep finishing.
+      if (runs < 10) void run(key);
+      await Promise.resolve();
+    }, 3);
+    await run('k');
+    expect(runs).toBe(3);
+    await run('k');
+    expect(runs).toBe(6);
   });
 
   it('a failing run does not wedge the key', async () => {

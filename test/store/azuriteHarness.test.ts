@@ -18,8 +18,11 @@ describe('Azurite harness', () => {
   it('a second Azurite starts on other free ports and stops without leaving a process', async () => {
     const azurite = await startAzurite();
     expect(azurite.tableUrl).not.toBe(inject('azurite').tableUrl);
+    // One process per service.
+    expect(new Set(Object.values(azurite.pids)).size).toBe(3);
+    for (const pid of Object.values(azurite.pids)) expect(() => process.kill(pid, 0)).not.toThrow();
     await azurite.stop();
-    expect(() => process.kill(azurite.pid, 0)).toThrow();
+    for (const pid of Object.values(azurite.pids)) expect(() => process.kill(pid, 0)).toThrow();
     await azurite.stop(); // twice is fine
   });
 });

@@ -18,15 +18,16 @@ declare module 'vitest' {
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const azurite = await startAzurite();
-  const { connectionString, tableUrl, queueUrl, blobUrl, pid } = azurite;
-  // If the runner is torn down without calling our teardown, do not leave Azurite behind. (The child also
-  // exits on its own when its stdin pipe closes, which covers SIGKILL of the runner.)
+  const { connectionString, tableUrl, queueUrl, blobUrl, pids } = azurite;
+  // If the runner is torn down without calling our teardown, do not leave Azurite behind. (The children also
+  // exit on its own when its stdin pipe closes, which covers SIGKILL of the runner.)
   const killOnExit = () => {
-    try {
-      process.kill(pid, 'SIGTERM');
-    } catch {
-      // already gone
-    }
+    for (const pid of Object.values(pids))
+      try {
+        process.kill(pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
   };
   process.once('exit', killOnExit);
   project.provide('azurite', { connectionString, tableUrl, queueUrl, blobUrl });
