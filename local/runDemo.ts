@@ -21,6 +21,25 @@ async function call(
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }
 
+async function cancelStaleDemos(base: string): Promise<void> {
+  let token: string | undefined;
+  do {
+    const page = await call(
+      base,
+      'GET',
+      `/api/rollouts?top=100${token ? `&continuationToken=${encodeURIComponent(token)}` : ''}`,
+    );
+    for (const r of page.body.items as { id: string; policy: string; state: string }[]) {
+      if (r.policy !== 'demo' || !['Pending', 'Running', 'Paused', 'Halted'].includes(r.state)) continue;
+      console.log(`cancelling rollout ${r.id} (${r.state}), left by an earlier npm start`);
+      const cancelled = await call(base, 'POST', `/api/rollouts/${r.id}/cancel`);
+      if (cancelled.status !== 200)
+        throw new Error(`cancel of ${r.id} failed: ${JSON.stringify(cancelled.body)}`);
+    }
+    token = page.body.continuationToken;
+  } while (token);
+}
+
 export async function runDemo(base: string, policy: PolicyInput): Promise<void> {
   await new Promise((r) => setTimeout(r, 1500)); // Resource Graph lags the seeded fleet by about a second
   const put = await call(base, 'PUT', '/api/policies/demo', policy);
@@ -30,7 +49,13 @@ export async function runDemo(base: string, policy: PolicyInput): Promise<void> 
   console.log(
     `\nplan for policy "demo" (OSM ${plan.body.targetVersion}): install ${s.install}, upgrade ${s.upgrade}, reconfigure ${s.reconfigure}, no change ${s.noChange}; skipped ${JSON.stringify(s.skipped)}`,
   );
-  const created = await call(base, 'POST', '/api/rollouts', { policy: 'demo' });
+  let created = await call(base, 'POST', '/api/rollouts', { policy: 'demo' });
+  if (created.status === 409 && created.body?.error?.code === 'RolloutAlreadyRunning') {
+    // A demo cut short (Ctrl-C) left its rollout active in .local/azurite; the emulator's fleet behind it is
+    // gone (it is seeded afresh on every start): cancel it and start the demo again.
+    await cancelStaleDemos(base);
+    created = await call(base, 'POST', '/api/rollouts', { policy: 'demo' });
+  }
   if (created.status !== 201) throw new Error(`POST /api/rollouts failed: ${JSON.stringify(created.body)}`);
   const id = created.body.id as string;
   console.log(`rollout ${id} started: ${base}/api/rollouts/${id}\n`);

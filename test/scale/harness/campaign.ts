@@ -26,6 +26,8 @@ export interface CampaignOptions {
 
 export interface CampaignReport {
   rolloutState: string;
+  /** The rollout had not finished at `timeoutMs`: the verdicts are of the state it had reached. */
+  timedOut: boolean;
   haltedReason?: string;
   makespanMs: number;
   injected: { installFailures: number; offline: number; newClusters: number; kills: number };
@@ -125,23 +127,37 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignReport> {
       }),
     ]).catch((err: unknown) => (chaosError = err));
     let lastLog = 0;
+    const view = async () => (await env.api(0, 'GET', `/api/rollouts/${id}`)).body;
+    let timedOut = false;
     const rollout = await waitUntil(
       async () => {
-        const r = await env.api(0, 'GET', `/api/rollouts/${id}`);
+        const r = await view();
         if (Date.now() - lastLog > 5_000) {
           lastLog = Date.now();
-          log(`${Math.round((lastLog - started) / 1000)} s ${r.body.state} ${JSON.stringify(r.body.counts)}`);
+          log(`${Math.round((lastLog - started) / 1000)} s ${r.state} ${JSON.stringify(r.counts)}`);
         }
-        return ['Succeeded', 'Failed', 'Halted', 'Cancelled'].includes(r.body.state) && r.body;
+        return ['Succeeded', 'Failed', 'Halted', 'Cancelled'].includes(r.state) && r;
       },
       o.timeoutMs,
       () => env.hosts.logs(),
       500,
-    );
+    ).catch(async (err: unknown) => {
+      // Past the timeout the verdicts are still printed, on the state reached (the rollout keeps running).
+      timedOut = true;
+      log(`rollout not finished after ${o.timeoutMs} ms: ${(err as Error).message.slice(0, 200)}`);
+      return view();
+    });
     const makespanMs = Date.now() - started;
     finished = true;
     await chaos;
     if (chaosError) throw chaosError;
+    if (!timedOut && rollout.state !== 'Succeeded') {
+      // A halted or failed rollout dispatches nothing more, but hops in flight finish: judge after them.
+      log(`rollout ${rollout.state}; waiting for the hops in flight`);
+      await waitUntil(async () => (await view()).counts?.inProgress === 0, 180_000).catch(() =>
+        log('hops still in flight after 180 s; judging now'),
+      );
+    }
     log(`rollout ${rollout.state} after ${makespanMs} ms; waiting for onboarding of new clusters`);
     await waitUntil(
       async () => fresh.every((c) => emulator.state.clusters.get(c.toLowerCase())?.extensions.size),
@@ -165,6 +181,7 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignReport> {
     });
     return {
       rolloutState: rollout.state,
+      timedOut,
       ...(rollout.haltedReason ? { haltedReason: rollout.haltedReason } : {}),
       makespanMs,
       injected: {
