@@ -35,6 +35,8 @@ export interface CampaignReport {
     faultsInjected: number;
     throttled429: number;
     graphThrottled: number;
+    /** Event Grid deliveries given up after every attempt failed (the cluster's event is lost). */
+    eventsLost: number;
     puts: number;
     ops: number;
   };
@@ -96,6 +98,10 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignReport> {
       url: `${env.hosts.url(0)}/runtime/webhooks/eventgrid?functionName=${EVENT_FUNCTION}`,
       duplicateRate: 0.3,
       maxDelayMs: 1500,
+      // As deployed (infra/modules/eventSubscription.bicep: 30 attempts). The emulator spaces them at most 2 s
+      // apart (about a minute in all, Event Grid's own schedule spans 24 h), which still outlasts a kill.
+      // With the emulator's default of 5 attempts (1.5 s) an event sent while host 0 restarted was lost.
+      maxAttempts: 30,
     });
     await new Promise((r) => setTimeout(r, 1800)); // Resource Graph lag
     const waves = [
@@ -194,6 +200,7 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignReport> {
         faultsInjected: stats.faultsInjected,
         throttled429: stats.throttled429,
         graphThrottled: graphThrottled(emulator),
+        eventsLost: stats.eventDeliveryFailures,
         puts: Object.values(stats.putsPerExtension).reduce((a, b) => a + b, 0),
         ops: stats.operationsStarted,
       },
