@@ -12,7 +12,7 @@ export function coalesce(
    * merged into the last of them is served by the next call's run (or, if none comes, the reconcile timer). */
   maxRuns = 5,
 ): (key: string) => Promise<void> {
-  const running = new Map<string, Promise<void>>();
+  const running = new Set<string>();
   const again = new Set<string>();
   const start = (key: string): Promise<void> => {
     // Started on the next tick, so `running` holds the key before `run` is called (a call from inside
@@ -28,7 +28,7 @@ export function coalesce(
         running.delete(key);
       }
     });
-    running.set(key, p);
+    running.add(key);
     return p;
   };
   return (key) => {
