@@ -54,6 +54,7 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
 }
 
 interface Child {
+  service: AzuriteService;
   process: ChildProcess;
   exited: Promise<number | null>;
   stderr: () => string;
@@ -78,7 +79,7 @@ function spawnService(service: AzuriteService, host: string, port: number, locat
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { process: child, exited, stderr: () => stderr };
+  return { service, process: child, exited, stderr: () => stderr };
 }
 
 async function startOnce(options: AzuriteOptions): Promise<Azurite> {
@@ -90,9 +91,7 @@ async function startOnce(options: AzuriteOptions): Promise<Azurite> {
   };
   try {
     await Promise.all(
-      children.map((c, i) =>
-        waitUntilListening(host, ports[SERVICES[i] ?? 'table'], c.exited, options.startTimeoutMs),
-      ),
+      children.map((c) => waitUntilListening(host, ports[c.service], c.exited, options.startTimeoutMs)),
     );
   } catch (e) {
     await stop();
@@ -103,7 +102,6 @@ async function startOnce(options: AzuriteOptions): Promise<Azurite> {
   const blobUrl = base(ports.blob);
   const queueUrl = base(ports.queue);
   const tableUrl = base(ports.table);
-  const pid = (i: number) => children[i]?.process.pid ?? -1;
   return {
     connectionString:
       `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT};AccountKey=${AZURITE_KEY};` +
@@ -111,7 +109,7 @@ async function startOnce(options: AzuriteOptions): Promise<Azurite> {
     blobUrl,
     queueUrl,
     tableUrl,
-    pids: { blob: pid(0), queue: pid(1), table: pid(2) },
+    pids: Object.fromEntries(children.map((c) => [c.service, c.process.pid ?? -1])) as Azurite['pids'],
     stop,
   };
 }

@@ -99,8 +99,7 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignReport> {
       duplicateRate: 0.3,
       maxDelayMs: 1500,
       // As deployed (infra/modules/eventSubscription.bicep: 30 attempts). The emulator spaces them at most 2 s
-      // apart (about a minute in all, Event Grid's own schedule spans 24 h), which still outlasts a kill.
-      // With the emulator's default of 5 attempts (1.5 s) an event sent while host 0 restarted was lost.
+      // apart, about a minute in all where Event Grid's own schedule spans 24 h (docs/reliability.md).
       maxAttempts: 30,
     });
     await new Promise((r) => setTimeout(r, 1800)); // Resource Graph lag
