@@ -1,6 +1,7 @@
 // Event Grid delivery of Azure Resource Manager events (Event Grid schema) to loopback webhooks:
-// validation handshake on subscribe, `aeg-event-type` headers, bounded retries with backoff, optional
-// duplicate delivery and reordering (Event Grid is at-least-once and unordered).
+// validation handshake on subscribe, `aeg-event-type` headers, bounded retries (a quick backoff, or Event
+// Grid's own schedule scaled down), optional duplicate delivery and reordering (Event Grid is at-least-once
+// and unordered).
 import { randomUUID } from 'node:crypto';
 import type { EmulatorStats } from './emulatorStats.js';
 import type { Random } from './random.js';
@@ -16,7 +17,21 @@ export interface SubscriberInput {
   /** 'webhook' runs the validation handshake; 'azurefunction' (an Event Grid trigger) needs none. */
   endpointType?: 'webhook' | 'azurefunction';
   maxAttempts?: number;
+  /**
+   * Waits between attempts: Event Grid's own schedule (EVENT_GRID_RETRY_SCHEDULE_MS) times this factor, e.g.
+   * 0.1 for 1 s, 3 s, 6 s, 30 s, …; 0 (the default) for a quick backoff of 100 ms doubling up to 2 s.
+   */
+  retryScale?: number;
 }
+
+/**
+ * Event Grid's retry schedule, best effort and randomised a little in Azure: 10 s, 30 s, 1 min, 5 min,
+ * 10 min, 30 min, 1 h, 3 h, 6 h, then every 12 h up to the event's time to live (24 h by default).
+ * Source: learn.microsoft.com/azure/event-grid/delivery-and-retry.
+ */
+export const EVENT_GRID_RETRY_SCHEDULE_MS: readonly number[] = [
+  10_000, 30_000, 60_000, 300_000, 600_000, 1_800_000, 3_600_000, 10_800_000, 21_600_000, 43_200_000,
+];
 
 export interface Subscriber extends Required<Omit<SubscriberInput, 'eventTypes'>> {
   eventTypes: string[] | null;
@@ -63,6 +78,7 @@ export class EventGridPublisher {
       maxDelayMs: input.maxDelayMs ?? 0,
       endpointType: input.endpointType ?? 'webhook',
       maxAttempts: input.maxAttempts ?? 5,
+      retryScale: input.retryScale ?? 0,
       provisioningState: 'Succeeded',
     };
     if (subscriber.endpointType === 'webhook') {
@@ -133,7 +149,9 @@ export class EventGridPublisher {
       } catch {
         // network error: retry below
       }
-      if (attempt < s.maxAttempts) await sleep(Math.min(2000, 50 * 2 ** attempt));
+      // A removed subscriber (control reset) gets no more attempts.
+      if (attempt >= s.maxAttempts || !this.subscribers.includes(s)) break;
+      await sleep(retryDelayMs(s, attempt), true);
     }
     this.stats.count('eventDeliveryFailures');
   }
@@ -161,6 +179,17 @@ async function post(
   return { status: res.status, text: await res.text() };
 }
 
-function sleep(ms: number): Promise<void> {
-  return ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve();
+/** `unref`: the wait does not keep the process alive (a retry minutes away must not hold up an exit). */
+function sleep(ms: number, unref = false): Promise<void> {
+  if (ms <= 0) return Promise.resolve();
+  return new Promise((r) => {
+    const timer = setTimeout(r, ms);
+    if (unref) timer.unref();
+  });
+}
+
+function retryDelayMs(s: Subscriber, attempt: number): number {
+  if (s.retryScale <= 0) return Math.min(2000, 50 * 2 ** attempt);
+  const schedule = EVENT_GRID_RETRY_SCHEDULE_MS;
+  return Math.round((schedule[Math.min(attempt, schedule.length) - 1] ?? 0) * s.retryScale);
 }

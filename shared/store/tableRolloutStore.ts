@@ -53,8 +53,10 @@ export class TableRolloutStore implements RolloutStore {
   }
 
   listActive(): Promise<Versioned<RolloutRecord>[]> {
-    const [a = '', b = '', c = ''] = ACTIVE_STATES;
-    const filter = odata`PartitionKey eq ${ROLLOUT_PK} and (state eq ${a} or state eq ${b} or state eq ${c})`;
+    // Every active state, Halted included: a halted rollout still owns its clusters (no event onboards them
+    // past the halt) and still blocks a second rollout of its policy.
+    const states = ACTIVE_STATES.map((state) => odata`state eq ${state}`).join(' or ');
+    const filter = `${odata`PartitionKey eq ${ROLLOUT_PK}`} and (${states})`;
     return readAll(this.rollouts, filter, fromRolloutEntity);
   }
 

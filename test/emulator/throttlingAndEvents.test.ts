@@ -190,6 +190,35 @@ describe('Event Grid', () => {
     }
   });
 
+  it("retryScale spaces the attempts by Event Grid's own schedule (10 s, 30 s, ...) times the factor", async () => {
+    const hook = await webhook({ failFirst: 2 });
+    try {
+      // 10 s and 30 s scaled by 0.02: 200 ms, then 600 ms.
+      await h.control.addSubscriber({ url: hook.url, endpointType: 'azurefunction', retryScale: 0.02 });
+      const path = `/subscriptions/${SUB}/resourceGroups/${RG}/providers/Microsoft.Kubernetes/connectedClusters/t1?api-version=2024-01-01`;
+      const headers = { authorization: 'Bearer x', 'x-ms-client-request-id': 'retry-scale' };
+      expect((await h.raw('PATCH', path, { tags: { retry: 'scaled' } }, headers)).status).toBe(200);
+      const ours = () =>
+        hook.got.filter(
+          (g) =>
+            (g.body[0]?.data.httpRequest as { clientRequestId?: string } | undefined)?.clientRequestId ===
+            'retry-scale',
+        );
+      const at: number[] = [];
+      await waitFor(() => {
+        while (at.length < ours().length) at.push(Date.now());
+        return ours().length >= 3;
+      }, 3000);
+      expect(ours().map((g) => g.headers['aeg-delivery-count'])).toEqual(['0', '1', '2']);
+      const [first = 0, second = 0, third = 0] = at;
+      expect(second - first).toBeGreaterThanOrEqual(150);
+      expect(third - second).toBeGreaterThanOrEqual(500);
+    } finally {
+      await h.control.clearSubscribers();
+      hook.server.close();
+    }
+  });
+
   it('refuses subscribers that fail validation or are not on loopback', async () => {
     const hook = await webhook({ validate: false });
     try {

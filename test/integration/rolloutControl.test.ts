@@ -6,8 +6,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SUBS, startFleetStack, waitFor, type FleetStack } from '../support/fleetStack.js';
 import {
+  clusterEvent,
   type Json,
   osmExt,
+  postEvents,
   osmVersionOf,
   putPolicy,
   rolloutOf,
@@ -51,6 +53,7 @@ describe('halt on failures', () => {
       target: { resourceGroups: ['rg-fail'] },
       osm: { version: '1.2.6' },
       rollout: { ...oneWave(4), maxFailurePercent: 20 },
+      autoOnboard: true,
     });
     const id = await startRollout(stack, 'fail');
     const halted = await waitRollout(stack, id, ['Halted', 'Succeeded', 'Failed', 'Cancelled']);
@@ -75,9 +78,23 @@ describe('halt on failures', () => {
       });
       expect(putsHalted.get(r.id)).toBe(1);
     }
-    for (const r of [...rows.values()].filter((x: Json) => x.state === 'Pending'))
-      expect(putsHalted.get(r.id)).toBe(0);
+    const pending = [...rows.values()].filter((x: Json) => x.state === 'Pending');
+    for (const r of pending) expect(putsHalted.get(r.id)).toBe(0);
     expect((await rolloutOf(stack, id)).state).toBe('Halted');
+
+    // The halted rollout still owns its clusters and its policy: an Event Grid event for one of its Pending
+    // clusters onboards nothing past the halt, and a second rollout of the policy is refused.
+    expect(pending.length).toBeGreaterThan(0);
+    await postEvents(stack, [clusterEvent(String(pending[0].id), 'write')]);
+    const second = await stack.api('POST', '/api/rollouts', { policy: 'fail' });
+    expect(second.status, JSON.stringify(second.body)).toBe(409);
+    expect(second.body.error.code).toBe('RolloutAlreadyRunning');
+    await sleep(1_000);
+    expect(await putsOf(ids)).toEqual(putsHalted);
+    const ofPolicy = (await stack.api('GET', '/api/rollouts')).body.items.filter(
+      (r: Json) => r.policy === 'fail',
+    );
+    expect(ofPolicy.map((r: Json) => r.id)).toEqual([id]); // no rollout started by the event
 
     await stack.control.clearFaults();
     const retried = await stack.api('POST', `/api/rollouts/${id}/retry-failed`);

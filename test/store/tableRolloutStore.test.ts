@@ -64,7 +64,7 @@ describe('TableRolloutStore', () => {
     ).rejects.toBeInstanceOf(ValidationError);
   });
 
-  it('listActive returns Pending, Running and Paused rollouts only; update needs the current ETag', async () => {
+  it('listActive returns Pending, Running, Paused and Halted rollouts only; update needs the current ETag', async () => {
     const { rollouts } = await newStore();
     for (const state of [
       'Pending',
@@ -77,7 +77,12 @@ describe('TableRolloutStore', () => {
     ] as const)
       await rollouts.create(rolloutRecord(`r-${state.toLowerCase()}`, state), []);
     const active = await rollouts.listActive();
-    expect(active.map((r) => r.value.rollout.state).sort()).toEqual(['Paused', 'Pending', 'Running']);
+    expect(active.map((r) => r.value.rollout.state).sort()).toEqual([
+      'Halted',
+      'Paused',
+      'Pending',
+      'Running',
+    ]);
 
     const running = await rollouts.get('r-running');
     const record = running?.value ?? rolloutRecord('x');
@@ -90,6 +95,7 @@ describe('TableRolloutStore', () => {
     ).rejects.toBeInstanceOf(ConcurrencyError);
     expect((await rollouts.get('r-running'))?.etag).toBe(etag);
     expect((await rollouts.listActive()).map((r) => r.value.rollout.state).sort()).toEqual([
+      'Halted',
       'Paused',
       'Pending',
     ]);

@@ -4,6 +4,8 @@
  * `stopAll` (called from afterAll, also on failure, and on process exit) leaves none behind.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -74,7 +76,10 @@ export class HostFleet {
     const host: RunningHost = { index, url: '', child, log: [], alive: true };
     this.hosts[index] = host;
     const keep = o.keepLines ?? 200;
+    // CAMPAIGN_LOG_DIR=<dir>: every log line of host i also goes to <dir>/host-<i>.log (diagnosis).
+    const logDir = process.env.CAMPAIGN_LOG_DIR;
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      if (logDir) appendFileSync(join(logDir, `host-${index}.log`), chunk);
       for (const line of chunk.split('\n')) {
         if (!line) continue;
         host.log.push(line);
