@@ -2,6 +2,9 @@
  * bench:chaos: the fault campaign of test/scale/faultCampaign.test.ts at fleet scale, as a benchmark that
  * prints its counts (not a test: nothing is asserted, every verdict is printed as a count).
  *   npm run bench:chaos -- --clusters 10000 [--subscriptions 10] [--hosts 3] [--kills 5] [--install-ms 300]
+ *     [--max-failure-percent 10] [--timeout-min 60] [--event-retry-scale 0.1] [--onboard-wait-min 10]
+ * --event-retry-scale: Event Grid's own retry schedule (10 s, 30 s, 1 min, 5 min, ...) times this factor
+ * between delivery attempts; 0 for the emulator's quick backoff (2 s at most), as the CI campaign uses.
  * Starts its own Azurite, the emulator in this process and the host processes; stops them all at the end.
  */
 import { parseArgs } from 'node:util';
@@ -17,6 +20,8 @@ const { values } = parseArgs({
     'install-ms': { type: 'string', default: '300' },
     'max-failure-percent': { type: 'string', default: '10' },
     'timeout-min': { type: 'string', default: '60' },
+    'event-retry-scale': { type: 'string', default: '0.1' },
+    'onboard-wait-min': { type: 'string', default: '10' },
   },
 });
 const clusters = Number(values.clusters);
@@ -33,6 +38,8 @@ try {
     maxFailurePercent: Number(values['max-failure-percent']),
     installMs: Number(values['install-ms']),
     timeoutMs: Number(values['timeout-min']) * 60_000,
+    eventRetryScale: Number(values['event-retry-scale']),
+    onboardWaitMs: Number(values['onboard-wait-min']) * 60_000,
     log: (line) => console.log(`[${Math.round((Date.now() - t0) / 1000)} s] ${line}`),
   });
   const { env: _env, verdict, ...counts } = report;

@@ -19,6 +19,13 @@ export interface CampaignOptions {
   maxFailurePercent: number;
   installMs: number;
   timeoutMs: number;
+  /**
+   * Event Grid's retry schedule times this factor between delivery attempts (the emulator's `retryScale`);
+   * 0 (the default): a quick backoff capped at 2 s. Either way 30 attempts, as deployed.
+   */
+  eventRetryScale?: number;
+  /** How long to wait after the rollout for the clusters created during it to be onboarded (default 60 s). */
+  onboardWaitMs?: number;
   /** Extra subscriptions the hosts watch (the halt case seeds there). */
   extraSubscriptions?: string[];
   log?: (line: string) => void;
@@ -98,9 +105,10 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignReport> {
       url: `${env.hosts.url(0)}/runtime/webhooks/eventgrid?functionName=${EVENT_FUNCTION}`,
       duplicateRate: 0.3,
       maxDelayMs: 1500,
-      // As deployed (infra/modules/eventSubscription.bicep: 30 attempts). The emulator spaces them at most 2 s
-      // apart, about a minute in all where Event Grid's own schedule spans 24 h (docs/reliability.md).
+      // As deployed (infra/modules/eventSubscription.bicep: 30 attempts), by default at most 2 s apart (about a
+      // minute in all, where Event Grid's own schedule spans 24 h: docs/reliability.md).
       maxAttempts: 30,
+      retryScale: o.eventRetryScale ?? 0,
     });
     await new Promise((r) => setTimeout(r, 1800)); // Resource Graph lag
     const waves = [
@@ -166,7 +174,7 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignReport> {
     log(`rollout ${rollout.state} after ${makespanMs} ms; waiting for onboarding of new clusters`);
     await waitUntil(
       async () => fresh.every((c) => emulator.state.clusters.get(c.toLowerCase())?.extensions.size),
-      60_000,
+      o.onboardWaitMs ?? 60_000,
       () => 'new clusters not onboarded',
       500,
     ).catch(() => undefined);
