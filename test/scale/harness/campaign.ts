@@ -5,54 +5,13 @@
  */
 import { EVENT_FUNCTION } from '../../../shared/functionNames.js';
 import { EmulatorObserver } from './emulatorObserver.js';
-import { checkCampaign, type CampaignVerdict } from './campaignChecks.js';
+import { checkCampaign } from './campaignChecks.js';
+import type { CampaignOptions, CampaignReport } from './campaignReport.js';
 import * as inject from './campaignInjection.js';
-import { graphThrottled, startEmulator, startScaleEnv, waitUntil, type ScaleEnv } from './scaleEnv.js';
+import { graphThrottled, startEmulator, startScaleEnv, waitUntil } from './scaleEnv.js';
 import { clusterArmId, fleet, policyBody, subscriptionIds } from './scaleFleet.js';
 
-export interface CampaignOptions {
-  storage: string;
-  clusters: number;
-  subscriptions: number;
-  hosts: number;
-  kills: number;
-  maxFailurePercent: number;
-  installMs: number;
-  timeoutMs: number;
-  /**
-   * Event Grid's retry schedule times this factor between delivery attempts (the emulator's `retryScale`);
-   * 0 (the default): a quick backoff capped at 2 s. Either way 30 attempts, as deployed.
-   */
-  eventRetryScale?: number;
-  /** How long to wait after the rollout for the clusters created during it to be onboarded (default 60 s). */
-  onboardWaitMs?: number;
-  /** Extra subscriptions the hosts watch (the halt case seeds there). */
-  extraSubscriptions?: string[];
-  log?: (line: string) => void;
-}
-
-export interface CampaignReport {
-  rolloutState: string;
-  /** The rollout had not finished at `timeoutMs`: the verdicts are of the state it had reached. */
-  timedOut: boolean;
-  haltedReason?: string;
-  makespanMs: number;
-  injected: { installFailures: number; offline: number; newClusters: number; kills: number };
-  emulator: {
-    faultsInjected: number;
-    throttled429: number;
-    graphThrottled: number;
-    /** Event Grid deliveries given up after every attempt failed (the cluster's event is lost). */
-    eventsLost: number;
-    puts: number;
-    ops: number;
-  };
-  verdict: CampaignVerdict;
-  /** Recovery phrases logged by the hosts (lost messages re-sent, leases taken over, ...). */
-  recovery: Record<string, number>;
-  /** The running environment, for a follow-up case on the same hosts; the caller stops it. */
-  env: ScaleEnv;
-}
+export type { CampaignOptions, CampaignReport } from './campaignReport.js';
 
 export async function runCampaign(o: CampaignOptions): Promise<CampaignReport> {
   const log = o.log ?? (() => undefined);
