@@ -1,5 +1,6 @@
 /** The `npm start` demo: create the demo policy through the API, start a rollout, watch it, summarise it. */
 import type { PolicyInput } from '../shared/domain/policy.js';
+import { isTerminalRollout, type RolloutState } from '../shared/domain/rolloutState.js';
 import { ProgressView, type RolloutViewLike } from './progressView.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- API responses, read by shape
@@ -29,8 +30,8 @@ async function cancelStaleDemos(base: string): Promise<void> {
       'GET',
       `/api/rollouts?top=100${token ? `&continuationToken=${encodeURIComponent(token)}` : ''}`,
     );
-    for (const r of page.body.items as { id: string; policy: string; state: string }[]) {
-      if (r.policy !== 'demo' || !['Pending', 'Running', 'Paused', 'Halted'].includes(r.state)) continue;
+    for (const r of page.body.items as { id: string; policy: string; state: RolloutState }[]) {
+      if (r.policy !== 'demo' || isTerminalRollout(r.state)) continue;
       console.log(`cancelling rollout ${r.id} (${r.state}), left by an earlier npm start`);
       const cancelled = await call(base, 'POST', `/api/rollouts/${r.id}/cancel`);
       if (cancelled.status !== 200)

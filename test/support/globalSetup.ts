@@ -20,7 +20,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const azurite = await startAzurite();
   const { connectionString, tableUrl, queueUrl, blobUrl, pids } = azurite;
   // If the runner is torn down without calling our teardown, do not leave Azurite behind. (The children also
-  // exit on its own when its stdin pipe closes, which covers SIGKILL of the runner.)
+  // exit on their own when their stdin pipes close, which covers SIGKILL of the runner.)
   const killOnExit = () => {
     for (const pid of Object.values(pids))
       try {
