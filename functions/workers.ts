@@ -31,7 +31,8 @@ function worker(name: string, queueName: string, run: typeof applyClusterStep): 
         context.warn('malformed work message dropped');
         return;
       }
-      const result = await run((await appContext()).deps, msg);
+      const dequeueCount = Number(context.triggerMetadata?.dequeueCount ?? 1);
+      const result = await run((await appContext()).deps, msg, { dequeueCount });
       context.log(`${name} ${result.outcome}`, JSON.stringify({ ...msg, reason: result.reason }));
     },
   };

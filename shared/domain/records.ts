@@ -81,8 +81,17 @@ export interface RolloutClusterRecord {
   monitor: MonitorState;
   /** Azure Monitor onboarding detail (kept apart from the OSM `operation`, `reason` and `message`). */
   monitorProgress?: MonitorProgress;
+  /**
+   * The history event of the row's last write that carried one, kept on the row (an outbox): a worker
+   * that died between the row write and the history append leaves it here, and whoever takes the row's
+   * work over appends it again (`seq` makes that append idempotent).
+   */
+  lastEvent?: RowHistoryEvent;
   updatedAt: string;
 }
+
+/** A history event as a cluster row keeps it: the event minus what the row already says, plus its sequence. */
+export type RowHistoryEvent = Omit<HistoryEvent, 'clusterId' | 'actor' | 'rolloutId'> & { seq: number };
 
 /** The Azure Monitor extension's onboarding on one cluster row: its own operation, attempts and reason. */
 export interface MonitorProgress {
@@ -135,6 +144,11 @@ export interface HistoryEvent {
   reason?: string;
   message?: string;
   rolloutId?: string;
+  /**
+   * Set by writers that may append the same event again after a crash (the cluster rows): the event's
+   * identity is then (clusterId, actor, at, seq), and appending it again stores nothing new.
+   */
+  seq?: number;
 }
 
 /** Queue names (kebab-case). */

@@ -17,6 +17,8 @@ import { QUEUES } from '../domain/records.js';
 import { classifyArmFailure } from './classifyArmFailure.js';
 import { takeClusterLease } from './clusterLease.js';
 import { sameVersion } from './desiredOsmExtension.js';
+import type { Delivery } from './recordLastEvent.js';
+import { recordLastEventIfRedelivered } from './recordLastEvent.js';
 import type { ServiceDeps } from './serviceDeps.js';
 import type { HopContext } from './startHopOperation.js';
 import { recordStartedOperation, startHopOperation } from './startHopOperation.js';
@@ -34,7 +36,12 @@ import {
 
 const TRIES = 3;
 
-export async function applyClusterStep(deps: ServiceDeps, msg: ClusterWorkMessage): Promise<StepResult> {
+export async function applyClusterStep(
+  deps: ServiceDeps,
+  msg: ClusterWorkMessage,
+  delivery?: Delivery,
+): Promise<StepResult> {
+  await recordLastEventIfRedelivered(deps, msg, delivery);
   const memo: HopContext['memo'] = {};
   for (let i = 0; i < TRIES; i++) {
     try {

@@ -24,6 +24,8 @@ import { renewClusterLease } from './clusterLease.js';
 import { heartbeatMs } from './repairLostMessages.js';
 import { completeHop } from './completeHop.js';
 import { sameVersion } from './desiredOsmExtension.js';
+import type { Delivery } from './recordLastEvent.js';
+import { recordLastEventIfRedelivered } from './recordLastEvent.js';
 import type { ServiceDeps } from './serviceDeps.js';
 import type { StepResult } from './stepResult.js';
 import { ignored, requeued } from './stepResult.js';
@@ -35,7 +37,12 @@ export const OFFLINE_PROBE_AFTER_MS = 5 * 60_000;
 export const MAX_HOP_ATTEMPTS = 3;
 const TRIES = 3;
 
-export async function checkClusterStep(deps: ServiceDeps, msg: ClusterWorkMessage): Promise<StepResult> {
+export async function checkClusterStep(
+  deps: ServiceDeps,
+  msg: ClusterWorkMessage,
+  delivery?: Delivery,
+): Promise<StepResult> {
+  await recordLastEventIfRedelivered(deps, msg, delivery);
   for (let i = 0; i < TRIES; i++) {
     try {
       return await checkOnce(deps, msg);

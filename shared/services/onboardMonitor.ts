@@ -18,6 +18,8 @@ import { classifyArmFailure } from './classifyArmFailure.js';
 import { desiredMonitorExtension, monitorExtensionSatisfies } from './monitorExtension.js';
 import type { MonitorStep } from './monitorOutcome.js';
 import { monitorAttemptFailed, monitorSucceeded, progressOf } from './monitorOutcome.js';
+import type { Delivery } from './recordLastEvent.js';
+import { recordLastEventIfRedelivered } from './recordLastEvent.js';
 import type { ServiceDeps } from './serviceDeps.js';
 import type { StepResult } from './stepResult.js';
 import { ignored, requeued } from './stepResult.js';
@@ -25,7 +27,12 @@ import { writeClusterRow } from './writeClusterRow.js';
 
 const BUSY = new Set(['creating', 'updating', 'deleting']);
 
-export async function onboardMonitor(deps: ServiceDeps, msg: ClusterWorkMessage): Promise<StepResult> {
+export async function onboardMonitor(
+  deps: ServiceDeps,
+  msg: ClusterWorkMessage,
+  delivery?: Delivery,
+): Promise<StepResult> {
+  await recordLastEventIfRedelivered(deps, msg, delivery);
   for (let i = 0; i < 3; i++) {
     try {
       return await onboardOnce(deps, msg);

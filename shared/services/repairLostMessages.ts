@@ -7,10 +7,13 @@
  * - InProgress with an operation, older than 2 x heartbeat + checkDelayMs: a check is sent again. A check
  *   that finds the operation still running bumps `updatedAt` once per heartbeat (not on every check), so a
  *   long install is told apart from a check message lost with a crashed worker.
- * Workers are idempotent, so a duplicate of a message that was merely slow is harmless.
+ * Workers are idempotent, so a duplicate of a message that was merely slow is harmless. Before re-sending,
+ * the row's last history event is appended again (idempotent): the crash that lost the message may have
+ * come before that append (`recordLastEvent`).
  */
 import type { ClusterWorkMessage, RolloutClusterRecord } from '../domain/records.js';
 import { QUEUES } from '../domain/records.js';
+import { recordLastEvent } from './recordLastEvent.js';
 import type { ServiceDeps } from './serviceDeps.js';
 
 /** How often a check of a still-running operation bumps its row: four check delays (a minute by default), at least 10 s. */
@@ -24,7 +27,7 @@ export interface RepairResult {
 }
 
 export async function repairLostMessages(
-  deps: Pick<ServiceDeps, 'queue' | 'clock' | 'log' | 'settings'>,
+  deps: Pick<ServiceDeps, 'queue' | 'clock' | 'log' | 'settings' | 'history'>,
   rows: readonly RolloutClusterRecord[],
 ): Promise<RepairResult> {
   const now = deps.clock.now().getTime();
@@ -39,11 +42,13 @@ export async function repairLostMessages(
     const fields = { rolloutId: row.rolloutId, clusterId: row.clusterId, hop: row.hop, ageMs };
     try {
       if (!row.operation && ageMs > stepStaleMs) {
+        await recordLastEvent(deps, row);
         await deps.queue.send(QUEUES.clusterSteps, message);
         deps.log.warn('lost step message re-sent', fields);
         result.steps++;
       } else if (row.operation && ageMs > checkStaleMs) {
         if (row.operation.operationId !== undefined) message.operationId = row.operation.operationId;
+        await recordLastEvent(deps, row);
         await deps.queue.send(QUEUES.clusterChecks, message);
         deps.log.warn('lost check message re-sent', { ...fields, operationId: row.operation.operationId });
         result.checks++;

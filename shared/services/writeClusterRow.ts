@@ -1,10 +1,13 @@
 /**
  * The one way the cluster workers change a rollout's cluster row: an ETag-conditional write (a
- * ConcurrencyError reaches the caller, which re-reads and decides again), then the messages that follow
- * from the new state, then the audit event, then, when the row left InProgress, the lease release and
- * `onSlotFreed` (so the wave's next cluster starts at once). A crash after the write loses at most the
- * follow-ups: the redelivered message finds the new row and re-sends what is missing (see the workers), the
- * lease expires and the reconcile timer frees the slot.
+ * ConcurrencyError reaches the caller, which re-reads and decides again) that also keeps the write's audit
+ * event on the row (`lastEvent`), then that event appended to history, then the messages that follow from
+ * the new state, then, when the row left InProgress, the lease release and `onSlotFreed` (so the wave's
+ * next cluster starts at once). A crash after the write loses at most the history append and the
+ * follow-ups: the redelivered message (or the lost-message repair) appends the row's last event again
+ * (`recordLastEvent`, idempotent) and re-sends what is missing (see the workers); the lease expires and the
+ * reconcile timer frees the slot. The event goes before the follow-ups so that no later write can replace
+ * a `lastEvent` that was never appended.
  */
 import type {
   ClusterWorkMessage,
@@ -15,6 +18,7 @@ import type {
 } from '../domain/records.js';
 import { ConcurrencyError } from '../domain/errors.js';
 import { releaseClusterLease } from './clusterLease.js';
+import { recordLastEvent } from './recordLastEvent.js';
 import type { ServiceDeps } from './serviceDeps.js';
 import type { StepResult } from './stepResult.js';
 import { requeued } from './stepResult.js';
@@ -46,6 +50,7 @@ export async function writeClusterRow(
   const value: RolloutClusterRecord = { ...row.value, ...change.set, updatedAt: now };
   for (const [k, v] of Object.entries(change.set))
     if (v === undefined) delete (value as unknown as Record<string, unknown>)[k];
+  if (change.event) value.lastEvent = { at: now, ...change.event, seq: (row.value.lastEvent?.seq ?? 0) + 1 };
   const etag = await deps.rollouts.updateCluster(value, row.etag);
   const { rolloutId, clusterId } = value;
   deps.log.info('Cluster row updated', {
@@ -55,21 +60,9 @@ export async function writeClusterRow(
     state: value.state,
     reason: value.reason,
   });
+  if (change.event) await recordLastEvent(deps, value);
   for (const m of change.send ?? [])
     await deps.queue.send(m.queue, m.message, m.delayMs ? { delayMs: m.delayMs } : undefined);
-  if (change.event) {
-    const e: HistoryEvent = { clusterId, at: now, actor: `rollout:${rolloutId}`, rolloutId, ...change.event };
-    try {
-      await deps.history.append([e]);
-    } catch (err) {
-      deps.log.error('History append failed', {
-        rolloutId,
-        clusterId,
-        action: e.action,
-        error: errorText(err),
-      });
-    }
-  }
   if (row.value.state === 'InProgress' && value.state !== 'InProgress') {
     await releaseClusterLease(deps, clusterId, rolloutId);
     try {

@@ -1,10 +1,12 @@
 /**
  * HistoryStore on Table Storage. Table `history`: PK the encoded cluster id, RK
- * `<inverted ms, 13 digits>-<inverted sequence, 6 digits>-<random>` so that a partition lists newest first
- * (events with the same instant: the later appended first). Properties `clusterId`, `at`, `action`,
+ * `<inverted ms, 13 digits>-<inverted sequence, 6 digits>-<suffix>` so that a partition lists newest first
+ * (events with the same instant: the later appended first). The sequence is this process's counter and the
+ * suffix random, unless the event carries its own `seq`: then both come from the event (its `seq`, a hash
+ * of its actor), the RowKey is the same every time it is appended, and it is upserted (idempotent). Properties `clusterId`, `at`, `action`,
  * `result`, `actor` for operators and the HistoryEvent as JSON in `data0..n` / `dataChunks`.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
 import { ValidationError } from '../domain/errors.js';
 import type { HistoryStore } from '../domain/ports.js';
@@ -22,7 +24,9 @@ export class TableHistoryStore implements HistoryStore {
   constructor(private readonly table: TableClient) {}
 
   async append(events: readonly HistoryEvent[]): Promise<void> {
-    const actions = events.map((e): TransactionAction => ['create', historyEntity(e)]);
+    const actions = events.map((e): TransactionAction =>
+      e.seq === undefined ? ['create', historyEntity(e)] : ['upsert', historyEntity(e), 'Replace'],
+    );
     await submitBatches(this.table, actions, `append ${events.length} history events`);
   }
 
@@ -33,13 +37,17 @@ export class TableHistoryStore implements HistoryStore {
   }
 }
 
-/** A RowKey that sorts newest first; exported for tests. */
-export function historyRowKey(at: string): string {
-  const ms = Date.parse(at);
+/** A RowKey that sorts newest first (the same for the same event when it carries `seq`); exported for tests. */
+export function historyRowKey(event: Pick<HistoryEvent, 'at' | 'actor' | 'seq'>): string {
+  const ms = Date.parse(event.at);
   if (Number.isNaN(ms) || ms < 0 || ms > MAX_MS)
-    throw new ValidationError(`history event time "${at}" is not valid`);
-  sequence = (sequence + 1) % MAX_SEQ;
+    throw new ValidationError(`history event time "${event.at}" is not valid`);
   const inverted = String(MAX_MS - ms).padStart(13, '0');
+  if (event.seq !== undefined) {
+    const seq = String(MAX_SEQ - (event.seq % MAX_SEQ)).padStart(6, '0');
+    return `${inverted}-${seq}-${createHash('sha256').update(event.actor).digest('hex').slice(0, 8)}`;
+  }
+  sequence = (sequence + 1) % MAX_SEQ;
   const seq = String(MAX_SEQ - sequence).padStart(6, '0');
   return `${inverted}-${seq}-${randomBytes(4).toString('hex')}`;
 }
@@ -47,7 +55,7 @@ export function historyRowKey(at: string): string {
 function historyEntity(event: HistoryEvent) {
   return {
     partitionKey: encodeKey(event.clusterId),
-    rowKey: historyRowKey(event.at),
+    rowKey: historyRowKey(event),
     clusterId: event.clusterId.toLowerCase(),
     at: event.at,
     action: event.action,

@@ -102,8 +102,11 @@ export class CrashingRolloutStore extends MemoryRolloutStore {
   override async getCluster(rolloutId: string, clusterId: string) {
     return this.inner.getCluster(rolloutId, clusterId);
   }
+  /** true: the chosen writes land, then the process dies (before anything that follows the write). */
+  afterWrite = false;
   override async updateCluster(...a: Parameters<MemoryRolloutStore['updateCluster']>) {
-    if (this.crashOn.has(++this.calls)) throw this.error();
-    return this.inner.updateCluster(...a);
+    if (!this.crashOn.has(++this.calls)) return this.inner.updateCluster(...a);
+    if (this.afterWrite) await this.inner.updateCluster(...a);
+    throw this.error();
   }
 }

@@ -122,8 +122,15 @@ export class MemoryInventoryStore implements InventoryStore {
 
 export class MemoryHistoryStore implements HistoryStore {
   readonly events: HistoryEvent[] = [];
+  /** Like the table store: an event with `seq` already stored (same cluster, actor, instant, seq) is not added again. */
   async append(events: readonly HistoryEvent[]) {
-    this.events.push(...structuredClone(events));
+    const same = (a: HistoryEvent, b: HistoryEvent) =>
+      a.seq !== undefined &&
+      a.seq === b.seq &&
+      a.at === b.at &&
+      a.actor === b.actor &&
+      a.clusterId.toLowerCase() === b.clusterId.toLowerCase();
+    for (const e of events) if (!this.events.some((x) => same(x, e))) this.events.push(structuredClone(e));
   }
   async list(clusterId: string, page?: Parameters<HistoryStore['list']>[1]) {
     const mine = this.events.filter((e) => e.clusterId.toLowerCase() === clusterId.toLowerCase()).reverse();

@@ -3,9 +3,11 @@
  * real stack: right after `beginPutExtension` returns for the chosen cluster, the next cluster-row write
  * throws once, so the step's queue message fails and the local host redelivers it. The redelivery must
  * not PUT again (the emulator counts PUTs per extension) and the row must still end Succeeded.
+ * Also: a worker that dies right after the row write that ended the hop, before its history append: the
+ * redelivered message appends the event the row kept (`lastEvent`), once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SUBS, startFleetStack, type FleetStack } from '../support/fleetStack.js';
+import { SUBS, startFleetStack, waitFor, type FleetStack } from '../support/fleetStack.js';
 import {
   extensionOf,
   historyOf,
@@ -25,11 +27,12 @@ const slow = seedCluster(S, 'rg-crash-b', 'crash-slow', { distribution: 'eks' })
 const hops = seedCluster(S, 'rg-crash-c', 'crash-hops', {
   extensions: [osmExt('1.0.0', { 'osm.osm.envoyLogLevel': 'debug' })],
 });
+const audited = seedCluster(S, 'rg-crash-d', 'crash-audited');
 
 let stack: FleetStack;
 beforeAll(async () => {
   stack = await startFleetStack({ reconcileEveryMs: 500 });
-  await seedAndSettle(stack, [quick, slow, hops]);
+  await seedAndSettle(stack, [quick, slow, hops, audited]);
 }, 30_000); // stack start-up on a busy 2-core machine
 afterAll(async () => stack?.stop());
 
@@ -109,5 +112,37 @@ describe('a worker dies between the ARM PUT and the row write', () => {
     expect(ext?.puts).toBe(2);
     expect(ext?.resource.properties.currentVersion).toBe('1.2.6');
     expect(ext?.runningSettings['osm.osm.envoyLogLevel']).toBe('debug');
+  });
+
+  it('a crash after the hop-ending row write, before the history append: the event is recorded once', async () => {
+    const { rollouts } = stack.app.deps;
+    const update = rollouts.updateCluster.bind(rollouts);
+    let crashed = false;
+    rollouts.updateCluster = async (value, etag) => {
+      const etagOut = await update(value, etag);
+      if (!crashed && value.clusterId === audited.id.toLowerCase() && value.state === 'Succeeded') {
+        crashed = true;
+        throw new Error('simulated crash: worker died after the row write, before the history append');
+      }
+      return etagOut;
+    };
+    const { done, rows } = await rollOut('crash-d', 'rg-crash-d');
+    expect(crashed).toBe(true);
+    expect(done.state).toBe('Succeeded');
+    expect(rows.get(audited.id.toLowerCase())).toMatchObject({ state: 'Succeeded', attempts: 1 });
+    // The rollout may finish before the host redelivers the message (1 s later): wait for the event.
+    const h = await waitFor(
+      async () => {
+        const events = await historyOf(stack, S, 'rg-crash-d', 'crash-audited');
+        return events.some((e: Json) => e.action === 'InstallSucceeded') && events;
+      },
+      10_000,
+      () => 'for InstallSucceeded in the history',
+    );
+    expect(h.map((e: Json) => [e.action, e.seq])).toEqual([
+      ['InstallSucceeded', 2],
+      ['InstallStarted', 1],
+      ['RolloutPlanned', undefined],
+    ]);
   });
 });

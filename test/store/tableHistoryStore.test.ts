@@ -36,10 +36,31 @@ describe('TableHistoryStore', () => {
     expect((await history.list(id)).items.map((e) => e.action)).toEqual(['Third', 'Second', 'First']);
   });
 
+  it('an event with seq is stored once however often it is appended; seq orders the same instant', async () => {
+    const { history } = await newStore();
+    const id = clusterId('outbox');
+    const at = '2024-06-01T03:00:00.000Z';
+    const started = { ...historyEvent(id, at, 'UpgradeStarted'), actor: 'rollout:r1', seq: 1 };
+    const done = { ...historyEvent(id, at, 'UpgradeSucceeded'), actor: 'rollout:r1', seq: 2 };
+    const otherRollout = { ...started, actor: 'rollout:r2' };
+    await history.append([started]);
+    await history.append([done]);
+    await history.append([started]); // the same event again (a worker took a crashed one's row over)
+    await history.append([otherRollout, done]);
+    const listed = (await history.list(id)).items;
+    expect(listed).toHaveLength(3);
+    expect(listed[0]).toEqual(done); // seq 2 before seq 1 at the same instant
+    expect(listed.slice(1)).toEqual(expect.arrayContaining([started, otherRollout]));
+  });
+
   it('row keys sort newest first and refuse a bad instant', () => {
-    const a = historyRowKey('2024-06-01T03:00:00.000Z');
-    const b = historyRowKey('2024-06-01T03:00:00.001Z');
+    const key = (at: string, seq?: number) =>
+      historyRowKey({ at, actor: 'rollout:r1', ...(seq !== undefined ? { seq } : {}) });
+    const a = key('2024-06-01T03:00:00.000Z');
+    const b = key('2024-06-01T03:00:00.001Z');
     expect(b < a).toBe(true);
-    expect(() => historyRowKey('yesterday')).toThrow(ValidationError);
+    expect(key('2024-06-01T03:00:00.000Z', 7)).toBe(key('2024-06-01T03:00:00.000Z', 7));
+    expect(key('2024-06-01T03:00:00.000Z', 8) < key('2024-06-01T03:00:00.000Z', 7)).toBe(true);
+    expect(() => key('yesterday')).toThrow(ValidationError);
   });
 });
