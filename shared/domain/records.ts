@@ -71,7 +71,13 @@ export interface RolloutClusterRecord {
   /** Indexes of hops that need the manual CRD step; held until `approved`. */
   crdStepHops: number[];
   approved: boolean;
+  /** PUT attempts (intents written) over all hops and retries: kept for operators, never reset. */
   attempts: number;
+  /**
+   * PUT attempts of the current hop: reset when a hop completes and on retry-failed. What bounds sending
+   * a hop again when its PUT left no trace (`MAX_HOP_ATTEMPTS`); absent on rows written before it existed.
+   */
+  hopAttempts?: number;
   lastAttemptedVersion?: string;
   lastAppliedVersion?: string;
   operation?: OperationRecord;

@@ -33,7 +33,7 @@ import type { ClusterRow } from './writeClusterRow.js';
 import { endDeleted, failHop, hopVersions, requeueWork, writeClusterRow } from './writeClusterRow.js';
 
 export const OFFLINE_PROBE_AFTER_MS = 5 * 60_000;
-/** Times a hop's PUT is re-sent when the extension shows no trace of it (the PUT never landed). */
+/** PUT attempts of one hop (`hopAttempts`) after which a PUT that left no trace fails the hop. */
 export const MAX_HOP_ATTEMPTS = 3;
 const TRIES = 3;
 
@@ -153,8 +153,9 @@ async function putAgain(
   why: string,
   ctx: { deps: ServiceDeps; from: string | null; to: string },
 ): Promise<StepResult> {
-  if (row.value.attempts >= MAX_HOP_ATTEMPTS)
-    return failHop(ctx, row, 'OperationNotApplied', `${why}, after ${row.value.attempts} attempts`);
+  const tried = row.value.hopAttempts ?? 0;
+  if (tried >= MAX_HOP_ATTEMPTS)
+    return failHop(ctx, row, 'OperationNotApplied', `${why}, after ${tried} attempts at this hop`);
   await writeClusterRow(deps, row, {
     set: { operation: undefined, reason: 'OperationNotApplied', message: `${why}: the hop is sent again` },
     send: [{ queue: QUEUES.clusterSteps, message: ids(row.value) }],

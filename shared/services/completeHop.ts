@@ -1,6 +1,6 @@
 /**
  * A hop's operation is confirmed (operation Succeeded and ARM's extension at the hop's target):
- * `lastAppliedVersion` = target, the operation cleared, `hop + 1`. More hops: the row stays InProgress
+ * `lastAppliedVersion` = target, the operation cleared, `hop + 1` (its `hopAttempts` from 0). More hops: the row stays InProgress
  * (`HopSucceeded`) and the next hop's step is sent at once (the lease is kept). Last hop: Succeeded
  * (`InstallSucceeded` / `UpgradeSucceeded` / `ReconfigureSucceeded`), lease released, slot freed, and when
  * the policy snapshot monitors the cluster, Azure Monitor onboarding is queued (`monitor: 'Pending'`).
@@ -21,7 +21,7 @@ export async function completeHop(
   const verb = hopVerb(r);
   const next = r.hop + 1;
   const ids = { rolloutId: r.rolloutId, clusterId: r.clusterId };
-  const common = { lastAppliedVersion: to, operation: undefined, hop: next };
+  const common = { lastAppliedVersion: to, operation: undefined, hop: next, hopAttempts: 0 };
   const elapsed = r.operation ? deps.clock.now().getTime() - Date.parse(r.operation.startedAt) : undefined;
   let change: RowChange;
   if (next < r.path.length) {

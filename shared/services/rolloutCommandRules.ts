@@ -95,6 +95,7 @@ export function commandRowRule(command: RolloutCommandName, actor: string): RowR
             updatedAt: at,
           };
           delete next.operation;
+          delete next.hopAttempts; // the failed hop gets its attempts afresh; `attempts` keeps counting
           return next;
         },
         history: { action: 'RetryRequested', result: 'Recorded' },

@@ -2,8 +2,8 @@
  * The effectful half of a hop, crash-safe: ARM's view of the extension (from the cluster's extension list
  * the caller read from ARM just before, so no second read) is looked at; a busy extension without
  * an earlier intent is someone else's operation: requeue (one operation per extension at a time), writing
- * nothing. Otherwise the intent is written on the row (`operation` without an id, `attempts + 1`,
- * `lastAttemptedVersion`) BEFORE at most one PUT, THEN the operation id is recorded and a check scheduled.
+ * nothing. Otherwise the intent is written on the row (`operation` without an id, `attempts` and
+ * `hopAttempts` + 1, `lastAttemptedVersion`) BEFORE at most one PUT, THEN the operation id is recorded and a check scheduled.
  * A worker that dies anywhere after the intent is redelivered and finds it:
  * - the extension busy (Creating/Updating) -> that is our PUT: schedule a check that confirms through the
  *   extension (no id), never a second PUT;
@@ -147,7 +147,14 @@ async function writeIntent(ctx: HopContext, now: Date): Promise<ClusterRow> {
   };
   const message = `${verb.toLowerCase()} ${from ?? '(none)'} -> ${to}, hop ${r.hop + 1} of ${r.path.length}`;
   return writeClusterRow(deps, ctx.row, {
-    set: { operation, attempts: r.attempts + 1, lastAttemptedVersion: to, reason: `${verb}Started`, message },
+    set: {
+      operation,
+      attempts: r.attempts + 1,
+      hopAttempts: (r.hopAttempts ?? 0) + 1,
+      lastAttemptedVersion: to,
+      reason: `${verb}Started`,
+      message,
+    },
     event: { action: `${verb}Started`, result: 'Started', from, to, reason: `${verb}Started`, message },
   });
 }

@@ -27,10 +27,13 @@ async function started(over: Parameters<typeof seed>[2] = {}, c = c1) {
   return { deps, freed, row, puts };
 }
 
+const row = async (deps: ReturnType<typeof fakeDeps>) => (await deps.rollouts.getCluster('r1', ID))!.value;
+
 /** A row whose worker wrote the hop's intent (attempt 1) and died before its PUT: no operation id. */
 function intentOnly(deps: ReturnType<typeof fakeDeps>) {
   return {
     attempts: 1,
+    hopAttempts: 1,
     operation: {
       kind: 'put' as const,
       extensionName: 'osm',
@@ -264,6 +267,40 @@ describe('checkClusterStep', () => {
     expect((await deps.rollouts.getCluster('r1', ID))!.value).toMatchObject({
       state: 'Succeeded',
       attempts: 2,
+    });
+  });
+
+  it('the bound counts the attempts of the hop: the last of three hops whose PUT never landed is sent again', async () => {
+    // Hops 0 and 1 took one attempt each; the worker of hop 2 wrote its intent and died before its PUT.
+    const deps = fakeDeps();
+    const c = cluster('c1', { extensions: [osm('1.0.0-1')] });
+    await seed(deps, c, { plannedAction: 'upgrade', from: '1.0.0-1', path: ['1.0.1', '1.1.1-1', '1.2.6'] });
+    const put = deps.arm.beginPutExtension.bind(deps.arm);
+    let puts = 0;
+    deps.arm.beginPutExtension = async (...a) => {
+      if (++puts === 3) throw new Error('worker died (simulated crash)');
+      return put(...a);
+    };
+    await applyClusterStep(deps, step());
+    await expect(drive(deps)).rejects.toThrow('worker died');
+    expect(await row(deps)).toMatchObject({ hop: 2, attempts: 3, hopAttempts: 1 });
+    expect((await row(deps)).operation?.operationId).toBeUndefined();
+    // The repair scan re-sends the check it believes lost: no trace of the PUT, so the hop is sent again.
+    expect(await checkClusterStep(deps, step(2))).toEqual({ outcome: 'done', reason: 'StepResent' });
+    await drive(deps);
+    expect(await row(deps)).toMatchObject({ state: 'Succeeded', hop: 3, attempts: 4 });
+  });
+
+  it('three attempts of one hop without a trace fail it OperationNotApplied', async () => {
+    const deps = fakeDeps();
+    await seed(deps, c1, { ...intentOnly(deps), attempts: 7, hopAttempts: 3 });
+    expect(await checkClusterStep(deps, step())).toEqual({
+      outcome: 'stalled',
+      reason: 'OperationNotApplied',
+    });
+    expect(await row(deps)).toMatchObject({
+      state: 'Failed',
+      message: 'extension osm not found, after 3 attempts at this hop',
     });
   });
 

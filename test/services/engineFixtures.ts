@@ -93,6 +93,7 @@ export async function workerPass(
       state: failed ? 'Failed' : 'Succeeded',
       reason: failed ? 'ExtensionOperationFailed' : 'InstallSucceeded',
       attempts: current.attempts + 1,
+      hopAttempts: (current.hopAttempts ?? 0) + 1,
       updatedAt: deps.clock.now().toISOString(),
     });
     settled.push(message.clusterId);

@@ -132,6 +132,7 @@ describe('retry-failed', () => {
     });
     await workerPass(deps, (c) => c === ids[0]);
     expect((await deps.rollouts.get(id))!.value.rollout.state).toBe('Halted');
+    expect(await row(deps, id, ids[0]!)).toMatchObject({ state: 'Failed', attempts: 1, hopAttempts: 1 });
     const err = await rolloutCommand(deps, id, 'pause', {}, ACTOR).catch((e) => e);
     expect(err.code).toBe('RolloutHalted');
 
@@ -139,8 +140,9 @@ describe('retry-failed', () => {
     expect(view.state).toBe('Running');
     expect(view.haltedReason).toBeUndefined();
     const retried = await row(deps, id, ids[0]!);
-    expect(retried).toMatchObject({ state: 'InProgress', attempts: 1 });
+    expect(retried).toMatchObject({ state: 'InProgress', attempts: 1 }); // attempts keep counting
     expect(retried.operation).toBeUndefined();
+    expect(retried.hopAttempts).toBeUndefined(); // the failed hop's attempts start again
     expect(deps.history.events.filter((e) => e.action === 'RetryRequested').map((e) => e.clusterId)).toEqual([
       ids[0],
     ]);
