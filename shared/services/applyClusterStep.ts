@@ -134,7 +134,7 @@ async function applyOnce(
   const lease = await takeClusterLease(deps, cluster, r.rolloutId);
   if (!lease.taken) {
     const wait = Date.parse(lease.until) - deps.clock.now().getTime();
-    // Look again soon: the holder usually releases the lease long before it expires (its operation ends).
+    // Look again soon: the holder's work on the cluster usually ends long before its lease expires.
     const delayMs = Math.max(deps.settings.checkDelayMs, Math.min(wait, 2 * deps.settings.checkDelayMs));
     const message = `another operation holds the cluster (${lease.holder}, until ${lease.until})`;
     return requeueWork(deps, row, QUEUES.clusterSteps, msg, { reason: 'ClusterBusy', message, delayMs });

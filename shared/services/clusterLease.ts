@@ -3,6 +3,13 @@
  * on the cluster's OSM extension, so two rollouts never race on one extension. Holder = rollout id, so a
  * redelivered or later hop of the same rollout re-takes (and extends) its own lease.
  *
+ * A lease is not released when its holder's work ends (that cost an inventory read and write per cluster):
+ * it is held while it has not expired AND the holder's row for the cluster is InProgress, or Pending, or
+ * absent (an Event Grid onboarding takes the lease under its rollout's id before the rollout and its
+ * Pending row exist, and must keep it until the row is dispatched). A row that finished or waits elsewhere
+ * (Succeeded, Failed, Deferred, AwaitingApproval...) holds nothing, as when its last write released the
+ * lease. Only a caller that finds the lease taken pays the read of the holder's row.
+ *
  * A cluster with no inventory row yet (discovery has not swept it) gets one, built from the ARM cluster the
  * caller just read: `upsertMany` keeps a lease a concurrent writer took, and the lease itself is then taken
  * with an ETag-conditional update like any other. Treating a missing row as "free" would let two rollouts
@@ -37,12 +44,18 @@ export async function takeClusterLease(
       continue;
     }
     const lease = row.value.lease;
-    if (lease && lease.holder !== holder && Date.parse(lease.until) > now.getTime())
+    if (lease && lease.holder !== holder && (await leaseHeld(deps, clusterId, lease)))
       return { taken: false, holder: lease.holder, until: lease.until };
     const until = new Date(now.getTime() + deps.settings.leaseMs).toISOString();
     try {
       await deps.inventory.update({ ...row.value, lease: { holder, until } }, row.etag);
-      if (lease && lease.holder !== holder)
+      if (lease && lease.holder !== holder && Date.parse(lease.until) > now.getTime())
+        deps.log.info('Cluster lease taken over from a finished holder', {
+          clusterId,
+          holder,
+          previous: lease.holder,
+        });
+      else if (lease && lease.holder !== holder)
         deps.log.warn('Expired cluster lease taken over', { clusterId, holder, previous: lease.holder });
       return { taken: true, until };
     } catch (e) {
@@ -50,6 +63,17 @@ export async function takeClusterLease(
     }
   }
   return { taken: false, holder: 'unknown (contended)', until: deps.clock.now().toISOString() };
+}
+
+/** Whether a lease still holds the cluster: not expired, and its holder's row for it InProgress, Pending or absent. */
+export async function leaseHeld(
+  deps: Pick<ServiceDeps, 'clock' | 'rollouts'>,
+  clusterId: string,
+  lease: { holder: string; until: string },
+): Promise<boolean> {
+  if (Date.parse(lease.until) <= deps.clock.now().getTime()) return false;
+  const row = await deps.rollouts.getCluster(lease.holder, clusterId.toLowerCase());
+  return !row || row.value.state === 'InProgress' || row.value.state === 'Pending';
 }
 
 /** Releases the lease if `holder` has it; anything else is left alone. Never fails the caller on a race. */

@@ -13,6 +13,7 @@ import { planPolicy } from '../domain/planner.js';
 import type { Policy } from '../domain/policy.js';
 import { parsePolicy } from '../domain/policy.js';
 import type { ClusterOsmRequest } from '../domain/clusterOsmRequest.js';
+import { leaseHeld } from './clusterLease.js';
 import { createRollout } from './createRollout.js';
 import type { ServiceDeps } from './serviceDeps.js';
 
@@ -47,7 +48,7 @@ async function readCluster(deps: ServiceDeps, ref: ClusterRef): Promise<ClusterI
   // An operation still running for a rollout that is no longer active (cancelled while in flight) holds
   // the cluster's lease: a one-off queued behind it would wait for the lease to expire, so refuse now.
   const lease = (await deps.inventory.get(cluster.id.toLowerCase()))?.value.lease;
-  if (lease && Date.parse(lease.until) > deps.clock.now().getTime())
+  if (lease && (await leaseHeld(deps, cluster.id, lease)))
     throw new ConflictError(
       `an operation of rollout ${lease.holder} is running on the cluster; try again when it ends`,
       'ClusterBusy',

@@ -2,11 +2,11 @@
  * The one way the cluster workers change a rollout's cluster row: an ETag-conditional write (a
  * ConcurrencyError reaches the caller, which re-reads and decides again) that also keeps the write's audit
  * event on the row (`lastEvent`), then that event appended to history, then the messages that follow from
- * the new state, then, when the row left InProgress, the lease release and `onSlotFreed` (so the wave's
- * next cluster starts at once). A crash after the write loses at most the history append and the
- * follow-ups: the redelivered message (or the lost-message repair) appends the row's last event again
- * (`recordLastEvent`, idempotent) and re-sends what is missing (see the workers); the lease expires and the
- * reconcile timer frees the slot. The event goes before the follow-ups so that no later write can replace
+ * the new state, then, when the row left InProgress, `onSlotFreed` (so the wave's next cluster starts at
+ * once; the cluster's lease is free from that write on, see `clusterLease`). A crash after the write loses
+ * at most the history append and the follow-ups: the redelivered message (or the lost-message repair)
+ * appends the row's last event again (`recordLastEvent`, idempotent) and re-sends what is missing (see the
+ * workers); the reconcile timer frees the slot. The event goes before the follow-ups so that no later write can replace
  * a `lastEvent` that was never appended.
  */
 import type {
@@ -17,7 +17,6 @@ import type {
   Versioned,
 } from '../domain/records.js';
 import { ConcurrencyError } from '../domain/errors.js';
-import { releaseClusterLease } from './clusterLease.js';
 import { recordLastEvent } from './recordLastEvent.js';
 import type { ServiceDeps } from './serviceDeps.js';
 import type { StepResult } from './stepResult.js';
@@ -64,7 +63,6 @@ export async function writeClusterRow(
   for (const m of change.send ?? [])
     await deps.queue.send(m.queue, m.message, m.delayMs ? { delayMs: m.delayMs } : undefined);
   if (row.value.state === 'InProgress' && value.state !== 'InProgress') {
-    await releaseClusterLease(deps, clusterId, rolloutId);
     try {
       await deps.onSlotFreed?.(rolloutId);
     } catch (err) {

@@ -9,6 +9,7 @@ import {
 import type { ClusterWorkMessage } from '../../shared/domain/records.js';
 import { applyClusterStep } from '../../shared/services/applyClusterStep.js';
 import { checkClusterStep } from '../../shared/services/checkClusterStep.js';
+import { leaseHeld } from '../../shared/services/clusterLease.js';
 import { INTENT_GRACE_MS } from '../../shared/services/startHopOperation.js';
 import { cluster, osm } from '../domain/fixtures.js';
 import { CrashingRolloutStore, SECRET, WORKSPACE, seed, testPolicy } from '../fakes/clusterRows.js';
@@ -30,6 +31,11 @@ function setup() {
 }
 
 const lease = async (deps: FakeDeps) => (await deps.inventory.get(ID))?.value.lease;
+/** Whether the cluster's lease still keeps other rollouts out (it stays on the row once its holder's work ended). */
+const held = async (deps: FakeDeps) => {
+  const l = await lease(deps);
+  return l !== undefined && (await leaseHeld(deps, ID, l));
+};
 
 describe('applyClusterStep', () => {
   it('install: intent, one PUT, operation recorded, check scheduled; the check completes it', async () => {
@@ -60,7 +66,7 @@ describe('applyClusterStep', () => {
       monitor: 'NotRequested',
     });
     expect((await row()).operation).toBeUndefined();
-    expect(await lease(deps)).toBeUndefined();
+    expect(await held(deps)).toBe(false);
     expect(freed).toEqual(['r1']);
     expect(deps.history.events.map((e) => [e.action, e.result, e.from, e.to])).toEqual([
       ['InstallStarted', 'Started', null, '1.2.6'],
@@ -364,7 +370,7 @@ describe('applyClusterStep', () => {
     expect((await row()).operation).toBeUndefined();
     expect(deps.queue.sent).toHaveLength(0);
     expect(puts()).toHaveLength(1);
-    expect(await lease(deps)).toBeUndefined();
+    expect(await held(deps)).toBe(false);
     expect(freed).toEqual(['r1']);
     expect(deps.history.events.at(-1)).toMatchObject({
       action: 'InstallFailed',
@@ -486,7 +492,7 @@ describe('applyClusterStep', () => {
       lastAppliedVersion: '1.1.1-1',
     });
     expect((await row()).operation).toBeUndefined();
-    expect(await lease(deps)).toBeUndefined();
+    expect(await held(deps)).toBe(false);
     expect(freed).toEqual(['r1']);
     expect(deps.history.events.at(-1)).toMatchObject({ action: 'RolloutCancelled', from: '1.1.1-1' });
   });

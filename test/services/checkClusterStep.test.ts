@@ -3,6 +3,7 @@ import { TransientError } from '../../shared/domain/errors.js';
 import type { ClusterWorkMessage } from '../../shared/domain/records.js';
 import { applyClusterStep } from '../../shared/services/applyClusterStep.js';
 import { checkClusterStep } from '../../shared/services/checkClusterStep.js';
+import { leaseHeld } from '../../shared/services/clusterLease.js';
 import { cluster, osm } from '../domain/fixtures.js';
 import { seed } from '../fakes/clusterRows.js';
 import { fakeDeps } from '../fakes/fakeDeps.js';
@@ -77,7 +78,7 @@ describe('checkClusterStep', () => {
     expect(freed).toEqual(['r1']);
   });
 
-  it('a failed operation fails the row with ARM code and message, releases the lease, frees the slot', async () => {
+  it('a failed operation fails the row with ARM code and message, frees the lease and the slot', async () => {
     const { deps, freed, row } = await started();
     deps.arm.settle('op-1', 'Failed', {
       code: 'ExtensionOperationFailed',
@@ -93,7 +94,8 @@ describe('checkClusterStep', () => {
       message: 'Helm installation failed : Timed out',
     });
     expect((await row()).operation).toBeUndefined();
-    expect((await deps.inventory.get(ID))!.value.lease).toBeUndefined();
+    const lease = (await deps.inventory.get(ID))!.value.lease!;
+    expect(await leaseHeld(deps, ID, lease)).toBe(false); // held while InProgress only
     expect(freed).toEqual(['r1']);
     expect(deps.queue.sent).toHaveLength(0);
     expect(deps.history.events.at(-1)).toMatchObject({

@@ -5,6 +5,7 @@ import {
   takeClusterLease,
 } from '../../shared/services/clusterLease.js';
 import { cluster } from '../domain/fixtures.js';
+import { seed } from '../fakes/clusterRows.js';
 import { fakeDeps } from '../fakes/fakeDeps.js';
 
 const c1 = cluster('c1');
@@ -34,6 +35,26 @@ describe('clusterLease', () => {
       holder: 'r1',
       until: '2026-11-25T10:01:10.000Z',
     });
+  });
+
+  it("a live lease holds only while its holder's row is Pending or InProgress (or the holder has no row yet)", async () => {
+    const deps = fakeDeps({ leaseMs: 600_000 });
+    await seed(deps, c1, { state: 'Pending' }); // rollout r1's row for c1 (an event onboarding, not dispatched)
+    expect(await takeClusterLease(deps, c1, 'r1')).toMatchObject({ taken: true });
+    expect(await takeClusterLease(deps, c1, 'r2')).toMatchObject({ taken: false, holder: 'r1' });
+    const setState = async (state: 'InProgress' | 'Succeeded') => {
+      const row = (await deps.rollouts.getCluster('r1', ID))!;
+      await deps.rollouts.updateCluster({ ...row.value, state }, row.etag);
+    };
+    await setState('InProgress');
+    expect(await takeClusterLease(deps, c1, 'r2')).toMatchObject({ taken: false, holder: 'r1' });
+
+    await setState('Succeeded');
+    // Not released and not expired, but its holder's work on the cluster is over: free.
+    expect(await takeClusterLease(deps, c1, 'r2')).toMatchObject({ taken: true });
+    expect((await deps.inventory.get(ID))!.value.lease!.holder).toBe('r2');
+    // r2 has no row (an Event Grid onboarding takes the lease before its rollout exists): it holds.
+    expect(await takeClusterLease(deps, c1, 'r3')).toMatchObject({ taken: false, holder: 'r2' });
   });
 
   it('takes over an expired lease', async () => {

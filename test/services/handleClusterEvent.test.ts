@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { handleClusterEvent } from '../../shared/services/handleClusterEvent.js';
+import { leaseHeld } from '../../shared/services/clusterLease.js';
 import { cluster } from '../domain/fixtures.js';
 import { testPolicy } from '../fakes/clusterRows.js';
 import { fakeDeps } from '../fakes/fakeDeps.js';
@@ -38,7 +39,8 @@ describe('handleClusterEvent', () => {
     expect(out).toMatchObject({ outcome: 'onboarding', reason: 'NotInstalled' });
     await drive(deps);
     expect(deps.arm.calls.filter((c) => c.method === 'beginPutExtension')).toHaveLength(1);
-    expect((await deps.inventory.get(c1.id.toLowerCase()))?.value.lease).toBeUndefined();
+    const lease = (await deps.inventory.get(c1.id.toLowerCase()))!.value.lease!;
+    expect(await leaseHeld(deps, c1.id, lease)).toBe(false); // its rollout's row is no longer InProgress
   });
 
   it('duplicate deliveries handled at the same time create one rollout and one PUT', async () => {
