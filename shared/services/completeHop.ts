@@ -1,9 +1,10 @@
 /**
  * A hop's operation is confirmed (operation Succeeded and ARM's extension at the hop's target):
- * `lastAppliedVersion` = target, the operation cleared, `hop + 1` (its `hopAttempts` from 0). More hops: the row stays InProgress
- * (`HopSucceeded`) and the next hop's step is sent at once (the lease is kept). Last hop: Succeeded
- * (`InstallSucceeded` / `UpgradeSucceeded` / `ReconfigureSucceeded`), lease released, slot freed, and when
- * the policy snapshot monitors the cluster, Azure Monitor onboarding is queued (`monitor: 'Pending'`).
+ * `lastAppliedVersion` = target, the operation cleared, `hop + 1` (its `hopAttempts` from 0). More hops:
+ * the row stays InProgress (`HopSucceeded`) and the next hop's step is sent at once (the lease is kept).
+ * Last hop: Succeeded (`InstallSucceeded` / `UpgradeSucceeded` / `ReconfigureSucceeded`), which frees the
+ * lease and the slot, and when the policy snapshot monitors the cluster, Azure Monitor onboarding is
+ * queued (`monitor: 'Pending'`).
  */
 import { QUEUES } from '../domain/records.js';
 import type { ServiceDeps } from './serviceDeps.js';

@@ -3,7 +3,8 @@
  * the caller read from ARM just before, so no second read) is looked at; a busy extension without
  * an earlier intent is someone else's operation: requeue (one operation per extension at a time), writing
  * nothing. Otherwise the intent is written on the row (`operation` without an id, `attempts` and
- * `hopAttempts` + 1, `lastAttemptedVersion`) BEFORE at most one PUT, THEN the operation id is recorded and a check scheduled.
+ * `hopAttempts` + 1, `lastAttemptedVersion`) BEFORE at most one PUT, THEN the operation id is recorded and
+ * a check scheduled.
  * A worker that dies anywhere after the intent is redelivered and finds it:
  * - the extension busy (Creating/Updating) -> that is our PUT: schedule a check that confirms through the
  *   extension (no id), never a second PUT;

@@ -6,8 +6,8 @@
  * once; the cluster's lease is free from that write on, see `clusterLease`). A crash after the write loses
  * at most the history append and the follow-ups: the redelivered message (or the lost-message repair)
  * appends the row's last event again (`recordLastEvent`, idempotent) and re-sends what is missing (see the
- * workers); the reconcile timer frees the slot. The event goes before the follow-ups so that no later write can replace
- * a `lastEvent` that was never appended.
+ * workers); the reconcile timer frees the slot. The event goes before the follow-ups so that no later
+ * write can replace a `lastEvent` that was never appended.
  */
 import type {
   ClusterWorkMessage,

@@ -3,8 +3,9 @@
  * `<inverted ms, 13 digits>-<inverted sequence, 6 digits>-<suffix>` so that a partition lists newest first
  * (events with the same instant: the later appended first). The sequence is this process's counter and the
  * suffix random, unless the event carries its own `seq`: then both come from the event (its `seq`, a hash
- * of its actor), the RowKey is the same every time it is appended, and it is upserted (idempotent). Properties `clusterId`, `at`, `action`,
- * `result`, `actor` for operators and the HistoryEvent as JSON in `data0..n` / `dataChunks`.
+ * of its actor), the RowKey is the same every time it is appended, and it is upserted (idempotent).
+ * Properties `clusterId`, `at`, `action`, `result`, `actor` for operators and the HistoryEvent as JSON in
+ * `data0..n` / `dataChunks`.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
