@@ -64,7 +64,7 @@ export function fillFleet(
   return index;
 }
 
-/** The fleet query from reference/azure.md (section C), using split() to derive the cluster id. */
+/** The fleet query from vendor/reference/azure.md (section C), using split() to derive the cluster id. */
 export const fleetQuery = `Resources
 | where type =~ 'microsoft.kubernetes/connectedclusters'
 | extend clusterId = tolower(id)

@@ -1,5 +1,5 @@
 /**
- * The one place where Azure SDK failures become domain errors (ARCHITECTURE.md, convention 5).
+ * The one place where Azure SDK failures become domain errors (vendor/reference/ARCHITECTURE.md, convention 5).
  * 408/429/5xx and dropped connections → TransientError; 412 → ConcurrencyError; 404 → NotFoundError;
  * 409 → ConflictError (except a missing provider registration, which is terminal); other 4xx →
  * TerminalError with ARM's own code and message. Anything unrecognised (a bug) is returned unchanged.

@@ -1,6 +1,6 @@
 /**
  * The Arc OSM extension's published versions and the rules attached to them, as DATA (a new release is a
- * data change, not a code change) plus a read-only view over it. Facts from reference/osm.md.
+ * data change, not a code change) plus a read-only view over it. Facts from vendor/reference/osm.md.
  *
  * Version strings: `X.Y.Z` or a rebuild `X.Y.Z-N`, ordered after its base. Lookups tolerate a leading
  * `v` and surrounding blanks (`v1.2.6` is `1.2.6`); anything else not in `releases` is unknown.

@@ -1,5 +1,5 @@
 /**
- * The configuration settings to send on a create, upgrade or reconfigure (reference/osm.md, "Configuration
+ * The configuration settings to send on a create, upgrade or reconfigure (vendor/reference/osm.md, "Configuration
  * setting keys"). ARM resets settings that are not sent again, so the result is:
  *   the cluster's current settings, ALL of them (including keys osm-fleet never set),
  *   translated to the target version's key scheme (`osm.OpenServiceMesh.x` <-> `osm.osm.x`, both ways,

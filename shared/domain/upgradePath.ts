@@ -1,5 +1,5 @@
 /**
- * Upgrade paths between Arc OSM extension versions (reference/osm.md, "Upgrade rules"):
+ * Upgrade paths between Arc OSM extension versions (vendor/reference/osm.md, "Upgrade rules"):
  * - one minor line at a time, through the newest published version of each line in between
  *   (0.9.2 -> 1.2.6 = 0.11.1, 1.0.0-1, 1.1.1-1, 1.2.6; the unpublished 0.10 line is not a stop);
  * - within one line, a single hop to the target (patch or rebuild: `1.0.0 -> 1.0.0-1` is an upgrade);

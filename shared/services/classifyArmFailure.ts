@@ -2,7 +2,7 @@
  * How a cluster worker reacts to an error from the ARM port (already typed by the adapter, conventions 5):
  * - `retry`: 408/429/5xx (`TransientError`, after its Retry-After) and 409 "operation in progress"
  *   (`ConflictError`, one operation per extension at a time): same message again later, state unchanged;
- * - `waitNamespace`: the release namespace of a previous install is still terminating (failure-modes 1-2):
+ * - `waitNamespace`: the release namespace of a previous install is still terminating (vendor/reference/failure-modes.md 1-2):
  *   try again after a longer wait, bounded by the operation's deadline;
  * - `terminal`: retrying will not help (400/403, not registered, disallowed by policy, a second OSM):
  *   the row fails with ARM's code and message;

@@ -3,7 +3,7 @@
  * settings are the extension's CURRENT settings (as ARM shows them now, not as planned) merged with the
  * policy snapshot by `mergeSettings`: translated across the 1.0 key rename, OpenShift's privileged init
  * container forced, and Prometheus scraping turned on when the policy onboards Azure Monitor (OSM metrics
- * need it; reference/osm.md, "Azure Monitor for OSM").
+ * need it; vendor/reference/osm.md, "Azure Monitor for OSM").
  */
 import type { ExtensionInfo } from '../domain/cluster.js';
 import { OSM_RELEASE_NAMESPACE } from '../domain/cluster.js';

@@ -1,6 +1,6 @@
 /**
- * The Azure Monitor Container insights extension body (reference/azure.md section I), pure. Managed-identity
- * (AAD) auth is the default, but it is not supported on OpenShift/ARO (failure-modes 5): there
+ * The Azure Monitor Container insights extension body (vendor/reference/azure.md section I), pure. Managed-identity
+ * (AAD) auth is the default, but it is not supported on OpenShift/ARO (vendor/reference/failure-modes.md 5): there
  * `amalogs.useAADAuth` is "false". A raw ARM PUT does not create the data collection rule the CLI creates;
  * that is infrastructure's job (the extension installs but sends no data without it).
  */

@@ -1,5 +1,5 @@
 // Conformance: the real SDK client drives the emulator, every response body is validated against the
-// OpenAPI schemas in ../shared/specs, and the spec's example requests are replayed.
+// OpenAPI schemas in vendor/specs, and the spec's example requests are replayed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OSM_BODY, POLL, RG, SUB, extPath, startHarness, type Harness } from './harness.js';
 import {

@@ -1,4 +1,4 @@
-// Loads OpenAPI (swagger 2.0) files from ../shared/specs and validates bodies against their definitions
+// Loads OpenAPI (swagger 2.0) files from vendor/specs (vendor/MANIFEST.md) and validates bodies against their definitions
 // with ajv. Cross-file $refs (including ../../../common-types/...) are rewritten to absolute file URLs and
 // every referenced file is added to ajv; `x-nullable: true` becomes "or null".
 import { readFileSync } from 'node:fs';
@@ -6,7 +6,7 @@ import { dirname, resolve } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import { Ajv, type ValidateFunction } from 'ajv';
 
-export const SPECS_ROOT = resolve(process.cwd(), '..', 'shared', 'specs', 'specification');
+export const SPECS_ROOT = fileURLToPath(new URL('../../vendor/specs/specification', import.meta.url));
 
 type Json = Record<string, unknown>;
 

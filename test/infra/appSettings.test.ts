@@ -30,7 +30,7 @@ const NOT_FOR_AZURE: Record<string, string> = {
   ARM_STATIC_TOKEN: 'local only; Azure uses the managed identity',
 };
 
-/** Flex Consumption replaces these with functionAppConfig (reference/azure.md section G). */
+/** Flex Consumption replaces these with functionAppConfig (vendor/reference/azure.md section G). */
 const DEPRECATED_ON_FLEX = [
   'FUNCTIONS_WORKER_RUNTIME',
   'FUNCTIONS_EXTENSION_VERSION',

@@ -9,7 +9,7 @@ import type { BicepFile } from './bicepText.js';
 import { INFRA_DIR, allBicepFiles, leadingComment, property, resources } from './bicepText.js';
 
 /**
- * Built-in roles, name -> role definition ID: the table of ../shared/reference/azure.md section H
+ * Built-in roles, name -> role definition ID: the table of vendor/reference/azure.md section H
  * ("Built-in roles"), copied here as the source of truth.
  */
 const DOCUMENTED_ROLES: Record<string, string> = {

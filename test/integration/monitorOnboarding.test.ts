@@ -69,7 +69,7 @@ describe('Azure Monitor onboarding', () => {
         'microsoft.azuremonitor.containers',
       );
       expect(mon.runningSettings.logAnalyticsWorkspaceResourceID).toBe(WS);
-      // managed-identity auth is not supported on OpenShift (reference: failure-modes, Azure Monitor)
+      // managed-identity auth is not supported on OpenShift (vendor/reference/failure-modes.md, Azure Monitor)
       expect(mon.runningSettings['amalogs.useAADAuth'], c.name).toBe(c.name === 'm-ocp' ? 'false' : 'true');
       expect(mon.puts, c.name).toBe(c === flaky ? 2 : 1);
 
