@@ -65,6 +65,7 @@ export async function createAppContext(config: Config, options: AppContextOption
     history: store.history,
     queue: store.queue,
     arm: azure.arm,
+    monitorArm: azure.monitorArm,
     fleet: azure.inventory,
     catalog: defaultOsmCatalog,
     clock: { now: () => new Date() },

@@ -10,6 +10,7 @@ import type {
   HistoryStore,
   InventoryStore,
   Logger,
+  MonitorArm,
   PolicyStore,
   RolloutStore,
   WorkQueue,
@@ -36,6 +37,8 @@ export interface ServiceDeps {
   history: HistoryStore;
   queue: WorkQueue;
   arm: ArmClient;
+  /** Container insights prerequisites: workspace, data collection rule and association. */
+  monitorArm: MonitorArm;
   fleet: FleetInventory;
   catalog: OsmCatalog;
   clock: Clock;
