@@ -10,6 +10,7 @@ import { extensionBody } from './extensionBody.js';
 import { cancelOperation, removeExtension, resumeOperations } from './extensionOperations.js';
 import type { FaultRuleInput, FaultRules, InstallOutcomeRule } from './faultRules.js';
 import type { ArmResponse } from './httpTypes.js';
+import { containerInsightsFlow } from './monitor/containerInsightsFlow.js';
 import { seedFleet, type SeedInput } from './seedFleet.js';
 import type { Throttle } from './throttle.js';
 
@@ -148,6 +149,7 @@ function clusterState(ctx: EmulatorContext, c: ClusterRecord): Json {
       activeOperation: e.activeOperation ?? null,
       puts: e.puts,
     })),
+    monitoring: containerInsightsFlow(c, ctx.state.monitor),
   };
 }
 
