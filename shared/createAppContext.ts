@@ -76,6 +76,9 @@ export async function createAppContext(config: Config, options: AppContextOption
       checkDelayMs: config.checkDelaySeconds * 1000,
       leaseMs: Math.max(10 * 60_000, config.operationDeadlineMinutes * 60_000 * 2),
       ...(config.logAnalyticsWorkspaceId ? { defaultWorkspaceId: config.logAnalyticsWorkspaceId } : {}),
+      ...(config.logAnalyticsWorkspaceFacts
+        ? { defaultWorkspaceFacts: config.logAnalyticsWorkspaceFacts }
+        : {}),
     },
   };
   deps.rowCache = new RolloutRowCache();

@@ -1,7 +1,8 @@
 /**
  * The Container insights prerequisites of one cluster, made idempotently before the extension is installed
  * and checked again before `MonitorInstalled` is recorded (shared/domain/containerInsights.ts):
- * 1. GET the workspace (its region and customer ID); absent or unreadable -> the attempt fails for good;
+ * 1. the workspace's region and customer ID: from the settings for the default workspace (the deployment
+ *    knows them), else a GET of the workspace; absent or unreadable -> the attempt fails for good;
  * 2. GET the rule `MSCI-{workspaceRegion}-{cluster}`; PUT it only when it does not send the Container
  *    insights streams to the workspace (tags already on it are kept);
  * 3. GET the cluster's `ContainerInsightsExtension` association; PUT it only when it does not point at
@@ -41,7 +42,7 @@ export async function ensureDataCollection(
   const cluster = parseClusterId(clusterId);
   if (!cluster) return fail('InvalidClusterId', `'${clusterId}' is not a connected cluster resource ID`);
   try {
-    const workspace = await deps.monitorArm.getWorkspace(step.workspace);
+    const workspace = await workspaceOf(step);
     if (!workspace)
       return fail('MonitorWorkspaceNotFound', `Log Analytics workspace ${step.workspace} was not found`);
     if (!workspace.location || !workspace.customerId)
@@ -68,4 +69,12 @@ export async function ensureDataCollection(
       return { ok: false, result: await retry(f.reason, f.delayMs) };
     return fail(f.reason, f.message);
   }
+}
+
+async function workspaceOf(step: MonitorStep): Promise<LogAnalyticsWorkspace | undefined> {
+  const { settings, monitorArm } = step.deps;
+  const facts = settings.defaultWorkspaceFacts;
+  if (facts && settings.defaultWorkspaceId?.toLowerCase() === step.workspace.toLowerCase())
+    return { id: settings.defaultWorkspaceId, ...facts };
+  return monitorArm.getWorkspace(step.workspace);
 }

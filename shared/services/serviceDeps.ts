@@ -28,6 +28,8 @@ export interface ServiceSettings {
   leaseMs: number;
   /** Fallback Log Analytics workspace for monitor onboarding when a policy names none. */
   defaultWorkspaceId?: string;
+  /** Region and customer ID of the default workspace, known at deployment (no workspace read for it). */
+  defaultWorkspaceFacts?: { location: string; customerId: string };
 }
 
 export interface ServiceDeps {

@@ -334,8 +334,13 @@ describe('onboardMonitor', () => {
     delete v.value.policy.monitor.logAnalyticsWorkspaceResourceId;
     await deps.rollouts.update(v.value, v.etag);
     deps.settings.defaultWorkspaceId = `${WORKSPACE}-default`;
-    deps.monitorArm.addWorkspace({ id: `${WORKSPACE}-default`, location: 'eastus', customerId: CUSTOMER_ID });
+    // the deployment knows the default workspace's region and customer ID: no workspace read for it
+    deps.settings.defaultWorkspaceFacts = { location: 'East US', customerId: CUSTOMER_ID };
     await onboardMonitor(deps, msg());
+    expect(deps.monitorArm.calls.filter((x) => x.method === 'getWorkspace')).toHaveLength(0);
+    const rule = deps.monitorArm.rules.get(ruleIdOf().replace('westeurope', 'eastus').toLowerCase());
+    expect(rule?.logAnalytics[0]?.workspaceResourceId).toBe(`${WORKSPACE}-default`);
+    expect(puts()[0]!.desired!.configurationProtectedSettings['amalogs.secret.wsid']).toBe(CUSTOMER_ID);
     expect(puts()[0]!.desired!.configurationSettings.logAnalyticsWorkspaceResourceID).toBe(
       `${WORKSPACE}-default`,
     );
