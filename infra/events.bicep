@@ -27,16 +27,16 @@ param functionName string = 'onClusterEvent'
 
 var fleetSubscriptions = union(filter(map(split(toLower(fleetSubscriptionIds), ','), s => trim(s)), s => !empty(s)), [])
 var existingTopics = filter(map(split(existingSystemTopicIds, ','), t => trim(t)), t => !empty(t))
-// Per fleet subscription: the reused topic's ID, or '' for the topic phase 1 created.
-var reusedTopic = [for sub in fleetSubscriptions: join(filter(existingTopics, t => toLower(split(t, '/')[2]) == sub), '')]
+// Fleet subscription GUID (lower case) -> the reused topic (as in main.bicep); absent: the one phase 1 created.
+var topicBySubscription = toObject(existingTopics, t => toLower(split(t, '/')[2]))
 
 module clusterEvents 'modules/eventSubscription.bicep' = [
-  for (sub, i) in fleetSubscriptions: {
+  for sub in fleetSubscriptions: {
     name: 'osm-fleet-events-${uniqueString(sub, functionAppId)}'
-    scope: resourceGroup(sub, empty(reusedTopic[i]) ? eventsResourceGroupName : split(reusedTopic[i], '/')[4])
+    scope: resourceGroup(sub, contains(topicBySubscription, sub) ? split(topicBySubscription[sub], '/')[4] : eventsResourceGroupName)
     params: {
       name: 'osm-fleet-${environmentName}-clusters'
-      systemTopicName: empty(reusedTopic[i]) ? systemTopicName : last(split(reusedTopic[i], '/'))
+      systemTopicName: contains(topicBySubscription, sub) ? last(split(topicBySubscription[sub], '/')) : systemTopicName
       functionAppId: functionAppId
       functionName: functionName
       deadLetterStorageAccountId: deadLetterStorageAccountId

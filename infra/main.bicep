@@ -39,6 +39,8 @@ param checkDelaySeconds int = 15
 // Trimmed, lower-cased, de-duplicated (union), like the app's own parsing of FLEET_SUBSCRIPTIONS.
 var fleetSubscriptions = union(filter(map(split(toLower(fleetSubscriptionIds), ','), s => trim(s)), s => !empty(s)), [])
 var existingTopics = filter(map(split(existingSystemTopicIds, ','), t => trim(t)), t => !empty(t))
+// Fleet subscription GUID (lower case) -> the existing topic named for it.
+var topicBySubscription = toObject(existingTopics, t => toLower(split(t, '/')[2]))
 // A workspace outside the app's subscription needs the custom role assignable there too.
 var workspaceSubscriptions = empty(logAnalyticsWorkspaceId) ? [] : [toLower(split(logAnalyticsWorkspaceId, '/')[2])]
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
@@ -128,7 +130,7 @@ module fleetAccess 'modules/fleetSubscription.bicep' = [
       principalId: identity.outputs.principalId
       eventsResourceGroupName: eventsResourceGroupName
       systemTopicName: systemTopicName
-      existingTopicId: join(filter(existingTopics, t => toLower(split(t, '/')[2]) == sub), '')
+      existingTopicId: contains(topicBySubscription, sub) ? topicBySubscription[sub] : ''
       location: location
       tags: tags
       containerInsightsRoleName: containerInsightsRole.outputs.name

@@ -78,7 +78,4 @@ resource reused 'Microsoft.EventGrid/systemTopics@2022-06-15' existing = if (!cr
   scope: resourceGroup(topicParts[4])
 }
 
-output topicId string = createTopic
-  ? resourceId(subscription().subscriptionId, eventsResourceGroupName, 'Microsoft.EventGrid/systemTopics', systemTopicName)
-  : existingTopicId
 output topicPrincipalId string = createTopic ? topic.outputs.principalId : reused.identity.principalId

@@ -100,7 +100,7 @@ describe('Event Grid event subscription', () => {
     );
     expect(main.code).toMatch(/scope: subscription\(sub\)/);
     expect(events.code).toMatch(
-      /scope: resourceGroup\(sub, empty\(reusedTopic\[i\]\) \? eventsResourceGroupName : split\(reusedTopic\[i\], '\/'\)\[4\]\)/,
+      /scope: resourceGroup\(\s*sub,\s*contains\(topicBySubscription, sub\) \? split\(topicBySubscription\[sub\], '\/'\)\[4\] : eventsResourceGroupName/,
     );
   });
 
@@ -117,12 +117,28 @@ describe('Event Grid event subscription', () => {
     // main.bicep hands each fleet subscription the existing topic of that subscription, if one was named
     const main = readBicep('main.bicep');
     expect(params(main).find((p) => p.name === 'existingSystemTopicIds')?.value).toBe("''");
-    expect(main.code).toMatch(
-      /existingTopicId: join\(filter\(existingTopics, t => toLower\(split\(t, '\/'\)\[2\]\) == sub\), ''\)/,
+    const byTopicSubscription =
+      "var topicBySubscription = toObject(existingTopics, t => toLower(split(t, '/')[2]))";
+    expect(main.code).toContain(byTopicSubscription);
+    expect(main.code).toContain(
+      "existingTopicId: contains(topicBySubscription, sub) ? topicBySubscription[sub] : ''",
     );
     // and events.bicep finds the same topic per subscription
-    expect(events.code).toMatch(
-      /reusedTopic = \[for sub in fleetSubscriptions: join\(filter\(existingTopics, t => toLower\(split\(t, '\/'\)\[2\]\) == sub\), ''\)\]/,
+    expect(events.code).toContain(byTopicSubscription);
+  });
+
+  it('the preprovision hook looks the existing topics up and hands them to main.bicep', () => {
+    const hook = readFileSync(join(INFRA_DIR, 'hooks', 'preprovision.sh'), 'utf8');
+    expect(hook).toContain('az eventgrid system-topic list --subscription "$sub"');
+    expect(hook).toContain('tolower($2) == "microsoft.resources.subscriptions"');
+    expect(hook).toContain('azd env set FLEET_EXISTING_SYSTEM_TOPIC_IDS');
+    const parameters = readFileSync(join(INFRA_DIR, 'main.parameters.json'), 'utf8');
+    expect(parameters).toContain(
+      '"existingSystemTopicIds": { "value": "${FLEET_EXISTING_SYSTEM_TOPIC_IDS=}" }',
+    );
+    const azureYaml = readFileSync(join(INFRA_DIR, '..', 'azure.yaml'), 'utf8');
+    expect(azureYaml).toMatch(
+      /^ {2}preprovision:\n {4}posix:\n {6}shell: sh\n {6}run: \.\/infra\/hooks\/preprovision\.sh$/m,
     );
   });
 
