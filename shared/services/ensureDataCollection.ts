@@ -26,8 +26,13 @@ import type { MonitorStep } from './monitorOutcome.js';
 import { monitorAttemptFailed } from './monitorOutcome.js';
 import type { StepResult } from './stepResult.js';
 
+/**
+ * `associationWritten`: the cluster had no association to the rule, so whatever extension it has was not
+ * installed by a complete onboarding (it may lack `amalogs.secret.wsid`, which cannot be read back).
+ */
 export type DataCollectionOutcome =
-  { ok: true; workspace: LogAnalyticsWorkspace; ruleId: string } | { ok: false; result: StepResult };
+  | { ok: true; workspace: LogAnalyticsWorkspace; ruleId: string; associationWritten: boolean }
+  | { ok: false; result: StepResult };
 
 export async function ensureDataCollection(
   step: MonitorStep,
@@ -54,14 +59,15 @@ export async function ensureDataCollection(
       deps.log.info('Data collection rule written', { clusterId, ruleId });
     }
     const association = await deps.monitorArm.getAssociation(clusterId, CONTAINER_INSIGHTS_ASSOCIATION);
-    if (!associationPointsTo(association, ruleId)) {
+    const associationWritten = !associationPointsTo(association, ruleId);
+    if (associationWritten) {
       await deps.monitorArm.putAssociation(clusterId, CONTAINER_INSIGHTS_ASSOCIATION, {
         dataCollectionRuleId: ruleId,
         description: ASSOCIATION_DESCRIPTION,
       });
       deps.log.info('Data collection rule association written', { clusterId, ruleId });
     }
-    return { ok: true, workspace, ruleId };
+    return { ok: true, workspace, ruleId, associationWritten };
   } catch (e) {
     const f = classifyArmFailure(e, deps.settings.checkDelayMs);
     if (!f) throw e;

@@ -119,7 +119,9 @@ async function onboardOnce(deps: ServiceDeps, msg: ClusterWorkMessage): Promise<
     if (f.kind === 'retry') return resend(deps, msg, f.reason, f.delayMs);
     return monitorAttemptFailed(step, f.reason, f.message, f.kind !== 'waitNamespace');
   }
-  if (monitorExtensionSatisfies(ext, want)) return monitorSucceeded({ ...step, ruleId: dc.ruleId });
+  // An extension found without its association was installed incompletely: sent again, with every setting.
+  if (!dc.associationWritten && monitorExtensionSatisfies(ext, want))
+    return monitorSucceeded({ ...step, ruleId: dc.ruleId });
   if (ext && BUSY.has(ext.provisioningState.toLowerCase())) {
     if (late)
       return monitorAttemptFailed(

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { desiredDataCollectionRule } from '../../shared/domain/containerInsights.js';
 import { TerminalError, TransientError } from '../../shared/domain/errors.js';
 import type { ClusterWorkMessage } from '../../shared/domain/records.js';
 import { MAX_MONITOR_ATTEMPTS } from '../../shared/services/monitorOutcome.js';
@@ -23,6 +24,23 @@ const msg = (c = cluster('c1'), operationId?: string): ClusterWorkMessage => ({
 });
 
 const CUSTOMER_ID = '7f3c9a52-1d2e-4b8a-9c0f-5e6d7a8b9c01';
+/** A cluster whose Container insights extension already sends to WORKSPACE with managed-identity auth. */
+const clusterWithMonitor = () =>
+  cluster('c1', {
+    extensions: [
+      osm('1.2.6'),
+      {
+        name: 'azuremonitor-containers',
+        extensionType: 'microsoft.azuremonitor.containers',
+        version: '3.1.0',
+        provisioningState: 'Succeeded',
+        configurationSettings: {
+          logAnalyticsWorkspaceResourceID: WORKSPACE.toLowerCase(),
+          'amalogs.useAADAuth': 'true',
+        },
+      },
+    ],
+  });
 const ruleIdOf = (c = cluster('c1')) =>
   `/subscriptions/${c.subscriptionId}/resourceGroups/${c.resourceGroup}/providers/Microsoft.Insights/dataCollectionRules/MSCI-westeurope-${c.name}`;
 
@@ -183,28 +201,38 @@ describe('onboardMonitor', () => {
     expect(await osmState()).toEqual(before);
   });
 
-  it('an extension already sending to the workspace is not PUT again', async () => {
-    const c = cluster('c1', {
-      extensions: [
-        osm('1.2.6'),
-        {
-          name: 'azuremonitor-containers',
-          extensionType: 'microsoft.azuremonitor.containers',
-          version: '3.1.0',
-          provisioningState: 'Succeeded',
-          configurationSettings: {
-            logAnalyticsWorkspaceResourceID: WORKSPACE.toLowerCase(),
-            'amalogs.useAADAuth': 'true',
-          },
-        },
-      ],
-    });
+  it('an extension already sending to the workspace, with its association, is not PUT again', async () => {
+    const c = clusterWithMonitor();
     const { deps, row, puts, monitorWrites } = await setup(c);
+    await deps.monitorArm.putDataCollectionRule(
+      desiredDataCollectionRule(ruleIdOf(), {
+        id: WORKSPACE,
+        location: 'westeurope',
+        customerId: CUSTOMER_ID,
+      }),
+    );
+    await deps.monitorArm.putAssociation(c.id, 'ContainerInsightsExtension', {
+      dataCollectionRuleId: ruleIdOf(),
+      description: 'x',
+    });
+    deps.monitorArm.calls.length = 0;
     expect(await onboardMonitor(deps, msg(c))).toEqual({ outcome: 'done', reason: 'MonitorInstalled' });
     expect(puts()).toHaveLength(0);
-    // an extension installed without its association sent nothing: the association is made first
-    expect(monitorWrites().map((x) => x.method)).toEqual(['putDataCollectionRule', 'putAssociation']);
+    expect(monitorWrites()).toHaveLength(0);
     expect((await row()).monitor).toBe('Succeeded');
+  });
+
+  it('an extension found without its association gets the association, then is PUT again with every setting', async () => {
+    // installed by a raw PUT (or an older osm-fleet): it may lack amalogs.secret.wsid, which cannot be read back
+    const c = clusterWithMonitor();
+    const { deps, row, puts, monitorWrites } = await setup(c);
+    expect(await onboardMonitor(deps, msg(c))).toEqual({ outcome: 'done', reason: 'MonitorStarted' });
+    expect(monitorWrites().map((x) => x.method)).toEqual(['putDataCollectionRule', 'putAssociation']);
+    expect(puts()).toHaveLength(1);
+    expect(puts()[0]!.desired!.configurationProtectedSettings['amalogs.secret.wsid']).toBe(CUSTOMER_ID);
+    await drive(deps);
+    expect((await row()).monitor).toBe('Succeeded');
+    expect(puts()).toHaveLength(1);
   });
 
   it('a duplicate step after the PUT re-sends the check; a crash before the id was written polls the extension', async () => {
