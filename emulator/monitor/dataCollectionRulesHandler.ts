@@ -137,7 +137,8 @@ function putRule(
   ctx.state.ensureResourceGroup(sub, rg, location);
   ctx.state.monitor.rules.set(id.toLowerCase(), rule);
   touch(ctx, req, rule);
-  return { status: existing ? 200 : 201, body: ruleBody(rule) };
+  // 200 on create too, as recorded (azure-cli-extensions monitor-control-service test_amcs_data_collection_rule.yaml).
+  return { status: 200, body: ruleBody(rule) };
 }
 
 /** What the service checks beyond the schema (the harsher reading where it is not documented). */
