@@ -4,7 +4,8 @@ import type { ExtensionRecord, OperationRecord } from './emulatorState.js';
 
 export function extensionBody(ext: ExtensionRecord, config: EmulatorConfig): Record<string, unknown> {
   // Shape as recorded from ARM (azure-cli-extensions k8s-extension test_k8s_extension.yaml, 2023-05-01):
-  // `aksAssignedIdentity: null`, `configurationProtectedSettings: {}` when none were sent, and no
+  // `aksAssignedIdentity: null`, `configurationProtectedSettings: {}` when `{}` was sent (the spec examples
+  // omit it otherwise), and no
   // `errorInfo` / `customLocationSettings` / `packageUri` keys while they are empty.
   const properties: Record<string, unknown> = {
     extensionType: ext.extensionType,
@@ -21,7 +22,7 @@ export function extensionBody(ext: ExtensionRecord, config: EmulatorConfig): Rec
   };
   if (ext.errorInfo) properties.errorInfo = { ...ext.errorInfo };
   const protectedKeys = Object.keys(ext.protectedSettings);
-  if (protectedKeys.length === 0) properties.configurationProtectedSettings = {};
+  if (protectedKeys.length === 0 && ext.protectedEchoEmpty) properties.configurationProtectedSettings = {};
   else if (config.failureModes.protectedKeysInResponse) {
     properties.configurationProtectedSettings = Object.fromEntries(protectedKeys.map((k) => [k, '']));
   }
@@ -29,7 +30,15 @@ export function extensionBody(ext: ExtensionRecord, config: EmulatorConfig): Rec
     id: ext.id,
     name: ext.name,
     type: 'Microsoft.KubernetesConfiguration/extensions',
-    systemData: { ...ext.systemData },
+    // The extensions RP leaves who-fields null (recorded); the timestamps are kept.
+    systemData: {
+      createdBy: null,
+      createdByType: null,
+      createdAt: ext.systemData.createdAt,
+      lastModifiedBy: null,
+      lastModifiedByType: null,
+      lastModifiedAt: ext.systemData.lastModifiedAt,
+    },
     properties,
   };
   if (ext.identity) body.identity = structuredClone(ext.identity);

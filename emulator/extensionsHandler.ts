@@ -46,8 +46,9 @@ export function handleExtensions(ctx: EmulatorContext, req: ArmRequest, route: E
       throw new ArmError(405, 'MethodNotAllowed', `The method '${req.method}' is not allowed.`);
     const { page, nextLink } = pageOf([...cluster.extensions.values()], req, ctx.config.listPageSize);
     const value = page.map((e) => extensionBody(e, ctx.config));
-    // The examples show `nextLink: null`, but the schema types it as a string: omit it on the last page.
-    return { status: 200, body: nextLink ? { value, nextLink } : { value } };
+    // `nextLink: null` on the last page, as recorded (and as the spec examples show), though the schema types
+    // it as a string.
+    return { status: 200, body: { value, nextLink } };
   }
   const name = route.extensionName;
   const ext = cluster.extensions.get(name.toLowerCase());
@@ -172,6 +173,11 @@ function apply(
   ext.version = desired.version;
   ext.configurationSettings = desired.configurationSettings;
   ext.protectedSettings = desired.protectedSettings;
+  const sentProtected = ((req.body as { properties?: Record<string, unknown> } | undefined)?.properties ?? {})
+    .configurationProtectedSettings;
+  if (sentProtected !== undefined)
+    ext.protectedEchoEmpty =
+      typeof sentProtected === 'object' && sentProtected !== null && Object.keys(sentProtected).length === 0;
   ext.provisioningState = kind === 'create' ? 'Creating' : 'Updating';
   ext.statuses = [];
   ext.errorInfo = null;

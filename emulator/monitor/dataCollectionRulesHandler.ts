@@ -27,7 +27,7 @@ export function ruleBody(r: DataCollectionRuleRecord): Json {
   const body: Json = {
     properties: structuredClone(r.properties),
     location: r.location,
-    tags: { ...r.tags },
+    ...(r.tags ? { tags: { ...r.tags } } : {}),
     id: r.id,
     name: r.name,
     type: TYPE,
@@ -124,14 +124,13 @@ function putRule(
     subscriptionId: sub,
     resourceGroup: rg,
     location,
-    tags: {},
     properties: {},
     etag: '',
     systemData: systemDataFor(req.origin.principal, ctx.now()),
   };
   const immutableId =
     (existing?.properties.immutableId as string | undefined) ?? `dcr-${randomBytes(16).toString('hex')}`;
-  rule.tags = stringMap(b.tags, 'tags') ?? {};
+  rule.tags = stringMap(b.tags, 'tags'); // no `tags` key in the answer when none were sent (recorded)
   rule.kind = typeof b.kind === 'string' ? b.kind : undefined;
   rule.properties = storedProperties((b.properties ?? {}) as Json, immutableId);
   ctx.state.ensureResourceGroup(sub, rg, location);
