@@ -68,6 +68,13 @@ function rewrite(node: unknown, file: string, pending: string[]): unknown {
       out[k] = rewrite(v, file, pending);
     }
   }
+  // ARM's common systemData: real services send null who-fields (recorded, test/recordings/k8s-extension).
+  const props = out.properties as Json | undefined;
+  if (props && 'createdByType' in props && 'lastModifiedByType' in props) {
+    for (const k of ['createdBy', 'createdByType', 'lastModifiedBy', 'lastModifiedByType']) {
+      if (props[k]) props[k] = { anyOf: [{ type: 'null' }, props[k]] };
+    }
+  }
   if (out['x-nullable'] === true) {
     const { 'x-nullable': _n, description: _d, ...rest } = out;
     return { anyOf: [{ type: 'null' }, rest] };
