@@ -125,6 +125,11 @@ describe('Azure Monitor onboarding', () => {
       if (c === flaky) expect(actions).toContain('MonitorAttemptFailed');
     }
 
+    // one rule PUT and one association PUT per monitored cluster, whatever the redeliveries and checks
+    const stats = await stack.control.stats();
+    expect(stats.requestsByOperation['dataCollectionRule:PUT']).toBe(sending.length);
+    expect(stats.requestsByOperation['dcrAssociations:PUT']).toBe(sending.length);
+
     // OpenShift: refused with its reason, no rule, no association, no monitor extension
     const ocp = monitored.find((c) => c.name === 'm-ocp')!;
     const refused = await waitFor(async () => {
