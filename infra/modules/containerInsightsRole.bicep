@@ -25,7 +25,7 @@ resource role 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
     description: 'Data collection rules and associations for Container insights on Arc clusters, and workspace reads.'
     type: 'CustomRole'
     permissions: [{ actions: actions, notActions: [] }]
-    assignableScopes: [for s in union([subscription().subscriptionId], assignableSubscriptionIds): '/subscriptions/${s}']
+    assignableScopes: [for s in union([toLower(subscription().subscriptionId)], assignableSubscriptionIds): '/subscriptions/${s}']
   }
 }
 
