@@ -1,6 +1,14 @@
 // Runtime configuration of the emulator: timings, throttling, lag and the failure-mode switches.
 // Everything here can be changed at run time with PUT /_emulator/config (a deep partial).
 
+export type ConflictResponse = 'asyncFailure' | 'sync409';
+
+/** String settings that take one of a few values. */
+const CHOICES: Record<string, readonly string[]> = {
+  conflictResponse: ['asyncFailure', 'sync409'],
+  graphVersionProperty: ['InstalledVersion', 'CurrentVersion'],
+};
+
 export interface BucketConfig {
   burst: number;
   perSecond: number;
@@ -25,8 +33,13 @@ export interface EmulatorConfig {
     delete: BucketConfig;
   };
   failureModes: {
-    /** A write on an extension while its operation is in progress gets 409 (else it is queued over). */
+    /** A write on an extension while its operation is in progress conflicts (else it supersedes the old one). */
     conflictWhileInProgress: boolean;
+    /**
+     * How a conflict is answered: `asyncFailure` (default, the harsher reading) accepts the write (200/202 with
+     * `Azure-AsyncOperation`) and fails its operation with `UpdateFailed`; `sync409` refuses it at once.
+     */
+    conflictResponse: ConflictResponse;
     /** After a delete, the release namespace keeps terminating this long; a reinstall inside fails (ms). */
     namespaceLingerMs: number;
     /** An operation on an Offline/Expired cluster fails after this long (the "scaled hour", ms). */
@@ -40,9 +53,17 @@ export interface EmulatorConfig {
     /** Return protected-settings keys with empty values (as the CLI shows) instead of omitting them. */
     protectedKeysInResponse: boolean;
   };
+  /**
+   * The KubernetesConfigurationResources property that holds an extension's running version. No public source
+   * says which of the two names ARG uses (docs/emulator.md, ledger): `InstalledVersion` (the default, the
+   * harsher reading: the name the API dropped in 2023-05-01) or `CurrentVersion` (the API's current name).
+   */
+  graphVersionProperty: GraphVersionProperty;
   /** Seed for jitter and rates. */
   randomSeed: number;
 }
+
+export type GraphVersionProperty = 'InstalledVersion' | 'CurrentVersion';
 
 export function defaultConfig(): EmulatorConfig {
   return {
@@ -60,6 +81,7 @@ export function defaultConfig(): EmulatorConfig {
     },
     failureModes: {
       conflictWhileInProgress: true,
+      conflictResponse: 'asyncFailure',
       namespaceLingerMs: 10_000,
       offlineTimeoutMs: 60_000,
       helmTimeoutRate: 0,
@@ -67,6 +89,7 @@ export function defaultConfig(): EmulatorConfig {
       cancelOnClusterDelete: true,
       protectedKeysInResponse: false,
     },
+    graphVersionProperty: 'InstalledVersion',
     randomSeed: 42,
   };
 }
@@ -84,6 +107,9 @@ export function applyConfig(target: Record<string, unknown>, patch: Record<strin
       applyConfig(current as Record<string, unknown>, value as Record<string, unknown>);
     } else {
       if (typeof value !== typeof current) throw new Error(`config key '${key}' must be a ${typeof current}`);
+      const choices = CHOICES[key];
+      if (choices && !choices.includes(value as string))
+        throw new Error(`config key '${key}' must be one of ${choices.join(', ')}`);
       target[key] = value;
     }
   }

@@ -4,9 +4,10 @@ import { randomUUID } from 'node:crypto';
 import { ArmError, resourceNotFound } from './armError.js';
 import type { EmulatorContext } from './emulatorContext.js';
 import { emitResourceEvent, publishExtension } from './emulatorContext.js';
-import type { ClusterRecord, ExtensionRecord, OperationRecord } from './emulatorState.js';
+import type { ClusterRecord, ExtensionRecord } from './emulatorState.js';
 import { systemDataFor } from './emulatorState.js';
 import { extensionBody, operationBody } from './extensionBody.js';
+import { conflict, lroHeaders } from './extensionConflict.js';
 import { cancelOperation, removeExtension, startOperation } from './extensionOperations.js';
 import {
   desiredFromPatch,
@@ -29,9 +30,6 @@ export interface ExtensionRoute {
   operationId?: string;
 }
 
-const CONFLICT_MESSAGE =
-  'Update failed for this resource, as there is a conflicting operation in progress. Please try after sometime.';
-
 export function handleExtensions(ctx: EmulatorContext, req: ArmRequest, route: ExtensionRoute): ArmResponse {
   if (!ctx.state.isProviderRegistered(route.subscriptionId, 'Microsoft.KubernetesConfiguration')) {
     throw new ArmError(
@@ -48,8 +46,9 @@ export function handleExtensions(ctx: EmulatorContext, req: ArmRequest, route: E
       throw new ArmError(405, 'MethodNotAllowed', `The method '${req.method}' is not allowed.`);
     const { page, nextLink } = pageOf([...cluster.extensions.values()], req, ctx.config.listPageSize);
     const value = page.map((e) => extensionBody(e, ctx.config));
-    // The examples show `nextLink: null`, but the schema types it as a string: omit it on the last page.
-    return { status: 200, body: nextLink ? { value, nextLink } : { value } };
+    // `nextLink: null` on the last page, as recorded (and as the spec examples show), though the schema types
+    // it as a string.
+    return { status: 200, body: { value, nextLink } };
   }
   const name = route.extensionName;
   const ext = cluster.extensions.get(name.toLowerCase());
@@ -96,28 +95,6 @@ function getOperation(ctx: EmulatorContext, path: string, operationId: string): 
   return { status: 200, headers, body: operationBody(op) };
 }
 
-function assertNoConflict(ctx: EmulatorContext, ext: ExtensionRecord): void {
-  if (!ext.activeOperation) return;
-  const op = ctx.state.operations.get(ext.activeOperation);
-  if (!op || op.status !== 'InProgress') return;
-  if (ctx.config.failureModes.conflictWhileInProgress)
-    throw new ArmError(409, 'UpdateFailed', CONFLICT_MESSAGE);
-  cancelOperation(ctx, ext, {
-    code: 'OperationSuperseded',
-    message: 'A newer operation on this extension replaced this one.',
-  });
-}
-
-function lroHeaders(ctx: EmulatorContext, req: ArmRequest, op: OperationRecord): Record<string, string> {
-  const url = new URL(op.id, req.baseUrl);
-  url.searchParams.set('api-version', req.apiVersion);
-  return {
-    'azure-asyncoperation': url.toString(),
-    'retry-after': String(ctx.config.retryAfterSeconds),
-    'x-ms-async-operation-timeout': 'PT48H',
-  };
-}
-
 function put(
   ctx: EmulatorContext,
   req: ArmRequest,
@@ -125,7 +102,8 @@ function put(
   name: string,
   existing: ExtensionRecord | undefined,
 ): ArmResponse {
-  if (existing) assertNoConflict(ctx, existing);
+  const refused = existing && conflict(ctx, req, cluster, existing, 'update');
+  if (refused) return refused;
   const desired = desiredFromPut(req.body, cluster, name, existing);
   const nowMs = ctx.now();
   const ext: ExtensionRecord = existing ?? {
@@ -162,7 +140,8 @@ function patch(
   cluster: ClusterRecord,
   ext: ExtensionRecord,
 ): ArmResponse {
-  assertNoConflict(ctx, ext);
+  const refused = conflict(ctx, req, cluster, ext, 'update');
+  if (refused) return refused;
   const desired = desiredFromPatch(req.body, cluster, ext);
   const unchanged =
     ext.provisioningState === 'Succeeded' &&
@@ -194,6 +173,11 @@ function apply(
   ext.version = desired.version;
   ext.configurationSettings = desired.configurationSettings;
   ext.protectedSettings = desired.protectedSettings;
+  const sentProtected = ((req.body as { properties?: Record<string, unknown> } | undefined)?.properties ?? {})
+    .configurationProtectedSettings;
+  if (sentProtected !== undefined)
+    ext.protectedEchoEmpty =
+      typeof sentProtected === 'object' && sentProtected !== null && Object.keys(sentProtected).length === 0;
   ext.provisioningState = kind === 'create' ? 'Creating' : 'Updating';
   ext.statuses = [];
   ext.errorInfo = null;
@@ -208,7 +192,11 @@ function apply(
   const running = runningSettingsFor(ext.extensionType, target, desired.sentSettings);
   const op = startOperation(ctx, cluster, ext, kind, { target, running, origin: req.origin });
   publishExtension(ctx, cluster, ext);
-  return { status, headers: lroHeaders(ctx, req, op), body: extensionBody(ext, ctx.config) };
+  const headers = lroHeaders(ctx, req, op);
+  // ARM's recorded 201 also carries `Location`: the resource on the regional RP host, not reachable from
+  // outside Azure (a client must poll Azure-AsyncOperation, never follow this).
+  if (req.method === 'PUT') headers.location = regionalResourceUrl(cluster, ext);
+  return { status, headers, body: extensionBody(ext, ctx.config) };
 }
 
 function del(
@@ -231,13 +219,32 @@ function del(
       'Microsoft.KubernetesConfiguration/extensions/delete',
       req.origin,
     );
-    return { status: 200 };
+    // The recorded forceDelete answer: 200 with a serialized HttpResponseMessage as the body.
+    return { status: 200, body: structuredClone(FORCE_DELETE_BODY) };
   }
-  assertNoConflict(ctx, ext);
+  const refused = conflict(ctx, req, cluster, ext, 'delete');
+  if (refused) return refused;
   ext.provisioningState = 'Deleting';
   const op = startOperation(ctx, cluster, ext, 'delete', { origin: req.origin });
   publishExtension(ctx, cluster, ext);
   return { status: 202, headers: lroHeaders(ctx, req, op) };
+}
+
+const FORCE_DELETE_BODY = {
+  version: '1.1',
+  content: { headers: [] },
+  statusCode: 200,
+  reasonPhrase: 'OK',
+  headers: [],
+  trailingHeaders: [],
+  requestMessage: null,
+  isSuccessStatusCode: true,
+};
+
+function regionalResourceUrl(cluster: ClusterRecord, ext: ExtensionRecord): string {
+  const region = cluster.location.toLowerCase().replace(/\s+/g, '');
+  const path = ext.id.replace(/\/connectedClusters\//i, '/ConnectedClusters/');
+  return `https://${region}.rp.kubernetesconfiguration.azure.com${path}`;
 }
 
 function sameMap(a: Record<string, string>, b: Record<string, string>): boolean {

@@ -1,6 +1,6 @@
 // osm-fleet on Azure (phase 1, `azd provision`): the app's resource group, identity, storage, monitoring and
-// Flex Consumption function app, plus per fleet subscription the identity's roles and an Event Grid system
-// topic. The event subscriptions (phase 2, infra/events.bicep) are created by infra/hooks/postdeploy.sh once
+// Flex Consumption function app, the custom Container insights onboarding role, plus per fleet subscription
+// the identity's roles and an Event Grid system topic (an existing one reused). The event subscriptions (phase 2, infra/events.bicep) are created by infra/hooks/postdeploy.sh once
 // the code, and so the onClusterEvent function, exists. See docs/deploy.md.
 targetScope = 'subscription'
 
@@ -20,8 +20,8 @@ param fleetSubscriptionIds string
 @description('Resource ID of an existing Log Analytics workspace; empty creates one.')
 param logAnalyticsWorkspaceId string = ''
 
-@description('Region of that existing workspace (the Container insights rule must be in it); empty: location.')
-param logAnalyticsWorkspaceLocation string = ''
+@description('Comma-separated resource IDs of existing Microsoft.Resources.Subscriptions system topics, at most one per fleet subscription, to reuse (Event Grid allows one per subscription); a fleet subscription without one gets a new topic. docs/deploy.md shows the lookup.')
+param existingSystemTopicIds string = ''
 
 @minValue(40)
 @maxValue(1000)
@@ -38,6 +38,11 @@ param checkDelaySeconds int = 15
 
 // Trimmed, lower-cased, de-duplicated (union), like the app's own parsing of FLEET_SUBSCRIPTIONS.
 var fleetSubscriptions = union(filter(map(split(toLower(fleetSubscriptionIds), ','), s => trim(s)), s => !empty(s)), [])
+var existingTopics = filter(map(split(existingSystemTopicIds, ','), t => trim(t)), t => !empty(t))
+// Fleet subscription GUID (lower case) -> the existing topic named for it.
+var topicBySubscription = toObject(existingTopics, t => toLower(split(t, '/')[2]))
+// A workspace outside the app's subscription needs the custom role assignable there too.
+var workspaceSubscriptions = empty(logAnalyticsWorkspaceId) ? [] : [toLower(split(logAnalyticsWorkspaceId, '/')[2])]
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = { 'azd-env-name': environmentName, application: 'osm-fleet' }
 var eventsResourceGroupName = 'rg-osm-fleet-events-${environmentName}'
@@ -70,6 +75,14 @@ module storage 'modules/storage.bicep' = {
   }
 }
 
+module containerInsightsRole 'modules/containerInsightsRole.bicep' = {
+  name: 'osm-fleet-${environmentName}-container-insights-role'
+  params: {
+    environmentName: environmentName
+    assignableSubscriptionIds: union(fleetSubscriptions, workspaceSubscriptions)
+  }
+}
+
 module monitoring 'modules/monitoring.bicep' = {
   name: 'monitoring'
   scope: rg
@@ -78,10 +91,9 @@ module monitoring 'modules/monitoring.bicep' = {
     tags: tags
     workspaceName: 'log-osm-fleet-${resourceToken}'
     appInsightsName: 'appi-osm-fleet-${resourceToken}'
-    dataCollectionRuleName: 'dcr-osm-fleet-ci-${resourceToken}'
     existingWorkspaceId: logAnalyticsWorkspaceId
-    workspaceLocation: empty(logAnalyticsWorkspaceLocation) ? location : logAnalyticsWorkspaceLocation
     principalId: identity.outputs.principalId
+    containerInsightsRoleName: containerInsightsRole.outputs.name
   }
 }
 
@@ -102,6 +114,8 @@ module functionApp 'modules/functionApp.bicep' = {
     appInsightsConnectionString: monitoring.outputs.appInsightsConnectionString
     fleetSubscriptions: join(fleetSubscriptions, ',')
     logAnalyticsWorkspaceId: monitoring.outputs.workspaceId
+    logAnalyticsWorkspaceLocation: monitoring.outputs.workspaceLocation
+    logAnalyticsWorkspaceCustomerId: monitoring.outputs.workspaceCustomerId
     maximumInstanceCount: maximumInstanceCount
     operationDeadlineMinutes: operationDeadlineMinutes
     checkDelaySeconds: checkDelaySeconds
@@ -116,8 +130,10 @@ module fleetAccess 'modules/fleetSubscription.bicep' = [
       principalId: identity.outputs.principalId
       eventsResourceGroupName: eventsResourceGroupName
       systemTopicName: systemTopicName
+      existingTopicId: contains(topicBySubscription, sub) ? topicBySubscription[sub] : ''
       location: location
       tags: tags
+      containerInsightsRoleName: containerInsightsRole.outputs.name
     }
   }
 ]
@@ -145,6 +161,7 @@ output FLEET_IDENTITY_PRINCIPAL_ID string = identity.outputs.principalId
 output FLEET_SUBSCRIPTIONS string = join(fleetSubscriptions, ',')
 output FLEET_EVENTS_RESOURCE_GROUP string = eventsResourceGroupName
 output FLEET_EVENTS_TOPIC_NAME string = systemTopicName
+output FLEET_EXISTING_SYSTEM_TOPIC_IDS string = join(existingTopics, ',')
 output FLEET_DEAD_LETTER_CONTAINER string = deadLetterContainerName
 output FLEET_LOG_ANALYTICS_WORKSPACE_ID string = monitoring.outputs.workspaceId
-output FLEET_CONTAINER_INSIGHTS_DCR_ID string = monitoring.outputs.dataCollectionRuleId
+output FLEET_CONTAINER_INSIGHTS_ROLE_NAME string = containerInsightsRole.outputs.name

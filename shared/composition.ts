@@ -1,13 +1,15 @@
 /**
  * Composition root: builds the real adapters once per process. This part: the Azure adapters (ARM
- * extensions client and the Resource Graph inventory), sharing one credential, the configured endpoint
+ * extensions client, the Container insights client for workspaces, data collection rules and associations,
+ * and the Resource Graph inventory), sharing one credential, the configured endpoint
  * and, locally, the emulator's CA (`tlsOptions.ca`; the SDK refuses bearer tokens over plain HTTP).
  */
 import { ResourceGraphClient } from '@azure/arm-resourcegraph';
 import type { TokenCredential } from '@azure/core-auth';
 import type { Config } from './config.js';
-import type { ArmClient, FleetInventory, Logger } from './domain/ports.js';
+import type { ArmClient, FleetInventory, Logger, MonitorArm } from './domain/ports.js';
 import { ArmExtensionsClient } from './azure/armExtensionsClient.js';
+import { ArmMonitorClient } from './azure/armMonitorClient.js';
 import { createCredential } from './azure/credential.js';
 import { ResourceGraphInventory } from './azure/resourceGraphInventory.js';
 
@@ -23,6 +25,7 @@ export interface AzureAdapterOptions {
 
 export interface AzureAdapters {
   arm: ArmClient;
+  monitorArm: MonitorArm;
   inventory: FleetInventory;
 }
 
@@ -34,15 +37,17 @@ export function createAzureAdapters(
   const endpoint = config.arm.endpoint;
   const tls = options.caPem ? { tlsOptions: { ca: options.caPem } } : {};
   const graph = new ResourceGraphClient(credential, { endpoint, ...tls });
-  const arm = new ArmExtensionsClient({
+  const armOptions = {
     credential,
     endpoint,
     ...(options.caPem ? { caPem: options.caPem } : {}),
     ...(options.retryOptions ? { retryOptions: options.retryOptions } : {}),
-  });
+  };
+  const arm = new ArmExtensionsClient(armOptions);
+  const monitorArm = new ArmMonitorClient(armOptions);
   const inventory = new ResourceGraphInventory(graph, {
     subscriptions: config.subscriptions,
     ...(options.logger ? { logger: options.logger } : {}),
   });
-  return { arm, inventory };
+  return { arm, monitorArm, inventory };
 }

@@ -37,6 +37,11 @@ export interface Config {
   maxDequeueCount: number;
   /** Default Log Analytics workspace (ARM ID) for Azure Monitor onboarding. */
   logAnalyticsWorkspaceId?: string;
+  /**
+   * That workspace's region and customer ID, known at deployment (infra/ sets them from the workspace):
+   * onboarding then needs no workspace read for it. Both or neither; other workspaces are read from ARM.
+   */
+  logAnalyticsWorkspaceFacts?: { location: string; customerId: string };
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -103,7 +108,36 @@ const schema = z.object({
   FLEET_LOG_ANALYTICS_WORKSPACE_ID: optional.pipe(
     z.string().refine(isWorkspaceId, 'must be a Log Analytics workspace resource ID').optional(),
   ),
+  FLEET_LOG_ANALYTICS_WORKSPACE_LOCATION: optional.pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9 ]{2,40}$/, 'must be an Azure region name such as westeurope')
+      .optional(),
+  ),
+  FLEET_LOG_ANALYTICS_WORKSPACE_CUSTOMER_ID: optional.pipe(
+    z.string().regex(GUID_PATTERN, "must be the workspace's customer ID (a GUID)").optional(),
+  ),
 });
+
+/** The default workspace's region and customer ID come together, and only with the workspace itself. */
+function workspaceIssues(env: Env): { path: string[]; message: string }[] {
+  const set = (key: string) => (env[key] ?? '').trim() !== '';
+  const facts = ['FLEET_LOG_ANALYTICS_WORKSPACE_LOCATION', 'FLEET_LOG_ANALYTICS_WORKSPACE_CUSTOMER_ID'];
+  if (!facts.some(set)) return [];
+  return [
+    ...facts
+      .filter((k) => !set(k))
+      .map((k) => ({ path: [k], message: `is required with ${facts.find(set) ?? ''}` })),
+    ...(set('FLEET_LOG_ANALYTICS_WORKSPACE_ID')
+      ? []
+      : [
+          {
+            path: ['FLEET_LOG_ANALYTICS_WORKSPACE_ID'],
+            message: 'is required with the workspace region and customer ID',
+          },
+        ]),
+  ];
+}
 
 /** Storage needs a connection string or both identity-based service URIs (checked on the raw env so it is
  * reported together with every other problem). */
@@ -128,7 +162,11 @@ function storageIssues(env: Env): { path: string[]; message: string }[] {
 /** Reads and validates the configuration; throws ValidationError('InvalidConfiguration') naming each problem. */
 export function loadConfig(env: Env = process.env): Config {
   const parsed = schema.safeParse(env);
-  const issues = [...(parsed.success ? [] : parsed.error.issues), ...storageIssues(env)];
+  const issues = [
+    ...(parsed.success ? [] : parsed.error.issues),
+    ...storageIssues(env),
+    ...workspaceIssues(env),
+  ];
   if (!parsed.success || issues.length > 0) {
     const { details } = zodToValidationError(issues, 'InvalidConfiguration');
     const summary = details.map((d) => `${d.path} ${d.message}`).join('; ');
@@ -160,6 +198,14 @@ export function loadConfig(env: Env = process.env): Config {
     maxDequeueCount: e.FLEET_MAX_DEQUEUE_COUNT,
     ...(e.FLEET_LOG_ANALYTICS_WORKSPACE_ID
       ? { logAnalyticsWorkspaceId: e.FLEET_LOG_ANALYTICS_WORKSPACE_ID }
+      : {}),
+    ...(e.FLEET_LOG_ANALYTICS_WORKSPACE_LOCATION && e.FLEET_LOG_ANALYTICS_WORKSPACE_CUSTOMER_ID
+      ? {
+          logAnalyticsWorkspaceFacts: {
+            location: e.FLEET_LOG_ANALYTICS_WORKSPACE_LOCATION,
+            customerId: e.FLEET_LOG_ANALYTICS_WORKSPACE_CUSTOMER_ID.toLowerCase(),
+          },
+        }
       : {}),
   };
 }

@@ -65,6 +65,7 @@ export async function createAppContext(config: Config, options: AppContextOption
     history: store.history,
     queue: store.queue,
     arm: azure.arm,
+    monitorArm: azure.monitorArm,
     fleet: azure.inventory,
     catalog: defaultOsmCatalog,
     clock: { now: () => new Date() },
@@ -75,6 +76,9 @@ export async function createAppContext(config: Config, options: AppContextOption
       checkDelayMs: config.checkDelaySeconds * 1000,
       leaseMs: Math.max(10 * 60_000, config.operationDeadlineMinutes * 60_000 * 2),
       ...(config.logAnalyticsWorkspaceId ? { defaultWorkspaceId: config.logAnalyticsWorkspaceId } : {}),
+      ...(config.logAnalyticsWorkspaceFacts
+        ? { defaultWorkspaceFacts: config.logAnalyticsWorkspaceFacts }
+        : {}),
     },
   };
   deps.rowCache = new RolloutRowCache();

@@ -39,6 +39,8 @@ az deployment sub create \
     fleetSubscriptionIds="$FLEET_SUBSCRIPTIONS" \
     eventsResourceGroupName="$FLEET_EVENTS_RESOURCE_GROUP" \
     systemTopicName="$FLEET_EVENTS_TOPIC_NAME" \
+    existingSystemTopicIds="${FLEET_EXISTING_SYSTEM_TOPIC_IDS:-}" \
+    environmentName="$AZURE_ENV_NAME" \
     functionAppId="$AZURE_FUNCTION_APP_ID" \
     deadLetterStorageAccountId="$AZURE_STORAGE_ACCOUNT_ID" \
     deadLetterContainerName="$FLEET_DEAD_LETTER_CONTAINER" \

@@ -1,6 +1,8 @@
 // Phase 2 (infra/events.bicep, run by the postdeploy hook): the event subscription on one fleet
 // subscription's system topic. It targets the onClusterEvent function, which exists only once the code is
 // deployed, so it cannot be created by the first (provisioning) deployment.
+@description('Unique per azd environment: two environments may share one system topic.')
+param name string
 param systemTopicName string
 param functionAppId string
 param functionName string
@@ -15,7 +17,7 @@ resource topic 'Microsoft.EventGrid/systemTopics@2022-06-15' existing = {
 
 resource clusterEvents 'Microsoft.EventGrid/systemTopics/eventSubscriptions@2022-06-15' = {
   parent: topic
-  name: 'osm-fleet-connected-clusters'
+  name: name
   properties: {
     destination: {
       endpointType: 'AzureFunction'

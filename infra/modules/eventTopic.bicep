@@ -1,6 +1,8 @@
 // The Event Grid system topic for Azure Resource Manager events of this resource group's subscription. Its
 // system-assigned identity writes undeliverable events to the dead-letter container (deadLetterAccess.bicep).
-// An Azure subscription can have only one Microsoft.Resources.Subscriptions system topic.
+// Event Grid allows one system topic per source (https://learn.microsoft.com/azure/event-grid/system-topics,
+// MicrosoftDocs/azure-docs articles/event-grid/system-topics.md): created only when fleetSubscription.bicep
+// is given no existing topic to reuse.
 param name string
 param tags object
 

@@ -14,6 +14,9 @@ param appInsightsConnectionString string
 @description('Comma-separated fleet subscription GUIDs.')
 param fleetSubscriptions string
 param logAnalyticsWorkspaceId string
+@description('Region and customer ID of that workspace (Container insights data collection rules).')
+param logAnalyticsWorkspaceLocation string
+param logAnalyticsWorkspaceCustomerId string
 param maximumInstanceCount int
 param operationDeadlineMinutes int
 param checkDelaySeconds int
@@ -33,6 +36,8 @@ var appSettings = {
   FLEET_SUBSCRIPTIONS: fleetSubscriptions
   AZURE_CLIENT_ID: identityClientId
   FLEET_LOG_ANALYTICS_WORKSPACE_ID: logAnalyticsWorkspaceId
+  FLEET_LOG_ANALYTICS_WORKSPACE_LOCATION: logAnalyticsWorkspaceLocation
+  FLEET_LOG_ANALYTICS_WORKSPACE_CUSTOMER_ID: logAnalyticsWorkspaceCustomerId
   FLEET_OPERATION_DEADLINE_MINUTES: string(operationDeadlineMinutes)
   FLEET_CHECK_DELAY_SECONDS: string(checkDelaySeconds)
   // Keep in step with host.json extensions.queues.maxDequeueCount.

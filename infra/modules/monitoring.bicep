@@ -1,16 +1,17 @@
-// Log Analytics (an existing workspace by ID, or a new one), workspace-based Application Insights with local
-// (instrumentation-key) auth disabled, and the Container insights data collection rule for the workspace.
+// Log Analytics (an existing workspace by ID, or a new one) and workspace-based Application Insights with local
+// (instrumentation-key) auth disabled. The workspace's region and customer ID become app settings: Container
+// insights onboarding needs them for its data collection rules (made by the app per cluster, named as
+// Microsoft's onboarding names them; see docs/operations.md) and then reads no workspace for the default one.
 param location string
 param tags object
 param workspaceName string
 param appInsightsName string
-param dataCollectionRuleName string
 @description('Existing workspace resource ID; empty creates a new workspace here.')
 param existingWorkspaceId string
-@description('Region of the workspace; the data collection rule is created in the same region.')
-param workspaceLocation string
 @description('Principal ID of the app identity; publishes telemetry to Application Insights.')
 param principalId string
+@description('GUID of the custom Container insights onboarding role (containerInsightsRole.bicep).')
+param containerInsightsRoleName string
 
 var roles = loadJsonContent('../roles.json')
 var createWorkspace = empty(existingWorkspaceId)
@@ -27,6 +28,37 @@ resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' = if (c
 }
 
 var workspaceId = createWorkspace ? workspace.id : existingWorkspaceId
+// Valid in both cases, so the parts below never index an empty ID.
+var workspaceParts = split(
+  createWorkspace ? '/subscriptions/${subscription().subscriptionId}/resourceGroups/${resourceGroup().name}/x/x/x/${workspaceName}' : existingWorkspaceId,
+  '/'
+)
+
+resource existingWorkspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' existing = if (!createWorkspace) {
+  name: workspaceParts[8]
+  scope: resourceGroup(workspaceParts[2], workspaceParts[4])
+}
+
+// osm-fleet Container insights onboarding (custom role): workspaces/read on the workspace its rules name.
+resource workspaceAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (createWorkspace) {
+  name: guid(workspace.id, principalId, containerInsightsRoleName)
+  scope: workspace
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', containerInsightsRoleName)
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+module existingWorkspaceAccess 'workspaceAccess.bicep' = if (!createWorkspace) {
+  name: 'osm-fleet-workspace-access'
+  scope: resourceGroup(workspaceParts[2], workspaceParts[4])
+  params: {
+    workspaceName: workspaceParts[8]
+    principalId: principalId
+    containerInsightsRoleName: containerInsightsRoleName
+  }
+}
 
 resource appInsights 'Microsoft.Insights/components@2020-02-02' = {
   name: appInsightsName
@@ -55,39 +87,9 @@ resource metricsPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' =
   }
 }
 
-// Container insights with managed-identity auth (the app sends amalogs.useAADAuth "true") sends nothing until
-// each cluster is associated with a data collection rule like this one. osm-fleet's ARM PUT installs the
-// extension only; the association per cluster (dataCollectionRuleAssociations, name
-// ContainerInsightsExtension) is not made by the app. See docs/deploy.md, "Azure Monitor onboarding".
-resource containerInsights 'Microsoft.Insights/dataCollectionRules@2022-06-01' = {
-  name: dataCollectionRuleName
-  location: workspaceLocation
-  tags: tags
-  kind: 'Linux'
-  properties: {
-    dataSources: {
-      extensions: [
-        {
-          name: 'ContainerInsightsExtension'
-          extensionName: 'ContainerInsights'
-          streams: ['Microsoft-ContainerInsights-Group-Default']
-          extensionSettings: {
-            dataCollectionSettings: {
-              interval: '1m'
-              namespaceFilteringMode: 'Off'
-              enableContainerLogV2: true
-            }
-          }
-        }
-      ]
-    }
-    destinations: {
-      logAnalytics: [{ name: 'fleetWorkspace', workspaceResourceId: workspaceId }]
-    }
-    dataFlows: [{ streams: ['Microsoft-ContainerInsights-Group-Default'], destinations: ['fleetWorkspace'] }]
-  }
-}
-
 output workspaceId string = workspaceId
 output appInsightsConnectionString string = appInsights.properties.ConnectionString
-output dataCollectionRuleId string = containerInsights.id
+output workspaceLocation string = createWorkspace ? workspace.location : existingWorkspace.location
+output workspaceCustomerId string = createWorkspace
+  ? workspace.properties.customerId
+  : existingWorkspace.properties.customerId

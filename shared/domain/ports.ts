@@ -6,6 +6,11 @@
  */
 import type { ClusterInfo, ExtensionInfo } from './cluster.js';
 import type {
+  DataCollectionRule,
+  DataCollectionRuleAssociation,
+  LogAnalyticsWorkspace,
+} from './containerInsights.js';
+import type {
   ClusterWorkMessage,
   HistoryEvent,
   InventoryRecord,
@@ -66,6 +71,24 @@ export interface ArmClient {
     options?: { force?: boolean },
   ): Promise<StartedOperation>;
   getOperation(clusterId: string, extensionName: string, operationId: string): Promise<OperationStatus>;
+}
+
+/**
+ * ARM for Container insights onboarding (containerInsights.ts): the workspace, data collection rules and
+ * their associations. These writes are synchronous in ARM (200/201, no long-running operation). A GET of
+ * something absent answers undefined; every other failure is a typed error.
+ */
+export interface MonitorArm {
+  getWorkspace(workspaceId: string): Promise<LogAnalyticsWorkspace | undefined>;
+  getDataCollectionRule(ruleId: string): Promise<DataCollectionRule | undefined>;
+  putDataCollectionRule(rule: DataCollectionRule): Promise<DataCollectionRule>;
+  /** `resourceId`: the associated resource (here a connected cluster). */
+  getAssociation(resourceId: string, name: string): Promise<DataCollectionRuleAssociation | undefined>;
+  putAssociation(
+    resourceId: string,
+    name: string,
+    body: { dataCollectionRuleId: string; description: string },
+  ): Promise<DataCollectionRuleAssociation>;
 }
 
 export interface PolicyStore {

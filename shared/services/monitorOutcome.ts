@@ -19,6 +19,8 @@ export interface MonitorStep {
   row: ClusterRow;
   workspace: string;
   namespaces: readonly string[];
+  /** The data collection rule the cluster's association points at (known once it is in place). */
+  ruleId?: string;
 }
 
 export function progressOf(r: RolloutClusterRecord): MonitorProgress {
@@ -34,8 +36,11 @@ export async function monitorSucceeded(step: MonitorStep): Promise<StepResult> {
   const { deps, row } = step;
   const r = row.value;
   const ns = step.namespaces.length ? step.namespaces.join(', ') : '(none listed in the policy)';
+  const rule = step.ruleId
+    ? `; data collection rule ${step.ruleId} (association ContainerInsightsExtension)`
+    : '';
   const message =
-    `workspace ${step.workspace}; namespaces to monitor: ${ns} (monitor_namespaces of ConfigMap ` +
+    `workspace ${step.workspace}${rule}; namespaces to monitor: ${ns} (monitor_namespaces of ConfigMap ` +
     `container-azm-ms-osmconfig in kube-system)`;
   const p = progressOf(r);
   await writeClusterRow(deps, row, {

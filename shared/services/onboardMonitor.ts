@@ -1,10 +1,13 @@
 /**
  * Queue `monitor-steps`: Azure Monitor onboarding of one cluster after its OSM install or upgrade
  * succeeded (row Succeeded, `monitor: 'Pending'`). Idempotent, one message = one step:
- * - without `operationId` (ensure): the extension already right -> Succeeded; busy with our PUT (an intent
+ * - OpenShift is refused for good with `MonitorUnsupportedDistribution` (monitorExtension.ts);
+ * - without `operationId` (ensure): first the workspace, data collection rule and association
+ *   (ensureDataCollection.ts); then the extension already right -> Succeeded; busy with our PUT (an intent
  *   on the row) -> poll it through the extension; busy otherwise -> wait; else write the intent
  *   (`monitor: 'InProgress'`, attempts + 1), PUT once, record the id, and re-send itself as a check;
- * - with `operationId` (check): poll the operation until Succeeded, Failed or past the deadline.
+ * - with `operationId` (check): poll the operation until Succeeded, Failed or past the deadline; on
+ *   Succeeded the rule and association are checked again, so `MonitorInstalled` means all three are in place.
  * Failures (failed or stuck operation, ARM errors on the PUT) are retried with exponential backoff up to
  * MAX_MONITOR_ATTEMPTS PUTs, then `monitor: 'Failed'` with the reason in `monitorProgress`. The OSM state
  * (`state`, `reason`, `message`, `operation`) is never touched: the OSM change is not rolled back.
@@ -15,7 +18,12 @@ import { ConcurrencyError, NotFoundError } from '../domain/errors.js';
 import type { ClusterWorkMessage, OperationRecord } from '../domain/records.js';
 import { QUEUES } from '../domain/records.js';
 import { classifyArmFailure } from './classifyArmFailure.js';
-import { desiredMonitorExtension, monitorExtensionSatisfies } from './monitorExtension.js';
+import { ensureDataCollection } from './ensureDataCollection.js';
+import {
+  desiredMonitorExtension,
+  monitorExtensionSatisfies,
+  monitorUnsupportedReason,
+} from './monitorExtension.js';
 import type { MonitorStep } from './monitorOutcome.js';
 import { monitorAttemptFailed, monitorSucceeded, progressOf } from './monitorOutcome.js';
 import type { Delivery } from './recordLastEvent.js';
@@ -57,6 +65,8 @@ async function onboardOnce(deps: ServiceDeps, msg: ClusterWorkMessage): Promise<
   const step: MonitorStep = { deps, msg, row, namespaces: monitor.namespaces, workspace: workspace ?? '' };
   if (!workspace)
     return monitorAttemptFailed(step, 'MonitorWorkspaceMissing', 'no Log Analytics workspace', true);
+  const unsupported = monitorUnsupportedReason(r.distribution);
+  if (unsupported) return monitorAttemptFailed(step, 'MonitorUnsupportedDistribution', unsupported, true);
   const p = progressOf(r);
   const now = deps.clock.now();
   const late = !!p.operation && now.getTime() > Date.parse(p.operation.deadline);
@@ -76,7 +86,10 @@ async function onboardOnce(deps: ServiceDeps, msg: ClusterWorkMessage): Promise<
       if (f?.kind !== 'retry') throw e;
       return resend(deps, msg, f.reason, f.delayMs);
     }
-    if (s.status === 'Succeeded') return monitorSucceeded(step);
+    if (s.status === 'Succeeded') {
+      const dc = await ensureDataCollection(step, (reason, delayMs) => resend(deps, msg, reason, delayMs));
+      return dc.ok ? monitorSucceeded({ ...step, ruleId: dc.ruleId }) : dc.result;
+    }
     if (s.status !== 'InProgress')
       return monitorAttemptFailed(
         step,
@@ -94,7 +107,9 @@ async function onboardOnce(deps: ServiceDeps, msg: ClusterWorkMessage): Promise<
       'CheckResent',
       deps.settings.checkDelayMs,
     );
-  const want = desiredMonitorExtension(workspace, r.distribution);
+  const dc = await ensureDataCollection(step, (reason, delayMs) => resend(deps, msg, reason, delayMs));
+  if (!dc.ok) return dc.result;
+  const want = desiredMonitorExtension(dc.workspace);
   let ext;
   try {
     ext = await deps.arm.getExtension(r.clusterId, MONITOR_EXTENSION_NAME);
@@ -104,7 +119,9 @@ async function onboardOnce(deps: ServiceDeps, msg: ClusterWorkMessage): Promise<
     if (f.kind === 'retry') return resend(deps, msg, f.reason, f.delayMs);
     return monitorAttemptFailed(step, f.reason, f.message, f.kind !== 'waitNamespace');
   }
-  if (monitorExtensionSatisfies(ext, want)) return monitorSucceeded(step);
+  // An extension found without its association was installed incompletely: sent again, with every setting.
+  if (!dc.associationWritten && monitorExtensionSatisfies(ext, want))
+    return monitorSucceeded({ ...step, ruleId: dc.ruleId });
   if (ext && BUSY.has(ext.provisioningState.toLowerCase())) {
     if (late)
       return monitorAttemptFailed(

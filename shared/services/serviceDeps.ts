@@ -10,6 +10,7 @@ import type {
   HistoryStore,
   InventoryStore,
   Logger,
+  MonitorArm,
   PolicyStore,
   RolloutStore,
   WorkQueue,
@@ -27,6 +28,8 @@ export interface ServiceSettings {
   leaseMs: number;
   /** Fallback Log Analytics workspace for monitor onboarding when a policy names none. */
   defaultWorkspaceId?: string;
+  /** Region and customer ID of the default workspace, known at deployment (no workspace read for it). */
+  defaultWorkspaceFacts?: { location: string; customerId: string };
 }
 
 export interface ServiceDeps {
@@ -36,6 +39,8 @@ export interface ServiceDeps {
   history: HistoryStore;
   queue: WorkQueue;
   arm: ArmClient;
+  /** Container insights prerequisites: workspace, data collection rule and association. */
+  monitorArm: MonitorArm;
   fleet: FleetInventory;
   catalog: OsmCatalog;
   clock: Clock;

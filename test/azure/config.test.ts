@@ -57,6 +57,21 @@ describe('loadConfig: valid environments', () => {
       },
     ],
     [
+      "the default workspace's region and customer ID",
+      {
+        FLEET_LOG_ANALYTICS_WORKSPACE_ID: WS,
+        FLEET_LOG_ANALYTICS_WORKSPACE_LOCATION: 'westeurope',
+        FLEET_LOG_ANALYTICS_WORKSPACE_CUSTOMER_ID: '7F3C9A52-1D2E-4B8A-9C0F-5E6D7A8B9C01',
+      },
+      {
+        logAnalyticsWorkspaceId: WS,
+        logAnalyticsWorkspaceFacts: {
+          location: 'westeurope',
+          customerId: '7f3c9a52-1d2e-4b8a-9c0f-5e6d7a8b9c01',
+        },
+      },
+    ],
+    [
       'empty optional values count as unset',
       { FLEET_API_KEY: '', ARM_ENDPOINT: '', FLEET_CHECK_DELAY_SECONDS: '' },
       { arm: { endpoint: 'https://management.azure.com' }, checkDelaySeconds: 15 },
@@ -136,6 +151,22 @@ describe('loadConfig: errors name each bad setting', () => {
       'workspace not an ARM ID',
       { ...base, FLEET_LOG_ANALYTICS_WORKSPACE_ID: 'ws1' },
       ['FLEET_LOG_ANALYTICS_WORKSPACE_ID'],
+    ],
+    [
+      'workspace region without its customer ID, and without the workspace',
+      { ...base, FLEET_LOG_ANALYTICS_WORKSPACE_LOCATION: 'westeurope' },
+      ['FLEET_LOG_ANALYTICS_WORKSPACE_CUSTOMER_ID', 'FLEET_LOG_ANALYTICS_WORKSPACE_ID'],
+    ],
+    [
+      'customer ID not a GUID',
+      {
+        ...base,
+        FLEET_LOG_ANALYTICS_WORKSPACE_ID:
+          '/subscriptions/6a1b2c3d-0000-4000-8000-00000000000a/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/ws',
+        FLEET_LOG_ANALYTICS_WORKSPACE_LOCATION: 'westeurope',
+        FLEET_LOG_ANALYTICS_WORKSPACE_CUSTOMER_ID: 'not-a-guid',
+      },
+      ['FLEET_LOG_ANALYTICS_WORKSPACE_CUSTOMER_ID'],
     ],
   ])('%s', (_name, env, settings) => {
     const error = (() => {

@@ -2,6 +2,7 @@ import { defaultOsmCatalog } from '../../shared/domain/osmCatalog.js';
 import type { Logger } from '../../shared/domain/ports.js';
 import type { ServiceDeps, ServiceSettings } from '../../shared/services/serviceDeps.js';
 import { FakeArm } from './fakeArm.js';
+import { FakeMonitorArm } from './fakeMonitorArm.js';
 import {
   MemoryHistoryStore,
   MemoryInventoryStore,
@@ -43,6 +44,7 @@ export type FakeDeps = ServiceDeps & {
   history: MemoryHistoryStore;
   queue: MemoryWorkQueue;
   arm: FakeArm;
+  monitorArm: FakeMonitorArm;
   fleet: FakeArm;
   clock: ManualClock;
   log: RecordingLogger;
@@ -58,6 +60,7 @@ export function fakeDeps(settings: Partial<ServiceSettings> = {}): FakeDeps {
     history: new MemoryHistoryStore(),
     queue: new MemoryWorkQueue(),
     arm,
+    monitorArm: new FakeMonitorArm(),
     fleet: arm,
     catalog: defaultOsmCatalog,
     clock: new ManualClock(),

@@ -99,6 +99,55 @@ describe('Event Grid event subscription', () => {
       /module fleetAccess 'modules\/fleetSubscription\.bicep' = \[\s*for sub in fleetSubscriptions:/,
     );
     expect(main.code).toMatch(/scope: subscription\(sub\)/);
-    expect(events.code).toMatch(/scope: resourceGroup\(sub, eventsResourceGroupName\)/);
+    expect(events.code).toMatch(
+      /scope: resourceGroup\(\s*sub,\s*contains\(topicBySubscription, sub\) \? split\(topicBySubscription\[sub\], '\/'\)\[4\] : eventsResourceGroupName/,
+    );
+  });
+
+  it('an existing ARM-events topic is reused (Event Grid allows one per subscription), else one is created', () => {
+    const fleet = readBicep('modules/fleetSubscription.bicep');
+    const byType = (t: string) => resources(fleet).filter((r) => r.type === t);
+    const [reused] = byType('Microsoft.EventGrid/systemTopics');
+    expect(reused?.existing).toBe(true);
+    expect(reused?.head).toBe('if (!createTopic)');
+    expect(byType('Microsoft.Resources/resourceGroups')[0]?.head).toBe('if (createTopic)');
+    expect(fleet.code).toMatch(/module topic 'eventTopic\.bicep' = if \(createTopic\)/);
+    expect(fleet.code).toMatch(/var createTopic = empty\(existingTopicId\)/);
+    expect(fleet.raw).toContain('https://learn.microsoft.com/azure/event-grid/system-topics');
+    // main.bicep hands each fleet subscription the existing topic of that subscription, if one was named
+    const main = readBicep('main.bicep');
+    expect(params(main).find((p) => p.name === 'existingSystemTopicIds')?.value).toBe("''");
+    const byTopicSubscription =
+      "var topicBySubscription = toObject(existingTopics, t => toLower(split(t, '/')[2]))";
+    expect(main.code).toContain(byTopicSubscription);
+    expect(main.code).toContain(
+      "existingTopicId: contains(topicBySubscription, sub) ? topicBySubscription[sub] : ''",
+    );
+    // and events.bicep finds the same topic per subscription
+    expect(events.code).toContain(byTopicSubscription);
+  });
+
+  it('the preprovision hook looks the existing topics up and hands them to main.bicep', () => {
+    const hook = readFileSync(join(INFRA_DIR, 'hooks', 'preprovision.sh'), 'utf8');
+    expect(hook).toContain('az eventgrid system-topic list --subscription "$sub"');
+    expect(hook).toContain('tolower($2) == "microsoft.resources.subscriptions"');
+    expect(hook).toContain('azd env set FLEET_EXISTING_SYSTEM_TOPIC_IDS');
+    const parameters = readFileSync(join(INFRA_DIR, 'main.parameters.json'), 'utf8');
+    expect(parameters).toContain(
+      '"existingSystemTopicIds": { "value": "${FLEET_EXISTING_SYSTEM_TOPIC_IDS=}" }',
+    );
+    const azureYaml = readFileSync(join(INFRA_DIR, '..', 'azure.yaml'), 'utf8');
+    expect(azureYaml).toMatch(
+      /^ {2}preprovision:\n {4}posix:\n {6}shell: sh\n {6}run: \.\/infra\/hooks\/preprovision\.sh$/m,
+    );
+  });
+
+  it('two environments over one fleet subscription get distinct event subscriptions on the shared topic', () => {
+    expect(property(body, 'name')).toBe('name');
+    const call = events.code.slice(events.code.indexOf('module clusterEvents'));
+    expect(call).toContain("name: 'osm-fleet-${environmentName}-clusters'");
+    expect(params(events).find((p) => p.name === 'environmentName')).toBeDefined();
+    const hook = readFileSync(join(INFRA_DIR, 'hooks', 'postdeploy.sh'), 'utf8');
+    expect(hook).toContain('environmentName="$AZURE_ENV_NAME"');
   });
 });

@@ -1,12 +1,21 @@
 /**
  * Role assignments: built-in role IDs as documented, least privilege (exactly these roles, per module), no
- * Contributor or Owner, a `guid(scope, principal, role)` name and the role's name in a comment on each.
+ * Contributor or Owner, a `guid(scope, principal, role)` name and the role's name in a comment on each; the
+ * one custom role (Container insights onboarding) holds exactly the actions its calls need.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { BicepFile } from './bicepText.js';
-import { INFRA_DIR, allBicepFiles, leadingComment, property, resources } from './bicepText.js';
+import {
+  INFRA_DIR,
+  allBicepFiles,
+  leadingComment,
+  property,
+  resources,
+  stringLiterals,
+  varValue,
+} from './bicepText.js';
 
 /**
  * Built-in roles, name -> role definition ID: the table of vendor/reference/azure.md section H
@@ -36,16 +45,32 @@ const FORBIDDEN_IDS = [
   '18d7d88d-d35e-4fb5-a5c3-7773c20a72d9',
 ];
 
-/** Least privilege: the roles each template may assign (keys of infra/roles.json). */
+/**
+ * The custom role (infra/modules/containerInsightsRole.bicep), assigned through the parameter
+ * `containerInsightsRoleName`: what shared/azure/armMonitorClient.ts calls (GET/PUT of data collection rules
+ * and of their associations, GET of a workspace), and nothing else.
+ */
+const CUSTOM = 'containerInsights';
+const CUSTOM_ROLE_NAME = 'osm-fleet Container insights onboarding';
+const CUSTOM_ACTIONS = [
+  'Microsoft.Insights/dataCollectionRules/read',
+  'Microsoft.Insights/dataCollectionRules/write',
+  'Microsoft.Insights/dataCollectionRuleAssociations/read',
+  'Microsoft.Insights/dataCollectionRuleAssociations/write',
+  'Microsoft.OperationalInsights/workspaces/read',
+];
+
+/** Least privilege: the roles each template may assign (keys of infra/roles.json, or the custom role). */
 const EXPECTED_ASSIGNMENTS: Record<string, string[]> = {
-  'modules/fleetSubscription.bicep': ['reader', 'kubernetesExtensionContributor'],
+  'modules/fleetSubscription.bicep': ['reader', 'kubernetesExtensionContributor', CUSTOM],
   'modules/storage.bicep': [
     'storageBlobDataOwner',
     'storageQueueDataContributor',
     'storageTableDataContributor',
   ],
-  'modules/monitoring.bicep': ['monitoringMetricsPublisher'],
+  'modules/monitoring.bicep': [CUSTOM, 'monitoringMetricsPublisher'],
   'modules/deadLetterAccess.bicep': ['storageBlobDataContributor'],
+  'modules/workspaceAccess.bicep': [CUSTOM],
 };
 
 const roles = JSON.parse(readFileSync(join(INFRA_DIR, 'roles.json'), 'utf8')) as Record<
@@ -59,10 +84,19 @@ const assignments = files.flatMap((file) =>
     .map((r) => ({
       file,
       r,
-      role: /roles\.(\w+)\.id/.exec(property(r.body, 'roleDefinitionId') ?? '')?.[1],
+      role: roleOf(property(r.body, 'roleDefinitionId') ?? ''),
     })),
 );
 const where = (file: BicepFile, symbol: string) => `${file.path} ${symbol}`;
+
+function roleOf(roleDefinitionId: string): string | undefined {
+  if (
+    roleDefinitionId ===
+    "subscriptionResourceId('Microsoft.Authorization/roleDefinitions', containerInsightsRoleName)"
+  )
+    return CUSTOM;
+  return /roles\.(\w+)\.id/.exec(roleDefinitionId)?.[1];
+}
 
 describe('role assignments', () => {
   it('infra/roles.json holds the documented built-in IDs', () => {
@@ -93,8 +127,9 @@ describe('role assignments', () => {
     expect(assignments.length).toBeGreaterThanOrEqual(7);
     for (const { file, r, role } of assignments) {
       const name = property(r.body, 'name') ?? '';
+      const roleArg = role === CUSTOM ? 'containerInsightsRoleName' : `roles\\.${role}\\.id`;
       expect(name, where(file, r.symbol)).toMatch(
-        new RegExp(`^guid\\([\\w.()]+, principalId, roles\\.${role}\\.id\\)$`),
+        new RegExp(`^guid\\([\\w.()]+, principalId, ${roleArg}\\)$`),
       );
       expect(property(r.body, 'principalId'), where(file, r.symbol)).toBe('principalId');
       expect(property(r.body, 'principalType'), where(file, r.symbol)).toBe("'ServicePrincipal'");
@@ -103,8 +138,36 @@ describe('role assignments', () => {
 
   it("each assignment's comment names its role", () => {
     for (const { file, r, role } of assignments) {
-      const roleName = roles[role ?? '']?.name ?? '(unknown role)';
+      const roleName = role === CUSTOM ? CUSTOM_ROLE_NAME : (roles[role ?? '']?.name ?? '(unknown role)');
       expect(leadingComment(file, r.index), where(file, r.symbol)).toContain(roleName);
     }
+  });
+});
+
+describe('the custom Container insights onboarding role', () => {
+  const file = files.find((f) => f.path === 'modules/containerInsightsRole.bicep')!;
+  const definition = resources(file).find((r) => r.type === 'Microsoft.Authorization/roleDefinitions');
+
+  it('grants exactly the actions the monitor adapter calls, no wildcard, no data or key actions', () => {
+    expect(definition).toBeDefined();
+    const actions = stringLiterals(varValue(file, 'actions'));
+    expect([...actions].sort()).toEqual([...CUSTOM_ACTIONS].sort());
+    for (const a of actions) expect(a).not.toMatch(/\*|sharedKeys|Microsoft\.Authorization/i);
+    const properties = property(definition!.body, 'properties') ?? '';
+    expect(property(properties, 'permissions')).toMatch(/actions: actions, notActions: \[\]/);
+    expect(properties).not.toMatch(/dataActions/);
+    expect(property(properties, 'type')).toBe("'CustomRole'");
+  });
+
+  it('is named per environment (role names are unique in a tenant) and assignable where it is assigned', () => {
+    const properties = property(definition!.body, 'properties') ?? '';
+    expect(property(properties, 'roleName')).toBe(`'${CUSTOM_ROLE_NAME} (\${environmentName})'`);
+    expect(property(definition!.body, 'name')).toMatch(
+      /^guid\(subscription\(\)\.id, '[\w-]+', environmentName\)$/,
+    );
+    const main = files.find((f) => f.path === 'main.bicep')!;
+    expect(main.code).toMatch(
+      /assignableSubscriptionIds: union\(fleetSubscriptions, workspaceSubscriptions\)/,
+    );
   });
 });

@@ -20,6 +20,14 @@ import { EVENT_FUNCTION } from '../../shared/functionNames.js';
 import { uniquePrefix } from './storeFixture.js';
 
 export const SUBS = ['11111111-1111-4111-8111-111111111111', '22222222-2222-4222-8222-222222222222'];
+/**
+ * The stack's default Log Analytics workspace. Its region and customer ID are configuration, as infra/ sets
+ * them in Azure, so Container insights onboarding needs no workspace read for it (the emulator models no
+ * workspaces: a policy naming another workspace fails onboarding with MonitorWorkspaceNotFound here).
+ */
+export const STACK_WORKSPACE = `/subscriptions/${SUBS[1]}/resourceGroups/rg-logs/providers/Microsoft.OperationalInsights/workspaces/fleet-ws`;
+export const STACK_WORKSPACE_LOCATION = 'westeurope';
+export const STACK_WORKSPACE_CUSTOMER_ID = '5b8e3f1a-2c4d-4e6f-8a9b-0c1d2e3f4a5b';
 
 export interface FleetStack {
   emulator: Emulator;
@@ -70,6 +78,9 @@ export async function startFleetStack(options: StackOptions = {}): Promise<Fleet
     ARM_ENDPOINT: emulator.endpoint,
     ARM_CA_FILE: emulator.caFile,
     ARM_STATIC_TOKEN: 'integration-test-token',
+    FLEET_LOG_ANALYTICS_WORKSPACE_ID: STACK_WORKSPACE,
+    FLEET_LOG_ANALYTICS_WORKSPACE_LOCATION: STACK_WORKSPACE_LOCATION,
+    FLEET_LOG_ANALYTICS_WORKSPACE_CUSTOMER_ID: STACK_WORKSPACE_CUSTOMER_ID,
     ...options.env,
   });
   const prefix = uniquePrefix();
