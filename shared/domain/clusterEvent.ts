@@ -4,7 +4,7 @@
  * says which cluster to look at; the handler reads the cluster's current state from ARM itself.
  */
 import { z } from 'zod';
-import { parseClusterId } from './armId.js';
+import { inSubscriptionScope, parseClusterId } from './armId.js';
 
 export const WRITE_EVENT = 'Microsoft.Resources.ResourceWriteSuccess';
 export const DELETE_EVENT = 'Microsoft.Resources.ResourceDeleteSuccess';
@@ -45,8 +45,7 @@ export function parseClusterEvent(event: unknown, subscriptions: readonly string
   const op = e.data?.operationName?.toLowerCase();
   if (op && op !== `microsoft.kubernetes/connectedclusters/${kind}`)
     return { kind: 'ignored', reason: 'NotAConnectedClusterWrite' };
-  const sub = ref.subscriptionId.toLowerCase();
-  if (!subscriptions.some((s) => s.toLowerCase() === sub))
+  if (!inSubscriptionScope(ref.subscriptionId, subscriptions))
     return { kind: 'ignored', reason: 'SubscriptionOutOfScope' };
   const clusterId = `/subscriptions/${ref.subscriptionId}/resourceGroups/${ref.resourceGroup}/providers/Microsoft.Kubernetes/connectedClusters/${ref.name}`;
   return { kind, clusterId, subscriptionId: ref.subscriptionId, eventId: e.id, eventTime: e.eventTime };

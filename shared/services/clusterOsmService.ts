@@ -5,7 +5,7 @@
  */
 import { stableHash } from '../domain/assignWaves.js';
 import type { ClusterRef } from '../domain/armId.js';
-import { clusterId as toClusterId } from '../domain/armId.js';
+import { clusterId as toClusterId, requireSubscriptionScope } from '../domain/armId.js';
 import type { ClusterInfo } from '../domain/cluster.js';
 import { OSM_RELEASE_NAMESPACE, osmExtensions } from '../domain/cluster.js';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.js';
@@ -34,6 +34,7 @@ const IN_FLIGHT = /^(creating|updating|deleting)$/i;
 const OPEN = new Set(['Pending', 'InProgress', 'Deferred', 'AwaitingApproval']);
 
 async function readCluster(deps: ServiceDeps, ref: ClusterRef): Promise<ClusterInfo> {
+  requireSubscriptionScope(ref, deps.settings.subscriptions); // before any ARM read
   const id = toClusterId(ref);
   const cluster = await deps.arm.getCluster(id);
   if (!cluster) throw new NotFoundError(`connected cluster ${id} does not exist`, 'ClusterNotFound');
