@@ -58,6 +58,7 @@ const env = {
   ARM_ENDPOINT: emulator.endpoint,
   ARM_CA_FILE: emulator.caFile,
   ARM_STATIC_TOKEN: 'local-static-token',
+  KEY_VAULT_URL: emulator.endpoint, // the emulator's Key Vault secrets endpoint
   FLEET_CHECK_DELAY_SECONDS: process.env.FLEET_CHECK_DELAY_SECONDS ?? '2',
 };
 const logLines: string[] = [];

@@ -6,9 +6,10 @@
 import { ResourceGraphClient } from '@azure/arm-resourcegraph';
 import type { TokenCredential } from '@azure/core-auth';
 import type { Config } from './config.js';
-import type { ArmClient, FleetInventory, Logger } from './domain/ports.js';
+import type { ArmClient, FleetInventory, Logger, SecretStore } from './domain/ports.js';
 import { ArmExtensionsClient } from './azure/armExtensionsClient.js';
 import { createCredential } from './azure/credential.js';
+import { KeyVaultSecretStore, NoSecretStore } from './azure/keyVaultSecretStore.js';
 import { ResourceGraphInventory } from './azure/resourceGraphInventory.js';
 
 export interface AzureAdapterOptions {
@@ -24,10 +25,12 @@ export interface AzureAdapterOptions {
 export interface AzureAdapters {
   arm: ArmClient;
   inventory: FleetInventory;
+  /** Key Vault (KEY_VAULT_URL, same credential and CA as ARM); without one, protected settings are refused. */
+  secrets: SecretStore;
 }
 
 export function createAzureAdapters(
-  config: Pick<Config, 'subscriptions' | 'arm' | 'azureClientId'>,
+  config: Pick<Config, 'subscriptions' | 'arm' | 'azureClientId' | 'keyVaultUrl'>,
   options: AzureAdapterOptions = {},
 ): AzureAdapters {
   const credential = options.credential ?? createCredential(config);
@@ -44,5 +47,12 @@ export function createAzureAdapters(
     subscriptions: config.subscriptions,
     ...(options.logger ? { logger: options.logger } : {}),
   });
-  return { arm, inventory };
+  const secrets = config.keyVaultUrl
+    ? new KeyVaultSecretStore({
+        vaultUrl: config.keyVaultUrl,
+        credential,
+        ...(options.caPem ? { caPem: options.caPem } : {}),
+      })
+    : new NoSecretStore();
+  return { arm, inventory, secrets };
 }

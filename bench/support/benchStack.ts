@@ -114,6 +114,7 @@ async function spawnHost(
         ARM_ENDPOINT: emulator.endpoint,
         ARM_CA_FILE: emulator.caFile,
         ARM_STATIC_TOKEN: 'bench-token',
+        KEY_VAULT_URL: emulator.endpoint,
         BENCH_COUNTS_FILE: countsFile,
         BENCH_TABLE_PORT: port(azurite.tableUrl),
         BENCH_QUEUE_PORT: port(azurite.queueUrl),

@@ -13,6 +13,7 @@ import { planPolicy } from '../domain/planner.js';
 import type { Policy } from '../domain/policy.js';
 import { parsePolicy } from '../domain/policy.js';
 import type { ClusterOsmRequest } from '../domain/clusterOsmRequest.js';
+import type { ProtectedSettingsRef } from '../domain/records.js';
 import { leaseHeld } from './clusterLease.js';
 import { createRollout } from './createRollout.js';
 import type { ServiceDeps } from './serviceDeps.js';
@@ -71,10 +72,12 @@ export async function installOnCluster(
       'OperationInProgress',
     );
   let policy: Policy;
+  let protectedSettings: ProtectedSettingsRef | undefined;
   if ('policy' in request) {
     const stored = await deps.policies.get(request.policy);
     if (!stored) throw new NotFoundError(`policy "${request.policy}" does not exist`, 'PolicyNotFound');
     policy = stored.value.policy;
+    protectedSettings = stored.value.protectedSettings;
   } else {
     policy = asRequestError(() =>
       parsePolicy(
@@ -120,6 +123,7 @@ export async function installOnCluster(
   const rollout = await createRollout(deps, {
     policyName: policy.name,
     policy: { ...policy, target: {} },
+    ...(protectedSettings ? { protectedSettings } : {}),
     trigger: 'api',
     actor,
     clusterIds: [cluster.id],

@@ -12,6 +12,7 @@ import type {
   Logger,
   PolicyStore,
   RolloutStore,
+  SecretStore,
   WorkQueue,
 } from '../domain/ports.js';
 import type { RolloutRowCache } from './rolloutRowCache.js';
@@ -35,6 +36,8 @@ export interface ServiceDeps {
   inventory: InventoryStore;
   history: HistoryStore;
   queue: WorkQueue;
+  /** Protected setting values (Key Vault). */
+  secrets: SecretStore;
   arm: ArmClient;
   fleet: FleetInventory;
   catalog: OsmCatalog;

@@ -9,6 +9,7 @@ import {
   MemoryRolloutStore,
   MemoryWorkQueue,
 } from './memoryStores.js';
+import { MemorySecretStore } from './memorySecretStore.js';
 
 export class ManualClock {
   constructor(private current = new Date('2026-11-25T10:00:00Z')) {}
@@ -42,6 +43,7 @@ export type FakeDeps = ServiceDeps & {
   inventory: MemoryInventoryStore;
   history: MemoryHistoryStore;
   queue: MemoryWorkQueue;
+  secrets: MemorySecretStore;
   arm: FakeArm;
   fleet: FakeArm;
   clock: ManualClock;
@@ -57,6 +59,7 @@ export function fakeDeps(settings: Partial<ServiceSettings> = {}): FakeDeps {
     inventory: new MemoryInventoryStore(),
     history: new MemoryHistoryStore(),
     queue: new MemoryWorkQueue(),
+    secrets: new MemorySecretStore(),
     arm,
     fleet: arm,
     catalog: defaultOsmCatalog,

@@ -27,6 +27,8 @@ export interface FleetStack {
   app: RunningApp;
   host: LocalHost;
   logs: string[];
+  /** This stack's table (and queue) name prefix in the run's Azurite. */
+  tablePrefix: string;
   /** Calls the API like a user: JSON in, `{ status, body, headers }` out. */
   api(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResult>;
   stop(): Promise<void>;
@@ -70,6 +72,7 @@ export async function startFleetStack(options: StackOptions = {}): Promise<Fleet
     ARM_ENDPOINT: emulator.endpoint,
     ARM_CA_FILE: emulator.caFile,
     ARM_STATIC_TOKEN: 'integration-test-token',
+    KEY_VAULT_URL: emulator.endpoint,
     ...options.env,
   });
   const prefix = uniquePrefix();
@@ -104,6 +107,7 @@ export async function startFleetStack(options: StackOptions = {}): Promise<Fleet
     app,
     host,
     logs,
+    tablePrefix: prefix,
     async api(method, path, body, headers = {}) {
       const res = await fetch(`${host.url}${path}`, {
         method,

@@ -69,6 +69,7 @@ export class HostFleet {
         ARM_ENDPOINT: this.env.armEndpoint,
         ARM_CA_FILE: this.env.caFile,
         ARM_STATIC_TOKEN: 'scale-test-token',
+        KEY_VAULT_URL: this.env.armEndpoint,
         FLEET_CHECK_DELAY_SECONDS: '1',
         ...this.env.extra,
       },
