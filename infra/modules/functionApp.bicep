@@ -14,6 +14,8 @@ param appInsightsConnectionString string
 @description('Comma-separated fleet subscription GUIDs.')
 param fleetSubscriptions string
 param logAnalyticsWorkspaceId string
+@description('URI of the vault holding protected setting values (modules/keyVault.bicep).')
+param keyVaultUri string
 param maximumInstanceCount int
 param operationDeadlineMinutes int
 param checkDelaySeconds int
@@ -33,6 +35,7 @@ var appSettings = {
   FLEET_SUBSCRIPTIONS: fleetSubscriptions
   AZURE_CLIENT_ID: identityClientId
   FLEET_LOG_ANALYTICS_WORKSPACE_ID: logAnalyticsWorkspaceId
+  KEY_VAULT_URL: keyVaultUri
   FLEET_OPERATION_DEADLINE_MINUTES: string(operationDeadlineMinutes)
   FLEET_CHECK_DELAY_SECONDS: string(checkDelaySeconds)
   // Keep in step with host.json extensions.queues.maxDequeueCount.
