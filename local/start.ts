@@ -78,7 +78,7 @@ const host = await startLocalHost({
   maxDequeueCount: app.config.maxDequeueCount,
 });
 await emulator.context.events.add({
-  url: `${host.url}/runtime/webhooks/eventgrid?functionName=${EVENT_FUNCTION}`,
+  url: host.eventGridUrl(EVENT_FUNCTION),
 });
 
 console.log(`osm-fleet is running locally (started in ${((Date.now() - started) / 1000).toFixed(1)} s)

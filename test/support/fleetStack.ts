@@ -98,7 +98,7 @@ export async function startFleetStack(options: StackOptions = {}): Promise<Fleet
   });
   if (options.events ?? true)
     await control.addSubscriber({
-      url: `${host.url}/runtime/webhooks/eventgrid?functionName=${EVENT_FUNCTION}`,
+      url: host.eventGridUrl(EVENT_FUNCTION),
     });
 
   return {
