@@ -7,6 +7,15 @@ import type { Cluster, Command, HistoryEvent, Page, Policy, Rollout, RolloutClus
 
 /** `/api/` next to `/api/dashboard/app.js`, wherever the app is served. */
 const BASE = new URL('../', import.meta.url).pathname;
+/**
+ * Where the Functions host itself checks keys (Azure: `authLevel: 'function'`), a cookie cannot pass it: the
+ * key typed in the prompt is then held here, in memory only (never in a URL, the page or storage), and sent
+ * as `x-functions-key`. Where the app checks the key (FLEET_API_KEY), the session cookie is used instead.
+ */
+let hostKey: string | undefined;
+export function useHostKey(key: string | undefined): void {
+  hostKey = key;
+}
 
 export class ApiError extends Error {
   constructor(
@@ -20,6 +29,7 @@ export class ApiError extends Error {
 
 async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = {};
+  if (hostKey) headers['x-functions-key'] = hostKey;
   if (body !== undefined) headers['content-type'] = 'application/json';
   const res = await fetch(BASE + path, {
     method,
