@@ -10,7 +10,7 @@
  */
 import { parseArgs } from 'node:util';
 import { EVENT_FUNCTION } from '../shared/functionNames.js';
-import { api, sleep, startBenchStack } from './support/benchStack.js';
+import { BENCH_EVENTGRID_KEY, api, sleep, startBenchStack } from './support/benchStack.js';
 import { putConnectedCluster, startEventProbe } from './support/eventProbe.js';
 
 const { values } = parseArgs({
@@ -38,7 +38,7 @@ try {
   const host = await stack.startHost(subs);
   await api(host.url, 'PUT', '/api/policies/onboard', { osm: { version: '1.2.6' }, autoOnboard: true });
   await stack.control.addSubscriber({
-    url: `${host.url}/runtime/webhooks/eventgrid?functionName=${EVENT_FUNCTION}`,
+    url: `${host.url}/runtime/webhooks/eventgrid?functionName=${EVENT_FUNCTION}&code=${BENCH_EVENTGRID_KEY}`,
   });
   await stack.control.addSubscriber({ url: probe.url, endpointType: 'azurefunction' });
 

@@ -92,6 +92,7 @@ export async function handleControl(
       });
     case 'POST reset':
       ctx.state.clear();
+      ctx.vault.clear();
       ctx.graph.clear();
       ctx.events.clear();
       deps.faults.clear();

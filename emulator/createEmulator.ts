@@ -14,6 +14,8 @@ import { EmulatorStats } from './emulatorStats.js';
 import { EventGridPublisher } from './eventGridPublisher.js';
 import { FaultRules } from './faultRules.js';
 import { GraphIndex } from './graph/graphIndex.js';
+import { EMULATOR_TENANT_ID } from './graphRows.js';
+import { KeyVaultSecrets } from './keyVault.js';
 import { loadGraphHandler, type GraphHandler } from './graphHook.js';
 import type { ArmResponse } from './httpTypes.js';
 import { principalOf } from './principal.js';
@@ -36,8 +38,10 @@ export interface Emulator {
   caFile: string;
   /** The in-memory ARM state (clusters, extensions, operations). */
   state: EmulatorState;
-  /** State plus config, stats, Resource Graph index and Event Grid publisher. */
+  /** State plus config, stats, Resource Graph index, Event Grid publisher and the Key Vault. */
   context: EmulatorContext;
+  /** The Key Vault secrets endpoint (the vault URL is `endpoint`). */
+  vault: KeyVaultSecrets;
   close(): Promise<void>;
 }
 
@@ -54,6 +58,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     random,
     graph: new GraphIndex(),
     events: new EventGridPublisher(stats, random),
+    vault: new KeyVaultSecrets(),
     outcomes: [],
     now: () => Date.now(),
   };
@@ -108,6 +113,22 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
       }
     }
     const auth = req.headers.authorization ?? '';
+    if (KeyVaultSecrets.owns(url.pathname)) {
+      stats.request('vault', `vault:${method}`, undefined);
+      return send(
+        res,
+        ctx.vault.handle({
+          method,
+          path: decodeURIComponent(url.pathname),
+          query: url.searchParams,
+          body: parseJson(raw),
+          authorization: auth,
+          baseUrl,
+          tenantId: EMULATOR_TENANT_ID,
+          nowMs: ctx.now(),
+        }),
+      );
+    }
     if (!/^Bearer\s+\S+/i.test(auth)) {
       return send(res, {
         status: 401,
@@ -164,6 +185,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     caFile: tls.caFile,
     state: ctx.state,
     context: ctx,
+    vault: ctx.vault,
     async close() {
       ctx.state.clear();
       server.closeAllConnections();

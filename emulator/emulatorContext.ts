@@ -9,6 +9,7 @@ import type { GraphIndex } from './graph/graphIndex.js';
 import { clusterGraphRow, extensionGraphRow, EMULATOR_TENANT_ID } from './graphRows.js';
 import type { Random } from './random.js';
 import type { InstallOutcomeRule } from './faultRules.js';
+import type { KeyVaultSecrets } from './keyVault.js';
 
 export interface EmulatorContext {
   state: EmulatorState;
@@ -17,6 +18,8 @@ export interface EmulatorContext {
   random: Random;
   graph: GraphIndex;
   events: EventGridPublisher;
+  /** Key Vault secrets (same host as ARM). */
+  vault: KeyVaultSecrets;
   outcomes: InstallOutcomeRule[];
   now(): number;
 }

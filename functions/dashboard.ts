@@ -1,7 +1,8 @@
 /**
- * The dashboard (docs/dashboard.md): one HTML page, its script and its style sheet, behind the same auth as
- * the API. The page's asset URLs carry the `?code=` it was opened with (a script tag cannot send a header);
- * the script then sends the key to the API as `x-functions-key`.
+ * The dashboard (docs/dashboard.md): one HTML page, its script and its style sheet. They hold no data and
+ * no key, so they are served without one (anonymous): the key never appears in a URL or in the page. The
+ * script asks for the key when the API wants one, posts it once to /api/session and from then on the
+ * browser's HttpOnly session cookie authenticates its API calls (functions/session.ts).
  */
 import { HttpError } from './lib/errorResponse.js';
 import { dashboardAssets } from './lib/dashboardAssets.js';
@@ -24,6 +25,7 @@ export const dashboardPage = httpEndpoint({
   name: 'dashboard',
   methods: ['GET'],
   route: 'dashboard',
+  authLevel: 'anonymous',
   handle: (req) => serve(req, 'index.html'),
 });
 
@@ -31,6 +33,7 @@ export const dashboardAsset = httpEndpoint({
   name: 'dashboardAsset',
   methods: ['GET'],
   route: 'dashboard/{*path}',
+  authLevel: 'anonymous',
   handle: (req) => serve(req, req.params.path ?? ''),
 });
 
@@ -38,14 +41,9 @@ async function serve(req: ApiRequest, name: string): Promise<ApiResponse> {
   const asset = (await dashboardAssets()).get(name);
   if (!asset)
     throw new HttpError(404, 'NotFound', `no dashboard file named ${JSON.stringify(name.slice(0, 100))}`);
-  const code = req.query.get('code');
-  const body =
-    name === 'index.html'
-      ? asset.body.replaceAll('__CODE__', code ? escapeHtml(`?code=${encodeURIComponent(code)}`) : '')
-      : asset.body;
   return {
     status: 200,
-    body,
+    body: asset.body,
     headers: {
       'content-type': asset.contentType,
       'content-security-policy': DASHBOARD_CSP,
@@ -54,8 +52,4 @@ async function serve(req: ApiRequest, name: string): Promise<ApiResponse> {
       'cache-control': 'no-store',
     },
   };
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

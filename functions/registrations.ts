@@ -5,6 +5,7 @@ import { dashboardAsset, dashboardPage } from './dashboard.js';
 import { health } from './health.js';
 import type { FunctionRegistration } from './lib/functionRegistration.js';
 import { onClusterEvent } from './onClusterEvent.js';
+import { createSessionFn, deleteSessionFn, getSessionFn } from './session.js';
 import { planPolicyFn } from './plan.js';
 import { deletePolicyFn, getPolicyFn, listPoliciesFn, putPolicyFn } from './policies.js';
 import {
@@ -43,6 +44,9 @@ export const registrations: readonly FunctionRegistration[] = [
   deleteClusterOsmFn,
   dashboardPage,
   dashboardAsset,
+  getSessionFn,
+  createSessionFn,
+  deleteSessionFn,
   reconcile,
   clusterSteps,
   clusterChecks,

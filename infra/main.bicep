@@ -97,6 +97,17 @@ module monitoring 'modules/monitoring.bicep' = {
   }
 }
 
+module keyVault 'modules/keyVault.bicep' = {
+  name: 'keyVault'
+  scope: rg
+  params: {
+    name: 'kv-fleet-${resourceToken}'
+    location: location
+    tags: tags
+    principalId: identity.outputs.principalId
+  }
+}
+
 module functionApp 'modules/functionApp.bicep' = {
   name: 'functionApp'
   scope: rg
@@ -116,6 +127,7 @@ module functionApp 'modules/functionApp.bicep' = {
     logAnalyticsWorkspaceId: monitoring.outputs.workspaceId
     logAnalyticsWorkspaceLocation: monitoring.outputs.workspaceLocation
     logAnalyticsWorkspaceCustomerId: monitoring.outputs.workspaceCustomerId
+    keyVaultUri: keyVault.outputs.uri
     maximumInstanceCount: maximumInstanceCount
     operationDeadlineMinutes: operationDeadlineMinutes
     checkDelaySeconds: checkDelaySeconds
@@ -156,6 +168,8 @@ output AZURE_FUNCTION_APP_ID string = functionApp.outputs.id
 output FLEET_API_BASE_URL string = 'https://${functionApp.outputs.defaultHostName}/api'
 output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
 output AZURE_STORAGE_ACCOUNT_ID string = storage.outputs.id
+output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
+output KEY_VAULT_URL string = keyVault.outputs.uri
 output FLEET_IDENTITY_CLIENT_ID string = identity.outputs.clientId
 output FLEET_IDENTITY_PRINCIPAL_ID string = identity.outputs.principalId
 output FLEET_SUBSCRIPTIONS string = join(fleetSubscriptions, ',')

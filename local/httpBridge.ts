@@ -5,17 +5,24 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { EventGridEvent, HttpResponseInit } from '@azure/functions';
+import type { HttpResponseInit } from '@azure/functions';
 import azureFunctions from '@azure/functions';
 import type { EventGridRegistration, HttpRegistration } from '../functions/lib/functionRegistration.js';
+import { sameSecret } from '../functions/lib/sameSecret.js';
 import { RouteTable } from './routeTable.js';
 
 // @azure/functions is CommonJS; Node's ESM loader cannot see these classes as named exports.
 const { HttpRequest, InvocationContext } = azureFunctions;
 
 const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
-/** Event Grid delivers at most 5,000 events a batch (maxEventsPerBatch); a bigger one is not Event Grid. */
-const MAX_EVENTS_PER_BATCH = 5_000;
+/**
+ * Event Grid's own bounds on one delivery (learn.microsoft.com/azure/event-grid/delivery-and-retry, "Batched
+ * event delivery"): at most 5,000 events (maxEventsPerBatch, 1-5,000) and a preferred size of at most
+ * 1,024 KB (preferredBatchSizeInKilobytes, 1-1,024), exceeded only by a single event, itself at most 1 MB
+ * (learn.microsoft.com/azure/event-grid/quotas-limits). A bigger delivery is not Event Grid's: 413.
+ */
+export const MAX_EVENTS_PER_BATCH = 5_000;
+export const MAX_DELIVERY_BYTES = 1024 * 1024 + 2; // 1,024 KB, or one 1 MB event inside `[` `]`
 
 export type LogSink = (line: string) => void;
 
@@ -35,10 +42,15 @@ export function invocationContext(
   });
 }
 
+/**
+ * `eventGridKey`: the key the webhook requires, as the Functions host requires its `eventgrid_extension`
+ * system key in Azure (`code` query parameter or `x-functions-key` header); compared in constant time.
+ */
 export function createRequestListener(
   http: readonly HttpRegistration[],
   events: readonly EventGridRegistration[],
   log: LogSink,
+  eventGridKey: string,
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const routes = new RouteTable(http);
   return (req, res) => {
@@ -93,8 +105,18 @@ export function createRequestListener(
   }
 
   async function eventGrid(url: URL, req: IncomingMessage, body: string, res: ServerResponse): Promise<void> {
+    const header = req.headers['x-functions-key'];
+    const given = url.searchParams.get('code') ?? (typeof header === 'string' ? header : '');
+    if (!sameSecret(given, eventGridKey)) {
+      log(`[warn] local host: Event Grid delivery refused (no valid eventgrid_extension key)`);
+      return send(res, errorJson(401, 'Unauthorized', 'the eventgrid_extension key is required (code)'));
+    }
     const target = events.find((e) => e.name === url.searchParams.get('functionName'));
     if (!target) return send(res, errorJson(404, 'FunctionNotFound', 'no Event Grid function of that name'));
+    if (Buffer.byteLength(body) > MAX_DELIVERY_BYTES) {
+      log(`[warn] ${target.name}: delivery of ${Buffer.byteLength(body)} bytes refused (BatchTooLarge)`);
+      return send(res, errorJson(413, 'BatchTooLarge', `at most ${MAX_DELIVERY_BYTES} bytes a delivery`));
+    }
     let parsed: unknown;
     try {
       parsed = JSON.parse(body);
@@ -112,8 +134,7 @@ export function createRequestListener(
         return send(res, errorJson(400, 'InvalidValidationEvent', 'no validationCode'));
       return send(res, { status: 200, jsonBody: { validationResponse: code } });
     }
-    for (const event of list)
-      await target.handler(event as EventGridEvent, invocationContext(target.name, log, { event }));
+    await target.batchHandler(list, invocationContext(target.name, log, { events: list.length }));
     send(res, { status: 200 });
   }
 }

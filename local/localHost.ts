@@ -2,6 +2,7 @@
  * The local stand-in for the Azure Functions host: serves the HTTP functions and the Event Grid webhook,
  * runs the timers and polls the queues, all from the same registration table the Azure registration reads.
  */
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type {
@@ -29,11 +30,18 @@ export interface LocalHostOptions {
   retryDelaySec?: number;
   batchSize?: number;
   maxPollingIntervalMs?: number;
+  /**
+   * The Event Grid webhook's key (the stand-in for the Functions host's `eventgrid_extension` system key);
+   * default: FLEET_EVENTGRID_KEY, else a random key for this host's lifetime (see `eventGridUrl`).
+   */
+  eventGridKey?: string;
 }
 
 export interface LocalHost {
   url: string;
   port: number;
+  /** The webhook URL Event Grid is given for a function: `/runtime/webhooks/eventgrid?functionName=..&code=..`. */
+  eventGridUrl(functionName: string): string;
   /** Runs a timer function now (waits for a run in progress). */
   runTimer(name: string): Promise<void>;
   stop(): Promise<void>;
@@ -44,7 +52,9 @@ export async function startLocalHost(o: LocalHostOptions): Promise<LocalHost> {
     o.registrations.filter((r): r is Extract<FunctionRegistration, { kind: K }> => r.kind === kind);
   const http = of('http') as HttpRegistration[];
   const events = of('eventGrid') as EventGridRegistration[];
-  const server = createServer(createRequestListener(http, events, o.log));
+  const eventGridKey =
+    o.eventGridKey ?? process.env.FLEET_EVENTGRID_KEY ?? randomBytes(32).toString('base64url');
+  const server = createServer(createRequestListener(http, events, o.log, eventGridKey));
   server.keepAliveTimeout = 5_000;
   server.on('clientError', answerClientError(o.log));
   await new Promise<void>((resolve, reject) => {
@@ -79,6 +89,8 @@ export async function startLocalHost(o: LocalHostOptions): Promise<LocalHost> {
   return {
     url: `http://${o.host ?? '127.0.0.1'}:${port}`,
     port,
+    eventGridUrl: (functionName) =>
+      `http://${o.host ?? '127.0.0.1'}:${port}/runtime/webhooks/eventgrid?functionName=${encodeURIComponent(functionName)}&code=${encodeURIComponent(eventGridKey)}`,
     runTimer: async (name) => {
       const t = timers.get(name);
       if (!t) throw new Error(`no timer function named ${name}`);

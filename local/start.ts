@@ -58,6 +58,7 @@ const env = {
   ARM_ENDPOINT: emulator.endpoint,
   ARM_CA_FILE: emulator.caFile,
   ARM_STATIC_TOKEN: 'local-static-token',
+  KEY_VAULT_URL: emulator.endpoint, // the emulator's Key Vault secrets endpoint
   FLEET_CHECK_DELAY_SECONDS: process.env.FLEET_CHECK_DELAY_SECONDS ?? '2',
 };
 const logLines: string[] = [];
@@ -77,7 +78,7 @@ const host = await startLocalHost({
   maxDequeueCount: app.config.maxDequeueCount,
 });
 await emulator.context.events.add({
-  url: `${host.url}/runtime/webhooks/eventgrid?functionName=${EVENT_FUNCTION}`,
+  url: host.eventGridUrl(EVENT_FUNCTION),
 });
 
 console.log(`osm-fleet is running locally (started in ${((Date.now() - started) / 1000).toFixed(1)} s)

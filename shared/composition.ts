@@ -7,10 +7,11 @@
 import { ResourceGraphClient } from '@azure/arm-resourcegraph';
 import type { TokenCredential } from '@azure/core-auth';
 import type { Config } from './config.js';
-import type { ArmClient, FleetInventory, Logger, MonitorArm } from './domain/ports.js';
+import type { ArmClient, FleetInventory, Logger, MonitorArm, SecretStore } from './domain/ports.js';
 import { ArmExtensionsClient } from './azure/armExtensionsClient.js';
 import { ArmMonitorClient } from './azure/armMonitorClient.js';
 import { createCredential } from './azure/credential.js';
+import { KeyVaultSecretStore, NoSecretStore } from './azure/keyVaultSecretStore.js';
 import { ResourceGraphInventory } from './azure/resourceGraphInventory.js';
 
 export interface AzureAdapterOptions {
@@ -27,10 +28,12 @@ export interface AzureAdapters {
   arm: ArmClient;
   monitorArm: MonitorArm;
   inventory: FleetInventory;
+  /** Key Vault (KEY_VAULT_URL, same credential and CA as ARM); without one, protected settings are refused. */
+  secrets: SecretStore;
 }
 
 export function createAzureAdapters(
-  config: Pick<Config, 'subscriptions' | 'arm' | 'azureClientId'>,
+  config: Pick<Config, 'subscriptions' | 'arm' | 'azureClientId' | 'keyVaultUrl'>,
   options: AzureAdapterOptions = {},
 ): AzureAdapters {
   const credential = options.credential ?? createCredential(config);
@@ -49,5 +52,12 @@ export function createAzureAdapters(
     subscriptions: config.subscriptions,
     ...(options.logger ? { logger: options.logger } : {}),
   });
-  return { arm, monitorArm, inventory };
+  const secrets = config.keyVaultUrl
+    ? new KeyVaultSecretStore({
+        vaultUrl: config.keyVaultUrl,
+        credential,
+        ...(options.caPem ? { caPem: options.caPem } : {}),
+      })
+    : new NoSecretStore();
+  return { arm, monitorArm, inventory, secrets };
 }

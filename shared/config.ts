@@ -32,6 +32,8 @@ export interface Config {
   };
   /** Client id of the user-assigned managed identity used for ARM. */
   azureClientId?: string;
+  /** Key Vault holding protected setting values (KEY_VAULT_URL); unset: protected settings are refused. */
+  keyVaultUrl?: string;
   operationDeadlineMinutes: number;
   checkDelaySeconds: number;
   maxDequeueCount: number;
@@ -101,6 +103,14 @@ const schema = z.object({
   ),
   ARM_CA_FILE: optional,
   ARM_STATIC_TOKEN: optional,
+  KEY_VAULT_URL: optional.pipe(
+    z
+      .string()
+      .refine((s) => URL.canParse(s) && new URL(s).protocol === 'https:', {
+        message: 'must be an https URL (the vault, e.g. https://<name>.vault.azure.net)',
+      })
+      .optional(),
+  ),
   AZURE_CLIENT_ID: optional,
   FLEET_OPERATION_DEADLINE_MINUTES: positiveInt(30, 7 * 24 * 60),
   FLEET_CHECK_DELAY_SECONDS: positiveInt(15, 3600),
@@ -193,6 +203,7 @@ export function loadConfig(env: Env = process.env): Config {
       ...(e.ARM_STATIC_TOKEN ? { staticToken: e.ARM_STATIC_TOKEN } : {}),
     },
     ...(e.AZURE_CLIENT_ID ? { azureClientId: e.AZURE_CLIENT_ID } : {}),
+    ...(e.KEY_VAULT_URL ? { keyVaultUrl: e.KEY_VAULT_URL.replace(/\/+$/, '') } : {}),
     operationDeadlineMinutes: e.FLEET_OPERATION_DEADLINE_MINUTES,
     checkDelaySeconds: e.FLEET_CHECK_DELAY_SECONDS,
     maxDequeueCount: e.FLEET_MAX_DEQUEUE_COUNT,

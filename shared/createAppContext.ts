@@ -64,6 +64,7 @@ export async function createAppContext(config: Config, options: AppContextOption
     inventory: store.inventory,
     history: store.history,
     queue: store.queue,
+    secrets: azure.secrets,
     arm: azure.arm,
     monitorArm: azure.monitorArm,
     fleet: azure.inventory,

@@ -14,6 +14,9 @@ import type { DeepPartial, EmulatorConfig } from '../../emulator/emulatorConfig.
 import { EmulatorControl } from '../../emulator/emulatorControl.js';
 import { startAzurite, type Azurite } from '../../local/startAzurite.js';
 
+/** The bench hosts' Event Grid webhook key (FLEET_EVENTGRID_KEY): deliveries carry it as `code`. */
+export const BENCH_EVENTGRID_KEY = 'bench-eventgrid-key';
+
 export interface BenchHost {
   url: string;
   pid: number;
@@ -114,6 +117,8 @@ async function spawnHost(
         ARM_ENDPOINT: emulator.endpoint,
         ARM_CA_FILE: emulator.caFile,
         ARM_STATIC_TOKEN: 'bench-token',
+        FLEET_EVENTGRID_KEY: BENCH_EVENTGRID_KEY,
+        KEY_VAULT_URL: emulator.endpoint,
         BENCH_COUNTS_FILE: countsFile,
         BENCH_TABLE_PORT: port(azurite.tableUrl),
         BENCH_QUEUE_PORT: port(azurite.queueUrl),

@@ -1,12 +1,21 @@
 /**
- * The API client: same origin, the key the page was opened with (`?code=`) sent as `x-functions-key`, and
- * the API's error message (not a stack) when a call fails.
+ * The API client: same origin, authenticated by the browser's HttpOnly session cookie (set by
+ * `POST /api/session` after the key prompt; this script never holds the key beyond that one call), and the
+ * API's error message (not a stack) when a call fails.
  */
 import type { Cluster, Command, HistoryEvent, Page, Policy, Rollout, RolloutCluster } from './types.js';
 
 /** `/api/` next to `/api/dashboard/app.js`, wherever the app is served. */
 const BASE = new URL('../', import.meta.url).pathname;
-const KEY = new URLSearchParams(location.search).get('code');
+/**
+ * Where the Functions host itself checks keys (Azure: `authLevel: 'function'`), a cookie cannot pass it: the
+ * key typed in the prompt is then held here, in memory only (never in a URL, the page or storage), and sent
+ * as `x-functions-key`. Where the app checks the key (FLEET_API_KEY), the session cookie is used instead.
+ */
+let hostKey: string | undefined;
+export function useHostKey(key: string | undefined): void {
+  hostKey = key;
+}
 
 export class ApiError extends Error {
   constructor(
@@ -20,11 +29,12 @@ export class ApiError extends Error {
 
 async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = {};
-  if (KEY) headers['x-functions-key'] = KEY;
+  if (hostKey) headers['x-functions-key'] = hostKey;
   if (body !== undefined) headers['content-type'] = 'application/json';
   const res = await fetch(BASE + path, {
     method,
     headers,
+    credentials: 'same-origin',
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await res.text();
@@ -39,6 +49,10 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
 const q = (s: string) => encodeURIComponent(s);
 
 export const api = {
+  /** Whether the API wants a key and whether this browser has a session. */
+  session: () => call<{ keyRequired: boolean; signedIn: boolean }>('GET', 'session'),
+  /** Posts the key once; the answer sets the session cookie. */
+  signIn: (key: string) => call<undefined>('POST', 'session', { key }),
   rollouts: (top = 20) => call<Page<Rollout>>('GET', `rollouts?top=${top}`),
   rollout: (id: string) => call<Rollout>('GET', `rollouts/${q(id)}`),
   rolloutClusters: (id: string, state: string, top = 100) =>

@@ -2,6 +2,7 @@
 import { ApiError } from './api.js';
 import { clusterView } from './clusterView.js';
 import { fleetView } from './fleetView.js';
+import { ensureSession, forgetSession } from './keyPrompt.js';
 import { parseRoute } from './router.js';
 import { rolloutView } from './rolloutView.js';
 import type { Rendered, ViewContext } from './view.js';
@@ -34,12 +35,14 @@ async function show(navigated: boolean): Promise<void> {
   if (navigated) banner.hidden = true;
   let next: number | undefined;
   try {
+    await ensureSession(view);
     const out = await render();
     if (mine !== generation) return; // a newer render started meanwhile
     view.replaceChildren(out.node);
     next = out.refreshMs;
   } catch (err) {
     if (mine !== generation) return;
+    if (err instanceof ApiError && err.status === 401) forgetSession(); // expired: the prompt again
     ctx.notify(
       err instanceof ApiError ? `${err.code}: ${err.message}` : `Cannot reach the API: ${String(err)}`,
     );

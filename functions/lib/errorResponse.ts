@@ -24,6 +24,9 @@ const MALFORMED = new Set([
   'InvalidTop',
 ]);
 
+/** Validation codes that mean "outside what this deployment may act on" (403). */
+const FORBIDDEN = new Set(['SubscriptionOutOfScope']);
+
 export class HttpError extends Error {
   constructor(
     readonly status: number,
@@ -52,7 +55,7 @@ export function errorResponse(err: unknown, context?: InvocationContext): HttpRe
   if (err instanceof HttpError) return json(err.status, err.code, err.message, undefined, err.headers);
   if (err instanceof ValidationError)
     return json(
-      MALFORMED.has(err.code) ? 400 : 422,
+      MALFORMED.has(err.code) ? 400 : FORBIDDEN.has(err.code) ? 403 : 422,
       err.code,
       err.message,
       err.details.length ? err.details : undefined,

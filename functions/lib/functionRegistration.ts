@@ -34,7 +34,10 @@ export interface QueueRegistration {
 export interface EventGridRegistration {
   name: string;
   kind: 'eventGrid';
+  /** One event (how the Functions host invokes an Event Grid trigger in Azure). */
   handler: (event: EventGridEvent, context: InvocationContext) => Promise<void>;
+  /** A whole delivery at once (the local host), so duplicates within it are coalesced. */
+  batchHandler: (events: readonly unknown[], context: InvocationContext) => Promise<void>;
 }
 
 export type FunctionRegistration =

@@ -3,18 +3,21 @@
  * body, the error shape for every failure, and JSON responses. Handlers see parsed input and return
  * `{ status, body }`; they never build HTTP responses or catch errors themselves.
  */
-import { timingSafeEqual } from 'node:crypto';
 import type { HttpMethod, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { ValidationError } from '../../shared/domain/errors.js';
 import type { AppContext } from './appContext.js';
 import { appContext } from './appContext.js';
 import { HttpError, errorResponse } from './errorResponse.js';
 import type { HttpRegistration } from './functionRegistration.js';
+import { sameSecret } from './sameSecret.js';
+import { sessionFromCookies, verifySession } from './session.js';
 
 /** Request bodies above this size get 413. Policies at their validation caps stay well below it. */
 export const MAX_BODY_BYTES = 256 * 1024;
 
 export interface ApiRequest {
+  /** The request URL as the host saw it (its scheme says whether a cookie may be `Secure`). */
+  url: string;
   params: Readonly<Record<string, string>>;
   query: URLSearchParams;
   headers: Headers;
@@ -56,6 +59,7 @@ export function httpEndpoint(o: EndpointOptions): HttpRegistration {
         // Also for routes that read no body (plan, commands): a declared size over the limit is a 413.
         if (Number(request.headers.get('content-length') ?? '0') > MAX_BODY_BYTES) throw tooLarge();
         const res = await o.handle({
+          url: request.url,
           params: request.params,
           query: request.query,
           headers: request.headers,
@@ -81,16 +85,23 @@ export function httpEndpoint(o: EndpointOptions): HttpRegistration {
   };
 }
 
+/**
+ * The key (x-functions-key header or code query parameter), compared in constant time over SHA-256
+ * digests (sameSecret), or else a valid dashboard session cookie (session.ts).
+ */
 function authorize(request: HttpRequest, apiKey: string): void {
-  const given = request.headers.get('x-functions-key') ?? request.query.get('code') ?? '';
-  const a = Buffer.from(given);
-  const b = Buffer.from(apiKey);
-  if (a.length !== b.length || !timingSafeEqual(a, b))
-    throw new HttpError(
-      401,
-      'Unauthorized',
-      'a valid key is required in the x-functions-key header or the code query parameter',
-    );
+  const given = request.headers.get('x-functions-key') ?? request.query.get('code');
+  if (given !== null ? sameSecret(given, apiKey) : sessionValid(request.headers, apiKey)) return;
+  throw new HttpError(
+    401,
+    'Unauthorized',
+    'a valid key is required in the x-functions-key header or the code query parameter',
+  );
+}
+
+export function sessionValid(headers: { get(name: string): string | null }, apiKey: string): boolean {
+  const token = sessionFromCookies(headers.get('cookie'));
+  return token !== undefined && verifySession(token, apiKey, Date.now());
 }
 
 async function readJson(request: HttpRequest): Promise<unknown> {

@@ -17,6 +17,8 @@ param logAnalyticsWorkspaceId string
 @description('Region and customer ID of that workspace (Container insights data collection rules).')
 param logAnalyticsWorkspaceLocation string
 param logAnalyticsWorkspaceCustomerId string
+@description('URI of the vault holding protected setting values (modules/keyVault.bicep).')
+param keyVaultUri string
 param maximumInstanceCount int
 param operationDeadlineMinutes int
 param checkDelaySeconds int
@@ -38,6 +40,7 @@ var appSettings = {
   FLEET_LOG_ANALYTICS_WORKSPACE_ID: logAnalyticsWorkspaceId
   FLEET_LOG_ANALYTICS_WORKSPACE_LOCATION: logAnalyticsWorkspaceLocation
   FLEET_LOG_ANALYTICS_WORKSPACE_CUSTOMER_ID: logAnalyticsWorkspaceCustomerId
+  KEY_VAULT_URL: keyVaultUri
   FLEET_OPERATION_DEADLINE_MINUTES: string(operationDeadlineMinutes)
   FLEET_CHECK_DELAY_SECONDS: string(checkDelaySeconds)
   // Keep in step with host.json extensions.queues.maxDequeueCount.

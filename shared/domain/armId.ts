@@ -16,6 +16,22 @@ export interface ClusterRef {
   name: string;
 }
 
+/**
+ * Whether a subscription is one the fleet manager is scoped to (`FLEET_SUBSCRIPTIONS`). The one check of
+ * scope: the Event Grid path and every route that acts on a named cluster go through it.
+ */
+export function inSubscriptionScope(subscriptionId: string, subscriptions: readonly string[]): boolean {
+  const sub = subscriptionId.toLowerCase();
+  return subscriptions.some((s) => s.toLowerCase() === sub);
+}
+
+/** Refuses (`SubscriptionOutOfScope`, HTTP 403) a cluster outside the configured subscriptions. */
+export function requireSubscriptionScope(ref: ClusterRef, subscriptions: readonly string[]): void {
+  if (inSubscriptionScope(ref.subscriptionId, subscriptions)) return;
+  const message = `subscription ${ref.subscriptionId} is not one of the fleet's subscriptions (FLEET_SUBSCRIPTIONS)`;
+  throw new ValidationError(message, [{ path: 'subscriptionId', message }], 'SubscriptionOutOfScope');
+}
+
 /** Parses a connected cluster's ARM ID; undefined when it is not one. */
 export function parseClusterId(id: string): ClusterRef | undefined {
   const m = CLUSTER_ID.exec(id);

@@ -99,6 +99,19 @@ export interface PolicyStore {
   delete(name: string, ifMatch?: string): Promise<void>;
 }
 
+/**
+ * Secrets at rest (Azure Key Vault; locally the emulator's vault): protected setting values, written as a
+ * new version per change and read back by exact version. Failures are typed like every port's.
+ */
+export interface SecretStore {
+  /** Writes a new version of secret `name` (created when absent); returns the version's id. */
+  set(name: string, value: string, tags?: Readonly<Record<string, string>>): Promise<string>;
+  /** The value of that version; NotFoundError when the secret or the version does not exist (or was deleted). */
+  get(name: string, version: string): Promise<string>;
+  /** Deletes the secret with all its versions (soft delete where the vault keeps them); absent is no error. */
+  delete(name: string): Promise<void>;
+}
+
 export interface RolloutStore {
   /** Writes the rollout and all its cluster rows (batched per partition); the rollout row last. */
   create(rollout: RolloutRecord, clusters: readonly RolloutClusterRecord[]): Promise<string>;

@@ -25,11 +25,26 @@ export interface PageRequest {
   continuationToken?: string;
 }
 
-/** A policy as stored: the validated policy plus bookkeeping. Protected setting values are stored, never returned. */
+/**
+ * Where protected setting values live: one version of a Key Vault secret (a JSON object of the values).
+ * Rows keep this reference and the keys, never the values (`policy.osm.configurationProtectedSettings` is
+ * then `{}`); docs/security.md, item 3.
+ */
+export interface ProtectedSettingsRef {
+  secretName: string;
+  /** The secret version written with these values: versions are immutable, so the reference is exact. */
+  version: string;
+  /** The setting keys, sorted (what views show). */
+  keys: string[];
+}
+
+/** A policy as stored: the validated policy plus bookkeeping. Protected setting values live in the vault. */
 export interface StoredPolicy {
   policy: Policy;
   createdAt: string;
   updatedAt: string;
+  /** The protected settings' secret version; absent when the policy has none (or on a row written before). */
+  protectedSettings?: ProtectedSettingsRef;
   /** Last time the timer started a scheduled rollout of it (so a schedule fires once per occurrence). */
   lastScheduledRunAt?: string;
 }
@@ -115,6 +130,8 @@ export interface RolloutRecord {
   rollout: Rollout;
   /** The policy as it was when the rollout was created: the rollout applies this, not later edits. */
   policy: Policy;
+  /** The secret version of the snapshot's protected settings (the values are not in the snapshot). */
+  protectedSettings?: ProtectedSettingsRef;
   /** How the rollout was started: `api`, `schedule`, `event`. */
   trigger: 'api' | 'schedule' | 'event';
   /** Total clusters in the rollout, for cheap listing. */

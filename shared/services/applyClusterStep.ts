@@ -114,7 +114,17 @@ async function applyOnce(
     return { outcome: 'stalled', reason: 'AwaitingCrdApproval' };
   }
 
-  const ctx: HopContext = { deps, msg, row, policy: rollout.value.policy, from, to, intent: op, memo };
+  const ctx: HopContext = {
+    deps,
+    msg,
+    row,
+    policy: rollout.value.policy,
+    ...(rollout.value.protectedSettings ? { protectedSettings: rollout.value.protectedSettings } : {}),
+    from,
+    to,
+    intent: op,
+    memo,
+  };
 
   let cluster: ClusterInfo | undefined;
   try {

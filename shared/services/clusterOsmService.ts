@@ -5,7 +5,7 @@
  */
 import { stableHash } from '../domain/assignWaves.js';
 import type { ClusterRef } from '../domain/armId.js';
-import { clusterId as toClusterId } from '../domain/armId.js';
+import { clusterId as toClusterId, requireSubscriptionScope } from '../domain/armId.js';
 import type { ClusterInfo } from '../domain/cluster.js';
 import { OSM_RELEASE_NAMESPACE, osmExtensions } from '../domain/cluster.js';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.js';
@@ -13,6 +13,7 @@ import { planPolicy } from '../domain/planner.js';
 import type { Policy } from '../domain/policy.js';
 import { parsePolicy } from '../domain/policy.js';
 import type { ClusterOsmRequest } from '../domain/clusterOsmRequest.js';
+import type { ProtectedSettingsRef } from '../domain/records.js';
 import { leaseHeld } from './clusterLease.js';
 import { createRollout } from './createRollout.js';
 import type { ServiceDeps } from './serviceDeps.js';
@@ -34,6 +35,7 @@ const IN_FLIGHT = /^(creating|updating|deleting)$/i;
 const OPEN = new Set(['Pending', 'InProgress', 'Deferred', 'AwaitingApproval']);
 
 async function readCluster(deps: ServiceDeps, ref: ClusterRef): Promise<ClusterInfo> {
+  requireSubscriptionScope(ref, deps.settings.subscriptions); // before any ARM read
   const id = toClusterId(ref);
   const cluster = await deps.arm.getCluster(id);
   if (!cluster) throw new NotFoundError(`connected cluster ${id} does not exist`, 'ClusterNotFound');
@@ -70,10 +72,12 @@ export async function installOnCluster(
       'OperationInProgress',
     );
   let policy: Policy;
+  let protectedSettings: ProtectedSettingsRef | undefined;
   if ('policy' in request) {
     const stored = await deps.policies.get(request.policy);
     if (!stored) throw new NotFoundError(`policy "${request.policy}" does not exist`, 'PolicyNotFound');
     policy = stored.value.policy;
+    protectedSettings = stored.value.protectedSettings;
   } else {
     policy = asRequestError(() =>
       parsePolicy(
@@ -119,6 +123,7 @@ export async function installOnCluster(
   const rollout = await createRollout(deps, {
     policyName: policy.name,
     policy: { ...policy, target: {} },
+    ...(protectedSettings ? { protectedSettings } : {}),
     trigger: 'api',
     actor,
     clusterIds: [cluster.id],

@@ -14,12 +14,13 @@ import type { ClusterInfo } from '../domain/cluster.js';
 import { ConflictError, NotFoundError } from '../domain/errors.js';
 import { planPolicy } from '../domain/planner.js';
 import type { Policy } from '../domain/policy.js';
-import type { HistoryEvent, RolloutRecord } from '../domain/records.js';
+import type { HistoryEvent, ProtectedSettingsRef, RolloutRecord } from '../domain/records.js';
 import { cancelRollout } from '../domain/rolloutCommands.js';
 import type { Rollout } from '../domain/rolloutState.js';
 import { clusterRowFromPlan, rowHasWork } from './clusterRowFromPlan.js';
 import { loadRolloutClusters } from './loadRolloutClusters.js';
 import { newRolloutId } from './newRolloutId.js';
+import { snapshotProtectedSettings, withoutProtectedValues } from './protectedSettings.js';
 import { reconcileRollout } from './reconcileRollout.js';
 import type { ServiceDeps } from './serviceDeps.js';
 import { toInventoryRecord } from './toInventoryRecord.js';
@@ -29,6 +30,8 @@ export interface CreateRolloutInput {
   policyName: string;
   /** A policy to apply instead of the stored `policyName` (one-off cluster operations build their own). */
   policy?: Policy;
+  /** The secret version holding `policy`'s protected settings (when `policy` is a stored one's). */
+  protectedSettings?: ProtectedSettingsRef;
   trigger: RolloutRecord['trigger'];
   /** `api:<caller>`, `timer`, `event:<eventId>`: recorded in history. */
   actor: string;
@@ -46,7 +49,8 @@ export function blocksFleetRollout(record: RolloutRecord, policyName: string): b
 }
 
 export async function createRollout(deps: ServiceDeps, input: CreateRolloutInput): Promise<RolloutRecord> {
-  const policy = input.policy ?? (await deps.policies.get(input.policyName))?.value.policy;
+  const stored = input.policy ? undefined : (await deps.policies.get(input.policyName))?.value;
+  const policy = input.policy ?? stored?.policy;
   if (!policy) throw new NotFoundError(`policy ${input.policyName} not found`, 'PolicyNotFound');
   const fleetWide = input.trigger !== 'event' && input.clusterIds === undefined;
   if (fleetWide) {
@@ -77,7 +81,15 @@ export async function createRollout(deps: ServiceDeps, input: CreateRolloutInput
     maxFailurePercent: policy.rollout.maxFailurePercent,
   };
   if (policy.rollout.maintenanceWindow) rollout.maintenanceWindow = { ...policy.rollout.maintenanceWindow };
-  const record: RolloutRecord = { rollout, policy, trigger: input.trigger, clusterCount: rows.length };
+  const secret = input.protectedSettings ?? stored?.protectedSettings;
+  const protectedSettings = await snapshotProtectedSettings(deps, policy, secret, id);
+  const record: RolloutRecord = {
+    rollout,
+    policy: withoutProtectedValues(policy),
+    ...(protectedSettings ? { protectedSettings } : {}),
+    trigger: input.trigger,
+    clusterCount: rows.length,
+  };
   await deps.rollouts.create(record, rows);
   if (fleetWide) await refuseIfRaced(deps, record);
   deps.log.info('rollout created', {

@@ -1,12 +1,15 @@
 /**
- * Policies: create or replace, read, list, delete. Protected setting values are stored and never returned:
- * views list their keys only. A PUT that leaves out `osm.configurationProtectedSettings` keeps the stored
- * ones (a policy read back with GET and sent again loses nothing); an explicit `{}` clears them.
+ * Policies: create or replace, read, list, delete. Protected setting values are never returned (views list
+ * their keys only) and never stored in the table: each set of values is a new version of the policy's Key
+ * Vault secret, referenced from the row (protectedSettings.ts). A PUT that leaves out
+ * `osm.configurationProtectedSettings` keeps the stored reference (a policy read back with GET and sent
+ * again loses nothing); an explicit `{}` clears them. Deleting the policy deletes its secret (docs/security.md).
  */
 import { ConcurrencyError, ConflictError, NotFoundError } from '../domain/errors.js';
 import type { Policy } from '../domain/policy.js';
 import { parsePolicy } from '../domain/policy.js';
-import type { Page, PageRequest, StoredPolicy, Versioned } from '../domain/records.js';
+import type { Page, PageRequest, ProtectedSettingsRef, StoredPolicy, Versioned } from '../domain/records.js';
+import { policySecretName, sealProtectedSettings, withoutProtectedValues } from './protectedSettings.js';
 import type { ServiceDeps } from './serviceDeps.js';
 
 export interface PolicyView extends Omit<Policy, 'osm'> {
@@ -19,9 +22,10 @@ export interface PolicyView extends Omit<Policy, 'osm'> {
 
 export function policyView(stored: StoredPolicy): PolicyView {
   const { configurationProtectedSettings, ...osm } = stored.policy.osm;
+  const keys = stored.protectedSettings?.keys ?? Object.keys(configurationProtectedSettings).sort();
   return {
     ...stored.policy,
-    osm: { ...osm, configurationProtectedSettingKeys: Object.keys(configurationProtectedSettings).sort() },
+    osm: { ...osm, configurationProtectedSettingKeys: keys },
     createdAt: stored.createdAt,
     updatedAt: stored.updatedAt,
   };
@@ -43,15 +47,15 @@ export async function putPolicy(
   const policy = parsePolicy(name, body, { isKnownVersion: (v) => deps.catalog.has(v) });
   const existing = await deps.policies.get(name);
   checkIfMatch(name, ifMatch, existing?.etag);
-  const keepSecrets = !hasProtectedSettings(body) && existing;
-  if (keepSecrets)
-    policy.osm.configurationProtectedSettings = existing.value.policy.osm.configurationProtectedSettings;
   const now = deps.clock.now().toISOString();
+  const createdAt = existing?.value.createdAt ?? now;
+  const protectedSettings = await protectedSettingsFor(deps, policy, body, existing?.value, createdAt);
   const stored: StoredPolicy = {
-    policy,
-    createdAt: existing?.value.createdAt ?? now,
+    policy: withoutProtectedValues(policy),
+    createdAt,
     updatedAt: now,
     ...(existing?.value.lastScheduledRunAt ? { lastScheduledRunAt: existing.value.lastScheduledRunAt } : {}),
+    ...(protectedSettings ? { protectedSettings } : {}),
   };
   // Create if absent, else replace exactly the version read (If-Match, when given, was checked against it).
   const etag = await deps.policies.put(stored, existing ? existing.etag : null);
@@ -83,6 +87,37 @@ export async function deletePolicy(deps: ServiceDeps, name: string, ifMatch?: st
     );
   await deps.policies.delete(name, found.etag);
   deps.log.info('policy deleted', { policy: name });
+  // No active rollout of the policy needs its secret (checked above); the vault keeps it soft-deleted.
+  const secretName = policySecretName(name, found.value.createdAt);
+  try {
+    await deps.secrets.delete(secretName);
+  } catch (err) {
+    deps.log.warn('policy secret not deleted', { policy: name, secretName, error: String(err) });
+  }
+}
+
+/**
+ * The reference the new row keeps: new values (even `{}`, which clears) sealed as a new secret version;
+ * values left out keep the stored reference (a row from before the vault has its values sealed now).
+ */
+async function protectedSettingsFor(
+  deps: ServiceDeps,
+  policy: Policy,
+  body: unknown,
+  existing: StoredPolicy | undefined,
+  createdAt: string,
+): Promise<ProtectedSettingsRef | undefined> {
+  const keep = !hasProtectedSettings(body) && existing;
+  if (keep && existing.protectedSettings) return existing.protectedSettings;
+  const values = keep
+    ? existing.policy.osm.configurationProtectedSettings
+    : policy.osm.configurationProtectedSettings;
+  return sealProtectedSettings(
+    deps,
+    policySecretName(policy.name, createdAt),
+    values,
+    `policy/${policy.name}`,
+  );
 }
 
 function hasProtectedSettings(body: unknown): boolean {

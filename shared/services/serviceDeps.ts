@@ -13,6 +13,7 @@ import type {
   MonitorArm,
   PolicyStore,
   RolloutStore,
+  SecretStore,
   WorkQueue,
 } from '../domain/ports.js';
 import type { RolloutRowCache } from './rolloutRowCache.js';
@@ -38,6 +39,8 @@ export interface ServiceDeps {
   inventory: InventoryStore;
   history: HistoryStore;
   queue: WorkQueue;
+  /** Protected setting values (Key Vault). */
+  secrets: SecretStore;
   arm: ArmClient;
   /** Container insights prerequisites: workspace, data collection rule and association. */
   monitorArm: MonitorArm;

@@ -15,10 +15,13 @@
 import { OSM_RELEASE_NAMESPACE } from '../domain/cluster.js';
 import type { ExtensionInfo } from '../domain/cluster.js';
 import type { Policy } from '../domain/policy.js';
-import type { ClusterWorkMessage, OperationRecord } from '../domain/records.js';
+import { NotFoundError, TransientError } from '../domain/errors.js';
+import type { DesiredExtension } from '../domain/ports.js';
+import type { ClusterWorkMessage, OperationRecord, ProtectedSettingsRef } from '../domain/records.js';
 import { QUEUES } from '../domain/records.js';
 import { classifyArmFailure } from './classifyArmFailure.js';
 import { desiredOsmExtension, osmExtensionSatisfies, sameVersion } from './desiredOsmExtension.js';
+import { revealProtectedSettings } from './protectedSettings.js';
 import type { ServiceDeps } from './serviceDeps.js';
 import type { StepResult } from './stepResult.js';
 import type { ClusterRow } from './writeClusterRow.js';
@@ -32,6 +35,8 @@ export interface HopContext {
   msg: ClusterWorkMessage;
   row: ClusterRow;
   policy: Policy;
+  /** The snapshot's protected settings in the vault (read just before the PUT, never kept on a row). */
+  protectedSettings?: ProtectedSettingsRef;
   from: string | null;
   to: string;
   /** The intent for this hop's target found on the row BEFORE this invocation (a redelivery). */
@@ -115,9 +120,18 @@ export async function startHopOperation(
     }
   }
 
+  let desired: DesiredExtension = want.desired;
+  if (ctx.protectedSettings) {
+    try {
+      const values = await revealProtectedSettings(deps, ctx.protectedSettings);
+      desired = { ...desired, configurationProtectedSettings: values };
+    } catch (e) {
+      return onSecretError(ctx, row, e);
+    }
+  }
   let started;
   try {
-    started = await deps.arm.beginPutExtension(r.clusterId, r.extensionName, want.desired);
+    started = await deps.arm.beginPutExtension(r.clusterId, r.extensionName, desired);
   } catch (e) {
     return onArmError(ctx, row, e);
   }
@@ -201,6 +215,25 @@ async function scheduleCheck(
     reason,
   });
   return { outcome: 'done', reason };
+}
+
+/** The vault unreachable or throttled: try the step again later; the secret version gone: the hop fails. */
+async function onSecretError(ctx: HopContext, row: ClusterRow, e: unknown): Promise<StepResult> {
+  const ref = ctx.protectedSettings;
+  if (e instanceof TransientError)
+    return requeueWork(ctx.deps, row, QUEUES.clusterSteps, ctx.msg, {
+      reason: 'SecretStoreUnavailable',
+      message: `the protected settings could not be read from the vault: ${e.message}`,
+      delayMs: Math.max(e.retryAfterMs, ctx.deps.settings.checkDelayMs),
+    });
+  if (e instanceof NotFoundError)
+    return failHop(
+      ctx,
+      row,
+      'ProtectedSettingsNotFound',
+      `secret ${ref?.secretName ?? ''} version ${ref?.version ?? ''} is gone from the vault (deleted?): the protected settings cannot be sent`,
+    );
+  throw e;
 }
 
 async function onArmError(ctx: HopContext, row: ClusterRow, e: unknown): Promise<StepResult> {

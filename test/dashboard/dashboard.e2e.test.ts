@@ -57,7 +57,8 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const url = (hash: string) => `${stack.host.url}/api/dashboard?code=${encodeURIComponent(KEY)}${hash}`;
+/** The dashboard's URL: no key in it (issue 14 item 11); the page asks for the key once. */
+const url = (hash: string) => `${stack.host.url}/api/dashboard${hash}`;
 const done = async () => Number(await page.getAttribute('[data-testid=rollout-progress]', 'data-done'));
 
 describe('the dashboard in headless Chromium', () => {
@@ -77,9 +78,18 @@ describe('the dashboard in headless Chromium', () => {
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const id = created.body.id as string;
 
-    // The rollout page: waves, threshold, and progress that advances by the page's own refreshes.
+    // The key prompt: the key is typed once; the page then runs on its session cookie.
     await page.goto(url(`#/rollouts/${id}`));
+    await page.fill('[data-testid=key-prompt] input[name=key]', KEY);
+    await page.click('[data-testid=key-prompt] button[type=submit]');
+
+    // The rollout page: waves, threshold, and progress that advances by the page's own refreshes.
     await page.waitForSelector('[data-testid=rollout-state]:text("Running")');
+    const cookies = await page.context().cookies();
+    expect(cookies.map((c) => [c.name, c.httpOnly, c.sameSite])).toEqual([
+      ['osm_fleet_session', true, 'Strict'],
+    ]);
+    expect(JSON.stringify(cookies)).not.toContain(KEY);
     expect(await page.locator('[data-wave]').count()).toBe(2);
     await expect.poll(() => page.textContent('[data-testid=failure-gauge] + p')).toContain('threshold 5%');
     const first = await done();
@@ -114,6 +124,8 @@ describe('the dashboard in headless Chromium', () => {
     expect(await page.textContent('table.history')).toContain('RolloutPlanned');
     expect(await page.textContent('h1')).toContain('dash-5');
 
+    expect(page.url()).not.toContain(KEY);
+    expect(await page.content()).not.toContain(KEY);
     expect(problems).toEqual([]);
     await stack.api('POST', `/api/rollouts/${id}/cancel`, undefined, auth);
   }, 60_000);

@@ -10,6 +10,7 @@ import {
   MemoryRolloutStore,
   MemoryWorkQueue,
 } from './memoryStores.js';
+import { MemorySecretStore } from './memorySecretStore.js';
 
 export class ManualClock {
   constructor(private current = new Date('2026-11-25T10:00:00Z')) {}
@@ -43,6 +44,7 @@ export type FakeDeps = ServiceDeps & {
   inventory: MemoryInventoryStore;
   history: MemoryHistoryStore;
   queue: MemoryWorkQueue;
+  secrets: MemorySecretStore;
   arm: FakeArm;
   monitorArm: FakeMonitorArm;
   fleet: FakeArm;
@@ -59,6 +61,7 @@ export function fakeDeps(settings: Partial<ServiceSettings> = {}): FakeDeps {
     inventory: new MemoryInventoryStore(),
     history: new MemoryHistoryStore(),
     queue: new MemoryWorkQueue(),
+    secrets: new MemorySecretStore(),
     arm,
     monitorArm: new FakeMonitorArm(),
     fleet: arm,

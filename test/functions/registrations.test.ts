@@ -96,7 +96,8 @@ describe('the registration table', () => {
   });
 
   it('the Event Grid function answers the validation handshake', async () => {
-    const path = `/runtime/webhooks/eventgrid?functionName=${EVENT_FUNCTION}`;
+    const path =
+      new URL(host.eventGridUrl(EVENT_FUNCTION)).pathname + new URL(host.eventGridUrl(EVENT_FUNCTION)).search;
     expect(of('eventGrid').map((e) => e.name)).toEqual([EVENT_FUNCTION]);
     const event = {
       id: 'v-1',
@@ -109,9 +110,14 @@ describe('the registration table', () => {
     };
     const r = await call('POST', path, [event], { 'aeg-event-type': 'SubscriptionValidation' });
     expect(r).toEqual({ status: 200, body: { validationResponse: 'code-123' } });
-    const unknown = await call('POST', '/runtime/webhooks/eventgrid?functionName=nope', [event], {
-      'aeg-event-type': 'SubscriptionValidation',
-    });
+    const unknown = await call(
+      'POST',
+      path.replace(`functionName=${EVENT_FUNCTION}`, 'functionName=nope'),
+      [event],
+      {
+        'aeg-event-type': 'SubscriptionValidation',
+      },
+    );
     expect(unknown.status).toBe(404);
   });
 });

@@ -37,6 +37,9 @@ const DOCUMENTED_ROLES: Record<string, string> = {
   // Not in section H: Azure built-in roles documentation (Monitor), needed for App Insights with local auth
   // disabled. Verify against `az role definition list --name "Monitoring Metrics Publisher"`.
   'Monitoring Metrics Publisher': '3913510d-42f4-4e42-8a64-420c390055eb',
+  // Not in section H: Azure built-in roles documentation (Security), "Key Vault Secrets Officer"; verify
+  // with `az role definition list --name "Key Vault Secrets Officer"`.
+  'Key Vault Secrets Officer': 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7',
 };
 /** Broad roles never assigned: Contributor and Owner (built-in IDs), and User Access Administrator. */
 const FORBIDDEN_IDS = [
@@ -71,6 +74,7 @@ const EXPECTED_ASSIGNMENTS: Record<string, string[]> = {
   'modules/monitoring.bicep': [CUSTOM, 'monitoringMetricsPublisher'],
   'modules/deadLetterAccess.bicep': ['storageBlobDataContributor'],
   'modules/workspaceAccess.bicep': [CUSTOM],
+  'modules/keyVault.bicep': ['keyVaultSecretsOfficer'],
 };
 
 const roles = JSON.parse(readFileSync(join(INFRA_DIR, 'roles.json'), 'utf8')) as Record<

@@ -19,7 +19,15 @@ afterAll(async () => stack?.stop());
 describe('FLEET_API_KEY', () => {
   it('covers every HTTP function of the registration table', () => {
     expect(new Set(calls.map((c) => c.name))).toEqual(new Set(http.map((r) => r.name)));
-    expect(http.filter((r) => r.authLevel === 'anonymous').map((r) => r.name)).toEqual(['health']);
+    // Anonymous: health, the dashboard's static files (no data, no key) and its sign-in (docs/security.md, 11).
+    expect(http.filter((r) => r.authLevel === 'anonymous').map((r) => r.name)).toEqual([
+      'health',
+      'dashboard',
+      'dashboardAsset',
+      'getSession',
+      'createSession',
+      'deleteSession',
+    ]);
   });
 
   it.each(calls.filter((c) => !c.anonymous))(

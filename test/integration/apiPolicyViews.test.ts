@@ -57,8 +57,14 @@ describe('protected settings', () => {
     const again = await stack.api('PUT', '/api/policies/secret', body({ description: 'no secrets here' }));
     expect(again.status).toBe(200);
     expect(again.body.osm.configurationProtectedSettingKeys).toEqual(['osm.osm.token']);
+    // Kept as the same reference to its Key Vault secret version (issue 14 item 3: never in the row itself).
     const stored = await stack.app.deps.policies.get('secret');
-    expect(stored?.value.policy.osm.configurationProtectedSettings).toEqual({ 'osm.osm.token': SECRET });
+    expect(stored?.value.policy.osm.configurationProtectedSettings).toEqual({});
+    const ref = stored!.value.protectedSettings!;
+    expect(ref.keys).toEqual(['osm.osm.token']);
+    expect(JSON.parse(await stack.app.deps.secrets.get(ref.secretName, ref.version))).toEqual({
+      'osm.osm.token': SECRET,
+    });
     // An explicit {} clears them.
     const cleared = await stack.api(
       'PUT',

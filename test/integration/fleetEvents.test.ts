@@ -121,7 +121,7 @@ describe('onboarding through Event Grid', () => {
       autoOnboard: true,
     });
     // a second subscription to the same webhook that delivers every event twice, with random delays
-    const url = `${stack.host.url}/runtime/webhooks/eventgrid?functionName=${EVENT_FUNCTION}`;
+    const url = stack.host.eventGridUrl(EVENT_FUNCTION);
     await stack.control.addSubscriber({ url, name: 'dupes', duplicateRate: 1, maxDelayMs: 300 });
     const before = await stack.api('GET', '/api/rollouts?top=100');
     const fresh = clusterIdOf(S, 'rg-auto', 'late-joiner');

@@ -14,7 +14,11 @@ import { changedKeys, snapshotState } from './support/stateSnapshot.js';
 const OUTSIDE = '33333333-3333-4333-8333-333333333333';
 const target = clusterIdOf(SUBS[0]!, 'rg-e', 'e-1');
 const outsider = clusterIdOf(OUTSIDE, 'rg-e', 'e-out');
-const hook = `/runtime/webhooks/eventgrid?functionName=${EVENT_FUNCTION}`;
+/** The webhook's path with its key (the local stand-in for the eventgrid_extension system key). */
+const hook = () => {
+  const url = new URL(stack.host.eventGridUrl(EVENT_FUNCTION));
+  return `${url.pathname}${url.search}`;
+};
 let stack: FleetStack;
 
 const event = (id: string, subject: string, more: Record<string, unknown> = {}) => ({
@@ -85,7 +89,7 @@ afterAll(async () => stack?.stop());
 const post = (body: string, headers: Record<string, string> = {}) =>
   rawHttp(stack.host.url, {
     method: 'POST',
-    path: hook,
+    path: hook(),
     body,
     headers: { 'content-type': 'application/json', ...headers },
   });

@@ -35,6 +35,8 @@ export interface FleetStack {
   app: RunningApp;
   host: LocalHost;
   logs: string[];
+  /** This stack's table (and queue) name prefix in the run's Azurite. */
+  tablePrefix: string;
   /** Calls the API like a user: JSON in, `{ status, body, headers }` out. */
   api(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResult>;
   stop(): Promise<void>;
@@ -81,6 +83,7 @@ export async function startFleetStack(options: StackOptions = {}): Promise<Fleet
     FLEET_LOG_ANALYTICS_WORKSPACE_ID: STACK_WORKSPACE,
     FLEET_LOG_ANALYTICS_WORKSPACE_LOCATION: STACK_WORKSPACE_LOCATION,
     FLEET_LOG_ANALYTICS_WORKSPACE_CUSTOMER_ID: STACK_WORKSPACE_CUSTOMER_ID,
+    KEY_VAULT_URL: emulator.endpoint,
     ...options.env,
   });
   const prefix = uniquePrefix();
@@ -106,7 +109,7 @@ export async function startFleetStack(options: StackOptions = {}): Promise<Fleet
   });
   if (options.events ?? true)
     await control.addSubscriber({
-      url: `${host.url}/runtime/webhooks/eventgrid?functionName=${EVENT_FUNCTION}`,
+      url: host.eventGridUrl(EVENT_FUNCTION),
     });
 
   return {
@@ -115,6 +118,7 @@ export async function startFleetStack(options: StackOptions = {}): Promise<Fleet
     app,
     host,
     logs,
+    tablePrefix: prefix,
     async api(method, path, body, headers = {}) {
       const res = await fetch(`${host.url}${path}`, {
         method,

@@ -187,7 +187,7 @@ export function clusterEvent(clusterId: string, kind: 'write' | 'delete'): Json 
 
 /** Posts events to the local Event Grid webhook of `onClusterEvent`, as a redelivery would. */
 export async function postEvents(stack: FleetStack, events: unknown[]): Promise<void> {
-  const url = `${stack.host.url}/runtime/webhooks/eventgrid?functionName=${EVENT_FUNCTION}`;
+  const url = stack.host.eventGridUrl(EVENT_FUNCTION);
   const r = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'aeg-event-type': 'Notification' },

@@ -5,6 +5,7 @@
  */
 import { EVENT_FUNCTION } from '../../../shared/functionNames.js';
 import { EmulatorObserver } from './emulatorObserver.js';
+import { SCALE_EVENTGRID_KEY } from './hostFleet.js';
 import { checkCampaign } from './campaignChecks.js';
 import type { CampaignOptions, CampaignReport } from './campaignReport.js';
 import * as inject from './campaignInjection.js';
@@ -61,7 +62,7 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignReport> {
     );
     await inject.addInstallFailures(control, failing);
     await control.addSubscriber({
-      url: `${env.hosts.url(0)}/runtime/webhooks/eventgrid?functionName=${EVENT_FUNCTION}`,
+      url: `${env.hosts.url(0)}/runtime/webhooks/eventgrid?functionName=${EVENT_FUNCTION}&code=${SCALE_EVENTGRID_KEY}`,
       duplicateRate: 0.3,
       maxDelayMs: 1500,
       // As deployed (infra/modules/eventSubscription.bicep: 30 attempts), by default at most 2 s apart (about a

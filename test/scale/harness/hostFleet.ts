@@ -10,6 +10,9 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
+/** The hosts' Event Grid webhook key (FLEET_EVENTGRID_KEY): deliveries carry it as `code`. */
+export const SCALE_EVENTGRID_KEY = 'scale-eventgrid-key';
+
 export interface HostEnv {
   subscriptions: string[];
   storage: string;
@@ -69,6 +72,8 @@ export class HostFleet {
         ARM_ENDPOINT: this.env.armEndpoint,
         ARM_CA_FILE: this.env.caFile,
         ARM_STATIC_TOKEN: 'scale-test-token',
+        FLEET_EVENTGRID_KEY: SCALE_EVENTGRID_KEY,
+        KEY_VAULT_URL: this.env.armEndpoint,
         FLEET_CHECK_DELAY_SECONDS: '1',
         ...this.env.extra,
       },
