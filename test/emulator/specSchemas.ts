@@ -68,8 +68,11 @@ function rewrite(node: unknown, file: string, pending: string[]): unknown {
       out[k] = rewrite(v, file, pending);
     }
   }
-  // ARM's common systemData: real services send null who-fields (recorded, test/recordings/k8s-extension).
+  // Where real ARM answers deviate from the spec's types (recorded, test/recordings/): null systemData
+  // who-fields, and `nextLink: null` on the last page of a list.
   const props = out.properties as Json | undefined;
+  if (props?.nextLink && typeof props.nextLink === 'object')
+    props.nextLink = { anyOf: [{ type: 'null' }, props.nextLink] };
   if (props && 'createdByType' in props && 'lastModifiedByType' in props) {
     for (const k of ['createdBy', 'createdByType', 'lastModifiedBy', 'lastModifiedByType']) {
       if (props[k]) props[k] = { anyOf: [{ type: 'null' }, props[k]] };
