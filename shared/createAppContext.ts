@@ -87,6 +87,7 @@ export async function createAppContext(config: Config, options: AppContextOption
     store,
     config,
     ...(config.apiKey ? { apiKey: config.apiKey } : {}),
+    trustClientPrincipal: config.trustClientPrincipal,
     version: APP_VERSION,
     async checkHealth() {
       const storage = await store.policies.list({ top: 1 }).then(
