@@ -47,6 +47,8 @@ describe('a crafted continuationToken (item 10)', () => {
     b64(['x']),
     b64(null),
     'not-base64-json',
+    '', // an empty token
+    'x'.repeat(5000), // longer than any token the API issues
   ];
   const sub = SUBS[0]!;
   const paged = [
