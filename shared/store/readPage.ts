@@ -51,14 +51,17 @@ export async function readAll<T>(
 }
 
 /**
- * The Tables SDK's token is base64 of `{"nextPartitionKey": string, "nextRowKey"?: string}`; anything else
- * (a number for a key, extra fields, not base64 JSON) was never issued by this API and is refused before it
- * reaches the SDK, which would otherwise fail on it with a 500.
+ * The Tables SDK's token is base64 of `{"nextPartitionKey": string, "nextRowKey"?: string}`: the service's own
+ * continuation values (opaque; they come from response headers, so no control characters) of at most 1 KiB,
+ * well-formed (a lone surrogate cannot be URL-encoded: the SDK threw, a 500). Anything else (a number for a
+ * key, extra fields, not base64 JSON) was never issued by this API and is refused before it reaches the SDK.
  */
-const tokenSchema = z.strictObject({
-  nextPartitionKey: z.string().min(1).max(1024),
-  nextRowKey: z.string().min(1).max(1024).optional(),
-});
+const tokenKey = z
+  .string()
+  .min(1)
+  .max(1024)
+  .regex(/^[^\p{Cc}\p{Cs}]+$/u);
+const tokenSchema = z.strictObject({ nextPartitionKey: tokenKey, nextRowKey: tokenKey.optional() });
 
 function checkToken(token: string): void {
   let parsed: unknown;

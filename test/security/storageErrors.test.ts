@@ -47,6 +47,8 @@ describe('a crafted continuationToken (item 10)', () => {
     b64(['x']),
     b64(null),
     'not-base64-json',
+    b64({ nextPartitionKey: 'policy', nextRowKey: '\ud800' }), // a lone surrogate the SDK cannot URL-encode
+    b64({ nextPartitionKey: 'a\u0000b' }), // a control character, which no response header carries
     '', // an empty token
     'x'.repeat(5000), // longer than any token the API issues
   ];
