@@ -3,6 +3,7 @@
  * memory of each run. Each size runs in its own child process so that peak RSS belongs to that size alone.
  *   npm run bench:plan            (both sizes)
  *   npm run bench:plan -- 250000  (one size)
+ *   BENCH_PLAN_EXCLUDES=1900 npm run bench:plan -- 10000  (target.exclude names every 5th cluster, up to N)
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +17,13 @@ const arg = process.argv[2];
 if (arg === '--child') {
   const size = Number(process.argv[3]);
   const fleet = demoFleet({ clusters: size, subscriptions: 10 });
-  const policy = parsePolicy('bench', DEMO_POLICY);
+  const excludes = Number(process.env.BENCH_PLAN_EXCLUDES ?? 0);
+  const exclude = fleet
+    .filter((_, i) => i % 5 === 0)
+    .slice(0, excludes)
+    .map((c) => c.id.toUpperCase());
+  const base = parsePolicy('bench', DEMO_POLICY);
+  const policy = excludes ? { ...base, target: { ...base.target, exclude } } : base;
   const runs: number[] = [];
   let clusters = 0;
   for (let i = 0; i < 5; i++) {
@@ -38,7 +45,11 @@ if (arg === '--child') {
 } else {
   const sizes = arg ? [Number(arg)] : [10_000, 100_000];
   const self = fileURLToPath(import.meta.url);
-  console.log(`bench:plan on ${process.version}, ${process.arch}; 5 runs each, fleet generated in-process`);
+  const excludes = Number(process.env.BENCH_PLAN_EXCLUDES ?? 0);
+  console.log(
+    `bench:plan on ${process.version}, ${process.arch}; 5 runs each, fleet generated in-process` +
+      (excludes ? `; ${excludes} target.exclude entries` : ''),
+  );
   console.log('clusters   planned   first run   median run   peak RSS (whole process)');
   for (const size of sizes) {
     const out = execFileSync(process.execPath, ['--import', 'tsx', self, '--child', String(size)], {

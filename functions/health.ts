@@ -1,5 +1,11 @@
 import { httpEndpoint } from './lib/httpEndpoint.js';
 
+/**
+ * Anonymous (in Azure too), so it must cost nothing a caller can multiply: the dependency check behind it
+ * runs at most once per HEALTH_CACHE_MS per instance, shared by concurrent callers, and the answer says when
+ * it ran (`checkedAt`). docs/security.md, item 1.
+ */
+
 export const health = httpEndpoint({
   name: 'health',
   methods: ['GET'],

@@ -24,7 +24,8 @@ export class TimerRunner {
     else
       this.job = new Cron(
         this.registration.schedule,
-        { mode: '6-part', timezone: 'UTC' },
+        // Day AND day-of-week, as Azure's NCrontab reads them (docs/security.md, item 7).
+        { mode: '6-part', timezone: 'UTC', domAndDow: true },
         () => void this.runNow(),
       );
   }

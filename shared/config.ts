@@ -22,6 +22,12 @@ export type StorageConfig =
 export interface Config {
   subscriptions: string[];
   apiKey?: string;
+  /**
+   * Whether `x-ms-client-principal-*` headers are the platform's: true when App Service Authentication is on
+   * (the platform sets WEBSITE_AUTH_ENABLED=True, strips those headers from client requests and sets them
+   * itself). Locally only when set by hand to emulate it. docs/security.md, item 8.
+   */
+  trustClientPrincipal: boolean;
   storage: StorageConfig;
   arm: {
     endpoint: string;
@@ -88,6 +94,7 @@ const schema = z.object({
         });
     }),
   FLEET_API_KEY: optional,
+  WEBSITE_AUTH_ENABLED: optional,
   AzureWebJobsStorage: optional,
   AzureWebJobsStorage__tableServiceUri: optional.pipe(httpsUrl('table service').optional()),
   AzureWebJobsStorage__queueServiceUri: optional.pipe(httpsUrl('queue service').optional()),
@@ -196,6 +203,7 @@ export function loadConfig(env: Env = process.env): Config {
   return {
     subscriptions: [...new Set(e.FLEET_SUBSCRIPTIONS.map((s) => s.toLowerCase()))],
     ...(e.FLEET_API_KEY ? { apiKey: e.FLEET_API_KEY } : {}),
+    trustClientPrincipal: e.WEBSITE_AUTH_ENABLED?.toLowerCase() === 'true',
     storage,
     arm: {
       endpoint: (e.ARM_ENDPOINT ?? 'https://management.azure.com').replace(/\/+$/, ''),

@@ -11,6 +11,7 @@ import type { Config } from './config.js';
 import { defaultOsmCatalog } from './domain/osmCatalog.js';
 import type { Logger } from './domain/ports.js';
 import { jsonLogger } from './jsonLogger.js';
+import { cachedCheck } from './services/cachedCheck.js';
 import { coalesce } from './services/coalesce.js';
 import { reconcileRollout } from './services/reconcileRollout.js';
 import { RolloutRowCache } from './services/rolloutRowCache.js';
@@ -34,6 +35,8 @@ export interface RunningApp extends AppContext {
 }
 
 export const APP_VERSION = '0.1.0';
+/** How long GET /api/health reuses its dependency check. */
+export const HEALTH_CACHE_MS = 30_000;
 
 export async function createAppContext(config: Config, options: AppContextOptions = {}): Promise<RunningApp> {
   const log = options.logger ?? jsonLogger();
@@ -87,22 +90,31 @@ export async function createAppContext(config: Config, options: AppContextOption
     await reconcileRollout(deps, rolloutId, undefined, { repairLostMessages: false });
   });
   const probeCluster = `/subscriptions/${config.subscriptions[0] ?? '00000000-0000-0000-0000-000000000000'}/resourceGroups/osm-fleet-health/providers/Microsoft.Kubernetes/connectedClusters/health-probe`;
+  // One ARM GET and one Table query per HEALTH_CACHE_MS at most, whoever calls (docs/security.md, item 1).
+  const health = cachedCheck(
+    async () => ({
+      storage: await store.policies.list({ top: 1 }).then(
+        () => 'ok' as const,
+        () => 'error' as const,
+      ),
+      arm: await azure.arm.getCluster(probeCluster).then(
+        () => 'ok' as const,
+        () => 'error' as const,
+      ),
+    }),
+    HEALTH_CACHE_MS,
+    deps.clock,
+  );
   return {
     deps,
     store,
     config,
     ...(config.apiKey ? { apiKey: config.apiKey } : {}),
+    trustClientPrincipal: config.trustClientPrincipal,
     version: APP_VERSION,
-    async checkHealth() {
-      const storage = await store.policies.list({ top: 1 }).then(
-        () => 'ok' as const,
-        () => 'error' as const,
-      );
-      const arm = await azure.arm.getCluster(probeCluster).then(
-        () => 'ok' as const,
-        () => 'error' as const,
-      );
-      return { storage, arm };
+    checkHealth: async () => {
+      const { value, checkedAt } = await health();
+      return { ...value, checkedAt: checkedAt.toISOString() };
     },
   };
 }

@@ -11,6 +11,7 @@ import {
   TerminalError,
   TransientError,
   ValidationError,
+  isStorageFailure,
 } from '../../shared/domain/errors.js';
 
 /** Validation codes that mean "malformed request" (400) rather than "valid JSON that breaks a rule" (422). */
@@ -53,6 +54,7 @@ export function errorResponse(err: unknown, context?: InvocationContext): HttpRe
     jsonBody: errorBody(code, message, details),
   });
   if (err instanceof HttpError) return json(err.status, err.code, err.message, undefined, err.headers);
+  if (isStorageFailure(err)) return storageFailure(err as Error, json, context);
   if (err instanceof ValidationError)
     return json(
       MALFORMED.has(err.code) ? 400 : FORBIDDEN.has(err.code) ? 403 : 422,
@@ -73,5 +75,35 @@ export function errorResponse(err: unknown, context?: InvocationContext): HttpRe
     500,
     'InternalError',
     'an unexpected error occurred; see the function logs for the invocation id',
+  );
+}
+
+type Json = (
+  status: number,
+  code: string,
+  message: string,
+  details?: unknown,
+  headers?: Record<string, string>,
+) => HttpResponseInit;
+
+/**
+ * A state-store failure that reached the API: the client gets a documented code in our words, the log gets
+ * the service's own (host and port, table, `odata.error` with its request id). docs/security.md, item 9.
+ */
+function storageFailure(err: Error, json: Json, context?: InvocationContext): HttpResponseInit {
+  const code = (err as { code?: string }).code ?? 'unknown';
+  context?.warn('storage failure', code, err.message);
+  if (err instanceof TransientError)
+    return json(503, 'StorageUnavailable', 'the state store is unavailable; try again later', undefined, {
+      'retry-after': String(Math.max(1, Math.ceil(err.retryAfterMs / 1000))),
+    });
+  if (err instanceof ConcurrencyError)
+    return json(412, 'PreconditionFailed', 'changed by someone else meanwhile; read it again and retry');
+  if (err instanceof ConflictError)
+    return json(409, 'Conflict', 'a concurrent request changed it first; read it again and retry');
+  return json(
+    500,
+    'StorageError',
+    'the state store refused the request; see the function logs for the invocation id',
   );
 }

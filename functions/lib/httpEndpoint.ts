@@ -65,7 +65,7 @@ export function httpEndpoint(o: EndpointOptions): HttpRegistration {
           headers: request.headers,
           json: () => readJson(request),
           app,
-          actor: `api:${request.headers.get('x-ms-client-principal-name') ?? 'key'}`,
+          actor: actorOf(request, app),
           context,
         });
         // A string body with its own content-type is sent as is (the dashboard's HTML, JS, CSS).
@@ -83,6 +83,15 @@ export function httpEndpoint(o: EndpointOptions): HttpRegistration {
       }
     },
   };
+}
+
+/**
+ * Who asked, for the audit history: the principal App Service Authentication vouches for, or `api:key`.
+ * A client can send `x-ms-client-principal-name` itself; only the platform's is believed (docs/security.md).
+ */
+function actorOf(request: HttpRequest, app: AppContext): string {
+  const name = app.trustClientPrincipal ? request.headers.get('x-ms-client-principal-name')?.trim() : '';
+  return `api:${name ? name.slice(0, 256) : 'key'}`;
 }
 
 /**

@@ -22,7 +22,7 @@ export function pageRequest(query: URLSearchParams): PageRequest {
     throw new ValidationError(
       'continuationToken: is not a token this API issued',
       [{ path: 'continuationToken', message: 'is not a token this API issued' }],
-      'InvalidQueryParameter',
+      'InvalidContinuationToken',
     );
   return token ? { top: n, continuationToken: token } : { top: n };
 }

@@ -7,6 +7,22 @@ export abstract class FleetError extends Error {
   abstract readonly code: string;
 }
 
+/**
+ * Failures of the state store (Table and Queue Storage), as the storage adapter classified them. Their
+ * messages carry service details (hosts and ports, table names, `odata.error` bodies with request ids) that
+ * belong in the log only; the HTTP API answers them in its own words (functions/lib/errorResponse.ts).
+ */
+const storageFailures = new WeakSet<FleetError>();
+
+export function markStorageFailure<E extends FleetError>(err: E): E {
+  storageFailures.add(err);
+  return err;
+}
+
+export function isStorageFailure(err: unknown): boolean {
+  return err instanceof FleetError && storageFailures.has(err);
+}
+
 /** Input that breaks a rule: a malformed policy, a bad query parameter. HTTP 400/422. */
 export class ValidationError extends FleetError {
   readonly code: string;

@@ -3,8 +3,9 @@
  * IDs, distributions, locations and resource groups compare case-insensitively, as ARM does. Tag keys are
  * case-insensitive (ARM), tag values case-sensitive. Cluster names match globs (`*`, `?`), case-insensitively.
  */
-import { sameId } from './armId.js';
+import { normalizeId } from './armId.js';
 import type { ClusterInfo } from './cluster.js';
+import { globMatch } from './globMatch.js';
 import type { Policy } from './policy.js';
 
 type Target = Policy['target'];
@@ -22,17 +23,29 @@ export function matchesTarget(target: Target, cluster: ClusterInfo): boolean {
     !target.locations.some((l) => normalizeLocation(l) === normalizeLocation(cluster.location))
   )
     return false;
-  if (target.clusterNames && !target.clusterNames.some((g) => globToRegExp(g).test(cluster.name)))
-    return false;
+  if (target.clusterNames && !target.clusterNames.some((g) => globMatch(g, cluster.name))) return false;
   if (target.tags && !Object.entries(target.tags).every(([k, v]) => tagValue(cluster.tags, k) === v))
     return false;
   return true;
 }
 
-/** Whether the target's `exclude` list names this cluster. */
+/**
+ * Whether the target's `exclude` list names this cluster. The list is indexed once per list (a Set of
+ * lower-cased IDs, kept while the policy object lives), so a plan costs clusters + excludes, not their
+ * product (10,000 x 1,900 comparisons took 1.9 s per plan; see docs/security.md, item 13).
+ */
 export function isExcluded(target: Target, cluster: ClusterInfo): boolean {
-  return !!target.exclude?.some((id) => sameId(id, cluster.id));
+  const list = target.exclude;
+  if (!list || list.length === 0) return false;
+  let index = excludeIndexes.get(list);
+  if (!index) {
+    index = new Set(list.map(normalizeId));
+    excludeIndexes.set(list, index);
+  }
+  return index.has(normalizeId(cluster.id));
 }
+
+const excludeIndexes = new WeakMap<readonly string[], ReadonlySet<string>>();
 
 /** `East US` and `eastus` are the same Azure location. */
 export function normalizeLocation(location: string): string {
@@ -43,19 +56,4 @@ function tagValue(tags: Readonly<Record<string, string>>, key: string): string |
   const k = key.toLowerCase();
   for (const [name, value] of Object.entries(tags)) if (name.toLowerCase() === k) return value;
   return undefined;
-}
-
-const globCache = new Map<string, RegExp>();
-
-export function globToRegExp(glob: string): RegExp {
-  let re = globCache.get(glob);
-  if (!re) {
-    const body = glob
-      .replace(/[.+^${}()|[\]\\-]/g, '\\$&')
-      .replace(/\*/g, '.*')
-      .replace(/\?/g, '.');
-    re = new RegExp(`^${body}$`, 'i');
-    globCache.set(glob, re);
-  }
-  return re;
 }

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { GUID_PATTERN, RESOURCE_GROUP_PATTERN, isWorkspaceId, parseClusterId } from './armId.js';
-import { isNcrontab } from './ncrontab.js';
+import { parseNcrontab } from './ncrontab.js';
 import { rolloutSchema } from './rolloutSchema.js';
 import { zodToValidationError } from './zodToValidationError.js';
 
@@ -16,6 +16,8 @@ export const RELEASE_TRAINS = ['stable', 'staging', 'pilot', 'preview'] as const
 export const SETTING_KEY_PATTERN = /^[A-Za-z0-9_-]+(\[\d+\])*(\.[A-Za-z0-9_-]+(\[\d+\])*)*$/;
 export const MAX_SETTINGS = 200;
 export const MAX_SETTINGS_BYTES = 32 * 1024;
+export const MAX_GLOBS = 100;
+export const MAX_GLOB_LENGTH = 63;
 /** An Arc OSM extension version: `1.2.6`, or a rebuild such as `1.0.0-1`. */
 export const VERSION_PATTERN = /^\d+\.\d+\.\d+(-\d+)?$/;
 
@@ -70,9 +72,18 @@ const target = z.strictObject({
     z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a distribution name'),
   ).optional(),
   locations: nonEmptyList(z.string().regex(/^[A-Za-z0-9 ]{1,64}$/, 'must be an Azure location')).optional(),
-  clusterNames: nonEmptyList(
-    z.string().regex(/^[-_.A-Za-z0-9*?]{1,63}$/, 'must be a cluster name or glob'),
-  ).optional(),
+  // Globs are matched in one pass over the name (globMatch.ts); the caps bound a plan's matching work.
+  clusterNames: z
+    .array(
+      z
+        .string()
+        .min(1, 'must not be empty')
+        .max(MAX_GLOB_LENGTH, `at most ${MAX_GLOB_LENGTH} characters, as a cluster name`)
+        .regex(/^[-_.A-Za-z0-9*?]*$/, 'must be a cluster name or glob (letters, digits, - _ . * ?)'),
+    )
+    .min(1)
+    .max(MAX_GLOBS, `at most ${MAX_GLOBS} globs`)
+    .optional(),
   exclude: z
     .array(z.string().refine((s) => !!parseClusterId(s), 'must be a connected cluster resource ID'))
     .max(10_000)
@@ -122,7 +133,15 @@ const policyBody = z.strictObject({
   autoOnboard: z.boolean().default(false),
   schedule: z
     .string()
-    .refine(isNcrontab, 'must be a six-field NCRONTAB expression such as "0 0 3 * * 6"')
+    .max(256)
+    .superRefine((expr, ctx) => {
+      const r = parseNcrontab(expr);
+      if (typeof r === 'string')
+        ctx.addIssue({
+          code: 'custom',
+          message: `${r}; give a six-field NCRONTAB expression such as "0 0 3 * * 6"`,
+        });
+    })
     .optional(),
 });
 

@@ -11,6 +11,7 @@ import {
   NotFoundError,
   TerminalError,
   TransientError,
+  markStorageFailure,
 } from '../domain/errors.js';
 
 const DEFAULT_RETRY_MS = 1000;
@@ -27,6 +28,10 @@ interface StorageErrorLike {
 export function classifyStorageError(error: unknown, what: string): Error {
   if (error instanceof FleetError) return error;
   if (!isStorageError(error)) return error instanceof Error ? error : new Error(String(error));
+  return markStorageFailure(classify(error, what));
+}
+
+function classify(error: StorageErrorLike, what: string): FleetError {
   const status = error.statusCode;
   const serviceCode = error.details?.odataError?.code ?? error.details?.errorCode ?? error.code;
   const message = `${what}: ${firstLine(error.message)}`;

@@ -4,6 +4,7 @@
  * continuation. Without `top` every remaining entity is read. The token is the SDK's own opaque token.
  */
 import type { TableClient, TableEntityResult } from '@azure/data-tables';
+import { z } from 'zod';
 import { ValidationError } from '../domain/errors.js';
 import type { Page, PageRequest } from '../domain/records.js';
 import { storageCall } from './classifyStorageError.js';
@@ -49,17 +50,30 @@ export async function readAll<T>(
   return (await readPage(client, filter, undefined, map)).items;
 }
 
+/**
+ * The Tables SDK's token is base64 of `{"nextPartitionKey": string, "nextRowKey"?: string}`: the service's own
+ * continuation values (opaque; they come from response headers, so no control characters) of at most 1 KiB,
+ * well-formed (a lone surrogate cannot be URL-encoded: the SDK threw, a 500). Anything else (a number for a
+ * key, extra fields, not base64 JSON) was never issued by this API and is refused before it reaches the SDK.
+ */
+const tokenKey = z
+  .string()
+  .min(1)
+  .max(1024)
+  .regex(/^[^\p{Cc}\p{Cs}]+$/u);
+const tokenSchema = z.strictObject({ nextPartitionKey: tokenKey, nextRowKey: tokenKey.optional() });
+
 function checkToken(token: string): void {
+  let parsed: unknown;
   try {
-    const parsed: unknown = JSON.parse(Buffer.from(token, 'base64').toString('utf8'));
-    if (
-      typeof parsed === 'object' &&
-      parsed &&
-      typeof (parsed as Record<string, unknown>).nextPartitionKey === 'string'
-    )
-      return;
+    parsed = JSON.parse(Buffer.from(token, 'base64').toString('utf8'));
   } catch {
-    // fall through
+    parsed = undefined;
   }
-  throw new ValidationError('continuationToken is not one this API returned', [], 'InvalidContinuationToken');
+  if (!tokenSchema.safeParse(parsed).success)
+    throw new ValidationError(
+      'continuationToken: is not a token this API issued',
+      [{ path: 'continuationToken', message: 'is not a token this API issued' }],
+      'InvalidContinuationToken',
+    );
 }

@@ -12,6 +12,7 @@ describe('loadConfig: valid environments', () => {
   it('applies the defaults', () => {
     expect(loadConfig({ ...base, UNRELATED: 'x', PATH: '/bin' })).toEqual({
       subscriptions: [S1],
+      trustClientPrincipal: false,
       storage: { kind: 'connectionString', connectionString: 'UseDevelopmentStorage=true' },
       arm: { endpoint: 'https://management.azure.com' },
       operationDeadlineMinutes: 30,
@@ -21,6 +22,12 @@ describe('loadConfig: valid environments', () => {
   });
 
   it.each([
+    [
+      'App Service Authentication on (the platform sets it)',
+      { WEBSITE_AUTH_ENABLED: 'True' },
+      { trustClientPrincipal: true },
+    ],
+    ['App Service Authentication off', { WEBSITE_AUTH_ENABLED: 'False' }, { trustClientPrincipal: false }],
     [
       'subscriptions are trimmed, lower-cased, de-duplicated',
       { FLEET_SUBSCRIPTIONS: ` ${S1}, ${S2},${S1.toUpperCase()},` },

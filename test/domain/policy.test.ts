@@ -225,6 +225,19 @@ describe('parsePolicy', () => {
     ],
     ['five-field cron', (b) => ({ ...b, schedule: '0 3 * * 6' }), 'schedule', /six-field/],
     ['cron with second 61', (b) => ({ ...b, schedule: '61 0 3 * * 6' }), 'schedule'],
+    ['cron that never fires', (b) => ({ ...b, schedule: '0 0 0 31 2 *' }), 'schedule', /never fires/],
+    [
+      'cluster-name glob over 63 characters',
+      (b) => ({ ...b, target: { clusterNames: [`${'*?'.repeat(32)}`] } }),
+      'target.clusterNames[0]',
+      /at most 63 characters/,
+    ],
+    [
+      'more than 100 cluster-name globs',
+      (b) => ({ ...b, target: { clusterNames: Array.from({ length: 101 }, (_, i) => `c-${i}-*`) } }),
+      'target.clusterNames',
+      /at most 100 globs/,
+    ],
     [
       'monitor on without workspace',
       (b) => ({ ...b, monitor: { enabled: true } }),

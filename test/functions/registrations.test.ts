@@ -11,6 +11,7 @@ import type { HttpRegistration } from '../../functions/lib/functionRegistration.
 import { QUEUE_CONNECTION } from '../../functions/lib/functionRegistration.js';
 import { registrations } from '../../functions/registrations.js';
 import { startLocalHost, type LocalHost } from '../../local/localHost.js';
+import { parseNcrontab } from '../../shared/domain/ncrontab.js';
 import { QUEUES } from '../../shared/domain/records.js';
 import { EVENT_FUNCTION } from '../../shared/functionNames.js';
 import { allQueueNames } from '../../shared/store/queueNames.js';
@@ -78,6 +79,7 @@ describe('the registration table', () => {
     expect(timers.map((t) => t.name)).toContain('reconcile');
     for (const t of timers) {
       expect(t.schedule.trim().split(/\s+/)).toHaveLength(6);
+      expect(parseNcrontab(t.schedule), t.schedule).not.toEqual(expect.any(String)); // Azure's grammar
       const job = new Cron(t.schedule, { mode: '6-part', timezone: 'UTC', paused: true });
       expect(job.nextRun()).toBeInstanceOf(Date);
       job.stop();

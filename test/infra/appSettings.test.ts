@@ -28,6 +28,7 @@ const NOT_FOR_AZURE: Record<string, string> = {
   ARM_ENDPOINT: 'defaults to https://management.azure.com (public cloud)',
   ARM_CA_FILE: "the emulator's self-signed CA, local only",
   ARM_STATIC_TOKEN: 'local only; Azure uses the managed identity',
+  WEBSITE_AUTH_ENABLED: 'set by the platform itself when App Service Authentication is on',
 };
 
 /** Flex Consumption replaces these with functionAppConfig (vendor/reference/azure.md section G). */
