@@ -84,7 +84,11 @@ export function classifyCompliance(
     .filter((c) => c.origin !== 'translated')
     .map((c) => ({ key: c.key, current: c.from, desired: c.to }));
   if (osm && osm.autoUpgradeMinorVersion !== false && plan.path.length === 0)
-    drift.push({ key: UNPINNED_SETTING, current: String(osm.autoUpgradeMinorVersion ?? true), desired: 'false' });
+    drift.push({
+      key: UNPINNED_SETTING,
+      current: String(osm.autoUpgradeMinorVersion ?? true),
+      desired: 'false',
+    });
   const base: ClusterCompliance = {
     id: cluster.id,
     name: cluster.name,
@@ -112,7 +116,8 @@ export function classifyCompliance(
   if (NOT_ELIGIBLE.has(plan.reason)) return as('notEligible');
   const pending = plan.pendingAction ?? (plan.action === 'skip' ? undefined : plan.action);
   if (pending === 'install') return as('missing');
-  if (pending === 'upgrade' || plan.reason === 'MajorUpgradeRefused') return as('behind', { path: plan.path });
+  if (pending === 'upgrade' || plan.reason === 'MajorUpgradeRefused')
+    return as('behind', { path: plan.path });
   if (pending === 'reconfigure') return as('drifted');
   return base;
 }

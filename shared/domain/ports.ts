@@ -98,8 +98,9 @@ export interface RolloutStore {
 
 export interface InventoryStore {
   get(clusterId: string): Promise<Versioned<InventoryRecord> | undefined>;
+  /** `withDriftSeen`: only rows that carry a reported drift (`driftSeen`). */
   list(
-    filter?: { osmVersion?: string; subscriptionId?: string },
+    filter?: { osmVersion?: string; subscriptionId?: string; withDriftSeen?: boolean },
     page?: PageRequest,
   ): Promise<Page<InventoryRecord>>;
   /** Replaces the inventory rows of these clusters (batched per subscription). */

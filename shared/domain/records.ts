@@ -134,6 +134,11 @@ export interface InventoryRecord {
    * operations on one extension at once.
    */
   lease?: { holder: string; until: string };
+  /**
+   * Drift already reported (a `DriftDetected` history event), per policy name: the drift's fingerprint
+   * (compliance.ts). Written with the row's ETag; a sweep (upsertMany) leaves it as it is.
+   */
+  driftSeen?: Record<string, string>;
 }
 
 /** One audit event; append-only (PK = cluster id, newest first). */

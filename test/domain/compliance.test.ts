@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ClusterInfo } from '../../shared/domain/cluster.js';
 import type { ClusterCompliance, FailedRow } from '../../shared/domain/compliance.js';
-import {
-  classifyCompliance,
-  driftFingerprint,
-  summarizeCompliance,
-} from '../../shared/domain/compliance.js';
+import { classifyCompliance, driftFingerprint, summarizeCompliance } from '../../shared/domain/compliance.js';
 import { defaultOsmCatalog } from '../../shared/domain/osmCatalog.js';
 import { memoPathFor } from '../../shared/domain/planner.js';
 import type { PolicyInput } from '../../shared/domain/policy.js';

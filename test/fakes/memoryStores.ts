@@ -92,6 +92,7 @@ export class MemoryInventoryStore implements InventoryStore {
     const rows = this.table
       .values(
         (r) =>
+          (!filter?.withDriftSeen || Object.keys(r.driftSeen ?? {}).length > 0) &&
           (!filter?.subscriptionId ||
             r.cluster.subscriptionId.toLowerCase() === filter.subscriptionId.toLowerCase()) &&
           (!filter?.osmVersion ||
@@ -112,6 +113,7 @@ export class MemoryInventoryStore implements InventoryStore {
       const next = { ...r };
       if (before?.lease && !r.lease) next.lease = before.lease;
       if (before?.removedAt && !r.removedAt) next.removedAt = before.removedAt;
+      if (before?.driftSeen && !r.driftSeen) next.driftSeen = before.driftSeen;
       this.table.put(key, next);
     }
   }
