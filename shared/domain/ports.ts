@@ -80,6 +80,7 @@ export interface RolloutStore {
   /** Writes the rollout and all its cluster rows (batched per partition); the rollout row last. */
   create(rollout: RolloutRecord, clusters: readonly RolloutClusterRecord[]): Promise<string>;
   get(id: string): Promise<Versioned<RolloutRecord> | undefined>;
+  /** Newest first (by `createdAt`). */
   list(page?: PageRequest): Promise<Page<Versioned<RolloutRecord>>>;
   /** Rollouts not finished: Pending, Running, Paused or Halted (the timer looks at them; they block a second rollout of their policy). */
   listActive(): Promise<Versioned<RolloutRecord>[]>;

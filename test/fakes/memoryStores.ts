@@ -49,7 +49,13 @@ export class MemoryRolloutStore implements RolloutStore {
     return this.rolloutTable.get(id);
   }
   async list(page?: Parameters<RolloutStore['list']>[0]) {
-    return pageOf(this.rolloutTable.values(), page);
+    // Newest first, as the table store lists them (createdAt descending, then id).
+    const newest = [...this.rolloutTable.values()].sort(
+      (a, b) =>
+        b.value.rollout.createdAt.localeCompare(a.value.rollout.createdAt) ||
+        a.value.rollout.id.localeCompare(b.value.rollout.id),
+    );
+    return pageOf(newest, page);
   }
   async listActive() {
     return this.rolloutTable.values((r) => ACTIVE.has(r.rollout.state));
