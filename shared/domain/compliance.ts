@@ -3,7 +3,8 @@
  * class, from what the last sweep saw and the last rollout of the policy. Pure: the planner's verdict for
  * the cluster (planCluster) is reused, so compliance and `plan` never disagree. Precedence:
  *   compliant    the plan has nothing to do (version, pinning and every policy setting in effect);
- *   failed       the policy's last rollout left the cluster's row Failed (and it is not compliant now);
+ *   failed       the policy's last rollout left the cluster's row Failed (and it is not compliant now), or
+ *                the OSM extension reports provisioningState Failed (never compliant, whatever its version);
  *   notEligible  unsupported distribution, expired identity, or offline with work pending;
  *   missing      no OSM extension;
  *   behind       older version (with the hop path; also held for CRD approval or a refused major upgrade);
@@ -106,12 +107,18 @@ export function classifyCompliance(
   const as = (status: ComplianceStatus, over: Partial<ClusterCompliance> = {}) =>
     Object.assign(base, { status }, over);
 
-  if (plan.action === 'noChange') return as('compliant', { drift: [] });
+  const broken = osm?.provisioningState.toLowerCase() === 'failed';
+  if (plan.action === 'noChange' && !broken) return as('compliant', { drift: [] });
   if (failed)
     return as('failed', {
       reason: failed.reason,
       rolloutId: failed.rolloutId,
       ...(failed.message ? { message: failed.message } : {}),
+    });
+  if (broken)
+    return as('failed', {
+      reason: 'ProvisioningFailed',
+      message: `the OSM extension "${osm.name}" reports provisioningState Failed`,
     });
   if (NOT_ELIGIBLE.has(plan.reason)) return as('notEligible');
   const pending = plan.pendingAction ?? (plan.action === 'skip' ? undefined : plan.action);

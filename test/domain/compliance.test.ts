@@ -103,6 +103,17 @@ describe('classifyCompliance', () => {
       failedRow,
     ],
     [
+      'extension at the target but provisioning Failed (no rollout row): failed, not compliant',
+      cluster('a', { extensions: [osm('1.2.6', strict, { provisioningState: 'Failed' })] }),
+      { status: 'failed', reason: 'ProvisioningFailed' },
+    ],
+    [
+      'extension provisioning Failed with a failed row: the row gives the reason',
+      cluster('a', { extensions: [osm('1.2.6', strict, { provisioningState: 'Failed' })] }),
+      { status: 'failed', reason: 'ExtensionInstallFailed', rolloutId: 'r1' },
+      failedRow,
+    ],
+    [
       'failed wins over not eligible',
       cluster('a', { connectivity: 'Offline', extensions: [osm('1.0.0', strict)] }),
       { status: 'failed' },
