@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * The clusters page over a 10,000-cluster inventory in headless Chromium: it finds exactly the clusters a
  * filter asks for, and prints how long it took to show the filtered page (cold: the inventory read through

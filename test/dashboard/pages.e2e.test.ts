@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * The dashboard's pages in headless Debian Chromium (playwright-core) against the local stack: compliance
  * cards and their drill-down, the clusters page (search, filters, links from the charts), the policies
@@ -236,7 +237,7 @@ describe('dashboard pages', () => {
         const out: string[] = [];
         if (document.documentElement.scrollWidth > window.innerWidth)
           out.push(`page ${document.documentElement.scrollWidth}`);
-        for (const card of document.querySelectorAll<HTMLElement>('.card'))
+        for (const card of Array.from(document.querySelectorAll<HTMLElement>('.card')))
           if (card.scrollWidth > card.clientWidth + 1)
             out.push(
               `${card.querySelector('h1,h2')?.textContent ?? 'card'}: ${card.scrollWidth} > ${card.clientWidth}`,

@@ -1,4 +1,10 @@
-/** `osm-fleet compliance` and `rollout list` (newest first) against the local stack, as a child process. */
+/**
+ * The CLI's second pass against the local stack, as a child process: `compliance`, `rollout list` newest
+ * first, cluster names as `plan` prints them, and a policy file with broken YAML.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SUBS, startFleetStack, waitFor, type FleetStack } from '../support/fleetStack.js';
 import { osmExt, putPolicy, seedAndSettle, seedCluster, startRollout } from '../support/rolloutFlow.js';
@@ -19,6 +25,8 @@ beforeAll(async () => {
     seedCluster(S, 'rg-cc', 'cc-old', { extensions: [osmExt('1.1.1', { [KEY]: 'false' })] }),
     seedCluster(S, 'rg-cc', 'cc-none'),
     seedCluster(S, 'rg-other', 'other-1'),
+    seedCluster(S, 'rg-twin-a', 'twin'),
+    seedCluster(SUBS[1]!, 'rg-twin-b', 'twin'),
   ]);
   const body = (rg: string) => ({
     target: { resourceGroups: [rg] },
@@ -92,5 +100,35 @@ describe('osm-fleet rollout list', () => {
     expect(JSON.parse(r.stdout).map((x: { id: string }) => x.id)).toEqual([second, first]);
     const api = await stack.api('GET', '/api/rollouts?top=1');
     expect(api.body.items.map((x: { id: string }) => x.id)).toEqual([second]);
+  });
+});
+
+describe('cluster names as plan prints them', () => {
+  it('clusters show <name> finds the one cluster of that name; an ambiguous name lists the candidates', async () => {
+    const one = await cli('clusters', 'show', 'cc-drift');
+    expect(one.code, show(one)).toBe(0);
+    expect(one.stdout).toContain('cc-drift');
+    expect(one.stdout).toContain('rg-cc');
+    const two = await cli('clusters', 'show', 'twin');
+    expect(two.code).toBe(2);
+    expect(two.stderr).toContain('cluster "twin": 2 clusters have that name; give one of');
+    expect(two.stderr).toContain(`${S}/rg-twin-a/twin`);
+    expect(two.stderr).toContain(`${SUBS[1]}/rg-twin-b/twin`);
+    const none = await cli('clusters', 'uninstall', 'nobody');
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('cluster "nobody": no cluster of that name in the inventory');
+  });
+});
+
+describe('a policy file with broken YAML', () => {
+  it('names the line and shows it, without a stack', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'osm-fleet-yaml-'));
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(file, 'name: bad\ntarget:\n  resourceGroups: [rg-a\nosm:\n  version: 1.2.6\n');
+    const r = await cli('policy', 'apply', '-f', file);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`-f ${file}: not valid YAML at line 4, column 1:`);
+    expect(r.stderr).toContain('  4 | osm:\n      ^');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 });
