@@ -18,6 +18,9 @@ import type { ServiceDeps } from './serviceDeps.js';
 
 /** The timer sweeps every minute; an inventory older than this is reported stale. */
 export const DEFAULT_MAX_SWEEP_AGE_MS = 10 * 60_000;
+/** One read of the inventory serves every compliance request of this long (the cards of several policies). */
+const SNAPSHOT_MS = 5_000;
+const snapshots = new WeakMap<object, { at: number; rows: Promise<InventoryRecord[]> }>();
 /** How many rollouts (newest first) are searched for the policy's last one. */
 const ROLLOUT_SEARCH_LIMIT = 1000;
 
@@ -52,15 +55,18 @@ export async function policyCompliance(
   if (!stored) throw new NotFoundError(`policy "${name}" does not exist`, 'PolicyNotFound');
   const policy = stored.value.policy;
 
-  const inventory = await readInventory(deps);
+  const inventory = (await snapshot(deps)).filter((r) => !r.removedAt);
   const last = await lastRollout(deps, name);
   const failed = last ? await failedRows(deps, last.rollout.id) : new Map<string, FailedRow>();
   const pathFor = memoPathFor(policy, deps.catalog);
   const all: ClusterCompliance[] = [];
   let sweptAt: string | null = null;
+  for (const r of inventory) if (sweptAt === null || r.discoveredAt > sweptAt) sweptAt = r.discoveredAt;
+  // A row no sweep has seen for a while before the latest is a cluster gone from the scope (deleted with its
+  // event lost, or its subscription no longer configured): it is not counted.
+  const seenSince = sweptAt === null ? '' : new Date(Date.parse(sweptAt) - maxSweepAgeMs).toISOString();
   for (const r of inventory) {
-    if (r.removedAt) continue;
-    if (sweptAt === null || r.discoveredAt > sweptAt) sweptAt = r.discoveredAt;
+    if (r.discoveredAt < seenSince) continue;
     const c = classifyCompliance(
       policy,
       r.cluster,
@@ -96,6 +102,17 @@ export async function policyCompliance(
     bySubscription,
     clusters: next ? { items, continuationToken: next } : { items },
   };
+}
+
+/** The inventory as read at most SNAPSHOT_MS ago by this process (shared by concurrent requests). */
+function snapshot(deps: Deps): Promise<InventoryRecord[]> {
+  const now = deps.clock.now().getTime();
+  const held = snapshots.get(deps.inventory);
+  if (held && now - held.at < SNAPSHOT_MS && now >= held.at) return held.rows;
+  const rows = readInventory(deps);
+  snapshots.set(deps.inventory, { at: now, rows });
+  rows.catch(() => snapshots.delete(deps.inventory));
+  return rows;
 }
 
 async function readInventory(deps: Deps): Promise<InventoryRecord[]> {
