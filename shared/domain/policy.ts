@@ -120,6 +120,8 @@ const policyBody = z.strictObject({
     majorUpgrades: 'refuse',
   }),
   autoOnboard: z.boolean().default(false),
+  /** A newly seen drift of this policy's settings starts a rollout of the policy (with its waves). */
+  correctDrift: z.boolean().optional(),
   schedule: z
     .string()
     .refine(isNcrontab, 'must be a six-field NCRONTAB expression such as "0 0 3 * * 6"')

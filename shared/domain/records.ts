@@ -115,8 +115,8 @@ export interface RolloutRecord {
   rollout: Rollout;
   /** The policy as it was when the rollout was created: the rollout applies this, not later edits. */
   policy: Policy;
-  /** How the rollout was started: `api`, `schedule`, `event`. */
-  trigger: 'api' | 'schedule' | 'event';
+  /** How the rollout was started: `api`, `schedule`, `event`, `drift` (the policy's `correctDrift`). */
+  trigger: 'api' | 'schedule' | 'event' | 'drift';
   /** Total clusters in the rollout, for cheap listing. */
   clusterCount: number;
 }

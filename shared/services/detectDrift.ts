@@ -22,6 +22,8 @@ export interface DriftOutcome {
   reported: number;
   /** Rows whose reported drift went away. */
   cleared: number;
+  /** Policies with a drift reported by this pass (what `correctDrift` acts on). */
+  policies: string[];
 }
 
 export async function detectDrift(deps: Deps, fleet: readonly ClusterInfo[]): Promise<DriftOutcome> {
@@ -41,7 +43,8 @@ export async function detectDrift(deps: Deps, fleet: readonly ClusterInfo[]): Pr
     }
   }
   const seen = await rowsWithDriftSeen(deps);
-  const outcome: DriftOutcome = { reported: 0, cleared: 0 };
+  const outcome: DriftOutcome = { reported: 0, cleared: 0, policies: [] };
+  const reportedFor = new Set<string>();
   const swept = new Set(fleet.map((c) => c.id.toLowerCase()));
   for (const id of new Set([...found.keys(), ...seen])) {
     if (!swept.has(id)) continue;
@@ -49,12 +52,15 @@ export async function detectDrift(deps: Deps, fleet: readonly ClusterInfo[]): Pr
       const r = await settle(deps, id, found.get(id) ?? new Map(), now);
       outcome.reported += r.reported;
       outcome.cleared += r.cleared;
+      for (const p of r.policies) reportedFor.add(p);
     } catch (err) {
       if (!(err instanceof ConcurrencyError)) throw err;
       // Another writer changed the row: the next sweep looks again.
     }
   }
-  if (outcome.reported || outcome.cleared) deps.log.info('drift detected', { ...outcome });
+  outcome.policies = [...reportedFor].sort();
+  if (outcome.reported || outcome.cleared)
+    deps.log.info('drift detected', { reported: outcome.reported, cleared: outcome.cleared });
   return outcome;
 }
 
@@ -65,7 +71,7 @@ async function settle(
   at: string,
 ): Promise<DriftOutcome> {
   const row = await deps.inventory.get(clusterId);
-  if (!row) return { reported: 0, cleared: 0 };
+  if (!row) return { reported: 0, cleared: 0, policies: [] };
   const before = row.value.driftSeen ?? {};
   const after: Record<string, string> = {};
   const events: HistoryEvent[] = [];
@@ -74,13 +80,14 @@ async function settle(
     if (before[policy] !== fp) events.push(driftEvent(clusterId, policy, c, at));
   }
   const cleared = Object.keys(before).filter((p) => !(p in after)).length;
-  if (!events.length && !cleared) return { reported: 0, cleared: 0 };
+  if (!events.length && !cleared) return { reported: 0, cleared: 0, policies: [] };
   const next: InventoryRecord = { ...row.value };
   if (Object.keys(after).length) next.driftSeen = after;
   else delete next.driftSeen;
   await deps.inventory.update(next, row.etag);
   if (events.length) await deps.history.append(events);
-  return { reported: events.length, cleared };
+  const policies = [...now].filter(([p, { fp }]) => before[p] !== fp).map(([p]) => p);
+  return { reported: events.length, cleared, policies };
 }
 
 function driftEvent(clusterId: string, policy: string, c: ClusterCompliance, at: string): HistoryEvent {

@@ -3,6 +3,7 @@
  * only, the store keeps leases); drift of policy settings reported (detectDrift); every active rollout reconciled with the sweep's connectivity; then the
  * schedules that are due. A failure in one rollout or one schedule is logged and the others go on.
  */
+import { correctDrift } from './correctDrift.js';
 import { detectDrift } from './detectDrift.js';
 import { toInventoryRecord } from './toInventoryRecord.js';
 import type { ReconcileSummary } from './reconcileRollout.js';
@@ -36,7 +37,8 @@ export async function reconcileFleet(deps: ServiceDeps): Promise<FleetReconcileS
     }
   }
   try {
-    await detectDrift(deps, fleet);
+    const drift = await detectDrift(deps, fleet);
+    await correctDrift(deps, drift.policies, fleet);
   } catch (err) {
     deps.log.error('drift not evaluated', { error: String(err) });
   }
