@@ -1,4 +1,8 @@
-/** A cluster on the command line: `<subscriptionId>/<resourceGroup>/<name>` or its full ARM id. */
+/**
+ * A cluster on the command line: `<subscriptionId>/<resourceGroup>/<name>`, its full ARM id, or just its
+ * name as `plan` prints it (looked up in the inventory: used when unique, else the candidates are listed).
+ */
+import type { ApiClient } from './apiClient.js';
 import { UsageError } from './errors.js';
 
 export interface ClusterArg {
@@ -36,4 +40,21 @@ export function clusterArmId(arg: string): string {
 export function shortId(id: string): string {
   const m = ARM_ID.exec(id);
   return m ? m.slice(1).join('/') : id;
+}
+
+/** `sub/rg/name` of `arg`; a bare name is looked up in the inventory (`GET /clusters`, every page). */
+export async function resolveClusterArg(client: ApiClient, arg: string): Promise<string> {
+  if (arg.includes('/')) return arg;
+  if (!/^[-_.A-Za-z0-9]{1,63}$/.test(arg))
+    throw new UsageError(
+      `cluster "${arg}": give a cluster name, <subscriptionId>/<resourceGroup>/<name> or the ARM id`,
+    );
+  const { items } = await client.list<{ id: string; name: string; removedAt?: string }>('/clusters', {});
+  const found = items.filter((c) => !c.removedAt && c.name.toLowerCase() === arg.toLowerCase());
+  const only = found[0];
+  if (found.length === 1 && only) return shortId(only.id);
+  if (found.length === 0) throw new UsageError(`cluster "${arg}": no cluster of that name in the inventory`);
+  throw new UsageError(
+    `cluster "${arg}": ${found.length} clusters have that name; give one of\n${found.map((c) => `  ${shortId(c.id)}`).join('\n')}`,
+  );
 }

@@ -1,18 +1,20 @@
 /**
  * Where the endpoint and key come from: the `--endpoint`/`--key` flags, else `OSM_FLEET_ENDPOINT`/
  * `OSM_FLEET_KEY`, else the config file `$XDG_CONFIG_HOME/osm-fleet/config.json` (default
- * `~/.config/osm-fleet/config.json`), else the local stack's `http://127.0.0.1:7071/api` without a key.
+ * `~/.config/osm-fleet/config.json`), else the endpoint of a running `npm start` (its context file
+ * `local-stack.json` beside the config file, see localContext.ts), else `http://127.0.0.1:7071/api`.
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { UsageError } from './errors.js';
+import { localContextPath, readLocalContext } from './localContext.js';
 
 export const DEFAULT_ENDPOINT = 'http://127.0.0.1:7071/api';
 export const CONFIG_KEYS = ['endpoint', 'key'] as const;
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
 export type FileConfig = Partial<Record<ConfigKey, string>>;
-export type Source = 'flag' | 'env' | 'file' | 'default';
+export type Source = 'flag' | 'env' | 'file' | 'local stack' | 'default';
 
 export interface Settings {
   endpoint: string;
@@ -60,10 +62,11 @@ export function resolveSettings(
   };
   const [endpoint, endpointSource] = pick(flags.endpoint, env.OSM_FLEET_ENDPOINT, fromFile.endpoint);
   const [key, keySource] = pick(flags.key, env.OSM_FLEET_KEY, fromFile.key);
+  const local = endpoint === undefined ? readLocalContext(localContextPath(file)) : undefined;
   return {
-    endpoint: endpoint ?? DEFAULT_ENDPOINT,
+    endpoint: endpoint ?? local?.endpoint ?? DEFAULT_ENDPOINT,
     ...(key ? { key } : {}),
-    sources: { endpoint: endpointSource, key: key ? keySource : 'none' },
+    sources: { endpoint: local ? 'local stack' : endpointSource, key: key ? keySource : 'none' },
     file,
   };
 }

@@ -2,6 +2,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ApiError } from './apiClient.js';
 import { registerClusters } from './commands/clusters.js';
+import { registerCompliance } from './commands/compliance.js';
 import { registerCompletion } from './commands/completion.js';
 import { registerConfig } from './commands/config.js';
 import { registerPlan } from './commands/plan.js';
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerPlan(program);
   registerRollout(program);
   registerClusters(program);
+  registerCompliance(program);
   registerConfig(program);
   registerCompletion(program);
   return program;

@@ -122,3 +122,33 @@ export interface OsmOperation {
   operationId?: string;
   message?: string;
 }
+
+export interface ComplianceItem {
+  id: string;
+  name: string;
+  subscriptionId: string;
+  status: string;
+  reason: string;
+  message?: string;
+  connectivity: string;
+  version: string | null;
+  targetVersion: string;
+  path: string[];
+  drift: { key: string; current: string | null; desired: string }[];
+  rolloutId?: string;
+}
+
+export interface ComplianceCounts {
+  clusters: number;
+  counts: Record<string, number>;
+}
+
+export interface ComplianceView {
+  policy: string;
+  targetVersion: string;
+  sweep: { at: string | null; ageSeconds: number | null; stale: boolean; maxAgeSeconds: number };
+  lastRollout: { id: string; state: string; createdAt: string } | null;
+  summary: ComplianceCounts;
+  bySubscription: Record<string, ComplianceCounts>;
+  clusters: PageBody<ComplianceItem>;
+}

@@ -1,4 +1,5 @@
 /** The registration table: every function of the app, read by functions/index.ts and by local/. */
+import { policyComplianceFn } from './compliance.js';
 import { clusterHistoryFn, getClusterFn, listClustersFn } from './clusters.js';
 import { deleteClusterOsmFn, putClusterOsmFn } from './clusterOsm.js';
 import { dashboardAsset, dashboardPage } from './dashboard.js';
@@ -32,6 +33,7 @@ export const registrations: readonly FunctionRegistration[] = [
   listPoliciesFn,
   deletePolicyFn,
   planPolicyFn,
+  policyComplianceFn,
   createRolloutFn,
   listRolloutsFn,
   getRolloutFn,

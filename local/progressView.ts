@@ -10,6 +10,33 @@ export interface RolloutViewLike {
   waves: { name: string; state: string; counts: Counts }[];
   counts: Counts;
   haltedReason?: string;
+  /** While a finished wave soaks: when the next wave starts. */
+  soakUntil?: string;
+}
+
+const SKIP_WORDS: Readonly<Record<string, string>> = {
+  Excluded: 'excluded by the policy',
+  UnsupportedDistribution: 'on a distribution OSM does not support',
+  DuplicateOsmExtensions: 'with two OSM extensions',
+  UnknownInstalledVersion: 'on a version not in the catalog',
+  DowngradeRefused: 'on a newer version (no downgrade)',
+  MajorUpgradeRefused: 'needing a major upgrade (refused by the policy)',
+  ClusterOffline: 'offline',
+  ClusterExpired: 'expired (reconnect them)',
+  AwaitingCrdApproval: 'awaiting the manual CRD step',
+};
+
+/** A plan's skip counts in words: "3 offline, 1 awaiting the manual CRD step" ("none" when empty). */
+export function skipWords(skipped: Readonly<Record<string, number | undefined>>): string {
+  const parts = Object.entries(skipped)
+    .filter(([, n]) => n)
+    .map(([reason, n]) => `${n} ${SKIP_WORDS[reason] ?? reason}`);
+  return parts.length ? parts.join(', ') : 'none';
+}
+
+/** `2026-12-03T10:42:07.123Z` -> `10:42:07 UTC`. */
+function clock(iso: string): string {
+  return `${iso.slice(11, 19)} UTC`;
 }
 
 const WIDTH = 30;
@@ -34,9 +61,10 @@ function describe(c: Counts): string {
 export function renderRollout(r: RolloutViewLike): string[] {
   return [
     `rollout ${r.id}: ${r.state}${r.haltedReason ? ` (${r.haltedReason})` : ''}`,
-    ...r.waves.map(
-      (w) => `  ${w.name.padEnd(10)} ${bar(w.counts)}  ${w.state.padEnd(9)} ${describe(w.counts)}`,
-    ),
+    ...r.waves.map((w) => {
+      const state = w.state === 'Soaking' && r.soakUntil ? `Soaking until ${clock(r.soakUntil)}` : w.state;
+      return `  ${w.name.padEnd(10)} ${bar(w.counts)}  ${state.padEnd(9)} ${describe(w.counts)}`;
+    }),
   ];
 }
 

@@ -1,7 +1,7 @@
 /** The `npm start` demo: create the demo policy through the API, start a rollout, watch it, summarise it. */
 import type { PolicyInput } from '../shared/domain/policy.js';
 import { isTerminalRollout, type RolloutState } from '../shared/domain/rolloutState.js';
-import { ProgressView, type RolloutViewLike } from './progressView.js';
+import { ProgressView, skipWords, type RolloutViewLike } from './progressView.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- API responses, read by shape
 type Json = any;
@@ -41,6 +41,11 @@ async function cancelStaleDemos(base: string): Promise<void> {
   } while (token);
 }
 
+/** The CLI as a user on this machine runs it against this stack (it reads the stack's context file). */
+export function cliCommand(base: string): string {
+  return new URL(base).port === '7071' ? 'npx osm-fleet' : `npx osm-fleet --endpoint ${base}/api`;
+}
+
 export async function runDemo(base: string, policy: PolicyInput): Promise<void> {
   await new Promise((r) => setTimeout(r, 1500)); // Resource Graph lags the seeded fleet by about a second
   const put = await call(base, 'PUT', '/api/policies/demo', policy);
@@ -48,7 +53,7 @@ export async function runDemo(base: string, policy: PolicyInput): Promise<void> 
   const plan = await call(base, 'POST', '/api/policies/demo/plan');
   const s = plan.body.summary;
   console.log(
-    `\nplan for policy "demo" (OSM ${plan.body.targetVersion}): install ${s.install}, upgrade ${s.upgrade}, reconfigure ${s.reconfigure}, no change ${s.noChange}; skipped ${JSON.stringify(s.skipped)}`,
+    `\nplan for policy "demo" (OSM ${plan.body.targetVersion}): install ${s.install}, upgrade ${s.upgrade}, reconfigure ${s.reconfigure}, no change ${s.noChange}; skipped: ${skipWords(s.skipped)}`,
   );
   let created = await call(base, 'POST', '/api/rollouts', { policy: 'demo' });
   if (created.status === 409 && created.body?.error?.code === 'RolloutAlreadyRunning') {
@@ -78,10 +83,11 @@ export async function runDemo(base: string, policy: PolicyInput): Promise<void> 
   console.log(
     `\nsummary after ${Math.round((Date.now() - started) / 1000)} s: ${r.state}; ${c.succeeded} succeeded, ${c.failed} failed, ${c.skipped} skipped, ${c.deferred} deferred (offline), ${c.awaitingApproval} awaiting CRD approval`,
   );
+  const cli = cliCommand(base);
   if (c.awaitingApproval) {
     console.log(`  clusters on OSM 0.8/0.9 need the manual CRD step before their next hop; once done:
-    curl -X POST ${base}/api/rollouts/${id}/approve -H 'content-type: application/json' -d '{"all":true}'`);
+    ${cli} rollout approve ${id} --all`);
   }
-  if (c.failed) console.log(`  failures: curl '${base}/api/rollouts/${id}/clusters?state=Failed'`);
+  if (c.failed) console.log(`  failures: ${cli} rollout clusters ${id} --state Failed`);
   console.log('\nstill serving; Ctrl-C to stop.');
 }

@@ -5,7 +5,6 @@
  * shows its progress per wave and prints a summary; then keeps serving until Ctrl-C.
  */
 import { mkdirSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { createEmulator } from '../emulator/createEmulator.js';
 import { seedFleet } from '../emulator/seedFleet.js';
 import { setAppContextFactory } from '../functions/lib/appContext.js';
@@ -20,20 +19,21 @@ import { demoSubscriptionId } from './demoFleet.js';
 import { startLocalHost } from './localHost.js';
 import { runDemo } from './runDemo.js';
 import { startAzurite } from './startAzurite.js';
+import { busyPort, parseStartArgs, stackPorts } from './startFlags.js';
+import { configPath } from '../cli/config.js';
+import { localContextPath, removeLocalContext, writeLocalContext } from '../cli/localContext.js';
 
-const { values: flags } = parseArgs({
-  options: {
-    port: { type: 'string', default: '7071' },
-    'emulator-port': { type: 'string', default: '8443' },
-    'azurite-port': { type: 'string', default: '10000' },
-    clusters: { type: 'string', default: '200' },
-    subscriptions: { type: 'string', default: '3' },
-    'install-ms': { type: 'string', default: '3000' },
-    'reconcile-seconds': { type: 'string', default: '5' },
-    'no-demo': { type: 'boolean', default: false },
-    verbose: { type: 'boolean', default: false },
-  },
-});
+const parsed = parseStartArgs(process.argv.slice(2));
+if (!parsed.ok) {
+  (parsed.exitCode ? console.error : console.log)(parsed.text);
+  process.exit(parsed.exitCode);
+}
+const flags = parsed.flags;
+const busy = await busyPort(stackPorts(flags));
+if (busy) {
+  console.error(`error: ${busy}`);
+  process.exit(1);
+}
 const num = (k: keyof typeof flags) => Number(flags[k]);
 mkdirSync('.local', { recursive: true });
 const started = Date.now();
@@ -81,12 +81,24 @@ await emulator.context.events.add({
   url: host.eventGridUrl(EVENT_FUNCTION),
 });
 
+const contextFile = localContextPath(configPath());
+writeLocalContext(contextFile, {
+  endpoint: `${host.url}/api`,
+  pid: process.pid,
+  startedAt: new Date().toISOString(),
+});
+const cliLine =
+  num('port') === 7071
+    ? 'npx osm-fleet rollout list'
+    : `npx osm-fleet --endpoint ${host.url}/api rollout list`;
+
 console.log(`osm-fleet is running locally (started in ${((Date.now() - started) / 1000).toFixed(1)} s)
   API            ${host.url}/api   (try: curl ${host.url}/api/health)
   Dashboard      ${host.url}/api/dashboard${app.apiKey ? '?code=<FLEET_API_KEY>' : ''}
   Arc emulator   ${emulator.endpoint}   CA file ${emulator.caFile}   (control: ${emulator.endpoint}/_emulator/stats)
   Azurite        tables ${azurite.tableUrl}  queues ${azurite.queueUrl}  blobs ${azurite.blobUrl}
   Fleet          ${seeded.clusters} demo clusters over subscriptions ${subscriptions.join(', ')}
+  CLI            ${cliLine}   (on this machine plain \`npx osm-fleet\` finds this stack: ${contextFile})
 Ctrl-C stops everything.`);
 
 let stopping = false;
@@ -94,6 +106,7 @@ async function stop(): Promise<void> {
   if (stopping) return;
   stopping = true;
   console.log('\nstopping...');
+  removeLocalContext(contextFile);
   await host.stop();
   await emulator.close();
   await azurite.stop();

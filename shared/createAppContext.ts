@@ -59,7 +59,10 @@ export async function createAppContext(config: Config, options: AppContextOption
     ...(options.tablePrefix ? { tablePrefix: options.tablePrefix } : {}),
     ...(options.queuePrefix ? { queuePrefix: options.queuePrefix } : {}),
   });
-  if (options.ensureCreated ?? true) await store.ensureCreated();
+  if (options.ensureCreated ?? true) {
+    await store.ensureCreated();
+    await store.migrate();
+  }
 
   const deps: ServiceDeps = {
     policies: store.policies,

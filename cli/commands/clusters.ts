@@ -1,6 +1,6 @@
 /** `osm-fleet clusters list|show|install|upgrade|uninstall`. */
 import type { Command } from 'commander';
-import { clusterPath, shortId } from '../clusterRef.js';
+import { clusterPath, resolveClusterArg, shortId } from '../clusterRef.js';
 import { ctxOf, limitOf, printList, printJson } from '../context.js';
 import { UsageError } from '../errors.js';
 import { clusterTable, clusterText } from '../format/clusters.js';
@@ -62,7 +62,7 @@ function osmCommand(clusters: Command, name: string, what: string, policyToo: bo
   const cmd = clusters
     .command(name)
     .description(what)
-    .argument('<cluster>', '<subscriptionId>/<resourceGroup>/<name> or the ARM id')
+    .argument('<cluster>', 'a name as plan prints it, <subscriptionId>/<resourceGroup>/<name> or the ARM id')
     .option('--version <version>', 'OSM extension version, e.g. 1.2.6')
     .option('--set <key=value>', 'a configuration setting (repeatable)', collect, [])
     .option('--set-protected <key=value>', 'a protected setting, never shown back (repeatable)', collect, [])
@@ -75,7 +75,8 @@ function osmCommand(clusters: Command, name: string, what: string, policyToo: bo
   cmd.action(async (cluster: string, o: OsmOptions, c: Command) => {
     const body = osmBody(o, policyToo);
     const ctx = ctxOf(c);
-    const op = (await ctx.client.request<OsmOperation>('PUT', `${clusterPath(cluster)}/osm`, body)).body;
+    const path = clusterPath(await resolveClusterArg(ctx.client, cluster));
+    const op = (await ctx.client.request<OsmOperation>('PUT', `${path}/osm`, body)).body;
     if (ctx.json && !o.watch) return printJson(op);
     if (!ctx.json) {
       console.log(
@@ -122,12 +123,12 @@ export function registerClusters(program: Command): void {
   clusters
     .command('show')
     .description('a cluster and its history')
-    .argument('<cluster>', '<subscriptionId>/<resourceGroup>/<name> or the ARM id')
+    .argument('<cluster>', 'a name as plan prints it, <subscriptionId>/<resourceGroup>/<name> or the ARM id')
     .option('--history <n>', 'events of history to show (default 20)')
     .option('--all', 'the whole history')
     .action(async (cluster: string, o: { history?: string; all?: boolean }, cmd: Command) => {
       const ctx = ctxOf(cmd);
-      const path = clusterPath(cluster);
+      const path = clusterPath(await resolveClusterArg(ctx.client, cluster));
       const limit = limitOf({ top: o.history, all: o.all }, 20);
       const view = await ctx.client.get<ClusterView>(path);
       const { items, more } = await ctx.client.list<HistoryEvent>(`${path}/history`, {}, limit);
@@ -146,10 +147,11 @@ export function registerClusters(program: Command): void {
   clusters
     .command('uninstall')
     .description("delete the cluster's OSM extension")
-    .argument('<cluster>', '<subscriptionId>/<resourceGroup>/<name> or the ARM id')
+    .argument('<cluster>', 'a name as plan prints it, <subscriptionId>/<resourceGroup>/<name> or the ARM id')
     .action(async (cluster: string, _o: unknown, cmd: Command) => {
       const ctx = ctxOf(cmd);
-      const op = (await ctx.client.request<OsmOperation>('DELETE', `${clusterPath(cluster)}/osm`)).body;
+      const path = clusterPath(await resolveClusterArg(ctx.client, cluster));
+      const op = (await ctx.client.request<OsmOperation>('DELETE', `${path}/osm`)).body;
       if (ctx.json) return printJson(op);
       console.log(
         `${shortId(op.clusterId)}: uninstall of OSM ${op.from ?? ''} started (operation ${op.operationId ?? '?'})`,

@@ -56,7 +56,7 @@ export function registerConfig(program: Command): void {
       console.log(
         keyValues([
           ['endpoint', `${s.endpoint} (${s.sources.endpoint})`],
-          ['key', `${key} (${s.sources.key})`],
+          ['key', s.key ? `${key} (${s.sources.key})` : '(none)'],
           ['file', s.file],
         ]),
       );

@@ -1,5 +1,6 @@
 /** `osm-fleet plan <policy>`: the dry run as a table (action, from -> to, path, wave, reason). */
 import type { Command } from 'commander';
+import { skipWords } from '../../local/progressView.js';
 import { ctxOf, printJson } from '../context.js';
 import { fromTo, table } from '../format/table.js';
 import type { PlanView } from '../types.js';
@@ -7,13 +8,10 @@ import { policyPath } from './policy.js';
 
 export function planText(plan: PlanView, all: boolean): string {
   const s = plan.summary;
-  const skipped = Object.entries(s.skipped)
-    .map(([reason, n]) => `${reason} ${n}`)
-    .join(', ');
   const head =
     `plan for policy ${plan.policy} (OSM ${plan.targetVersion}), ${s.clusters} clusters: ` +
     `install ${s.install}, upgrade ${s.upgrade}, reconfigure ${s.reconfigure}, no change ${s.noChange}` +
-    `, skipped ${skipped || '0'}`;
+    `; skipped: ${skipWords(s.skipped)}`;
   const rows = plan.clusters.filter((c) => all || c.action !== 'noChange');
   if (!rows.length) return `${head}\n\nnothing to do`;
   const body = table(

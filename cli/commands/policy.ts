@@ -23,15 +23,45 @@ export function readPolicyFile(file: string): Record<string, unknown> {
     );
   }
   let body: unknown;
+  const json = extname(file).toLowerCase() === '.json' || /^\s*\{/.test(text);
   try {
-    const json = extname(file).toLowerCase() === '.json' || /^\s*\{/.test(text);
     body = json ? JSON.parse(text) : parseYaml(text);
   } catch (e) {
-    throw new UsageError(`-f ${file}: not valid JSON or YAML: ${(e as Error).message.split('\n')[0]}`);
+    throw new UsageError(`-f ${file}: ${syntaxError(text, e, json)}`);
   }
   if (!body || typeof body !== 'object' || Array.isArray(body))
     throw new UsageError(`-f ${file}: must hold one policy object`);
   return body as Record<string, unknown>;
+}
+
+/** "not valid YAML at line 4, column 1: <why>" and the line itself with a caret under the column. */
+export function syntaxError(text: string, e: unknown, json: boolean): string {
+  const err = e as { message?: string; linePos?: { line: number; col: number }[] };
+  const why = (err.message ?? String(e)).split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? '';
+  let pos = err.linePos?.[0];
+  if (!pos && json) pos = yamlPosition(text); // JSON is YAML: its parser says where JSON.parse stopped
+  const offset = /position (\d+)/.exec(err.message ?? '')?.[1];
+  if (!pos && offset !== undefined) {
+    const before = text.slice(0, Number(offset)).split('\n');
+    pos = { line: before.length, col: (before.at(-1)?.length ?? 0) + 1 };
+  }
+  const kind = json ? 'JSON' : 'YAML';
+  if (!pos) return `not valid ${kind}: ${why}`;
+  const line = text.split('\n')[pos.line - 1] ?? '';
+  const gutter = `${pos.line} | `;
+  return (
+    `not valid ${kind} at line ${pos.line}, column ${pos.col}: ${why}\n` +
+    `  ${gutter}${line}\n  ${' '.repeat(gutter.length)}${' '.repeat(Math.max(0, pos.col - 1))}^`
+  );
+}
+
+function yamlPosition(text: string): { line: number; col: number } | undefined {
+  try {
+    parseYaml(text);
+  } catch (e) {
+    return (e as { linePos?: { line: number; col: number }[] }).linePos?.[0];
+  }
+  return undefined;
 }
 
 function policyName(body: Record<string, unknown>, flag: string | undefined, file: string): string {

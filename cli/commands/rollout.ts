@@ -66,7 +66,7 @@ export function registerRollout(program: Command): void {
 
   rollout
     .command('list')
-    .description('list rollouts')
+    .description('list rollouts, newest first')
     .option('--top <n>', 'show at most n rollouts (default 100)')
     .option('--all', 'follow every page')
     .action(async (o: { top?: string; all?: boolean }, cmd: Command) => {

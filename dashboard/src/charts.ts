@@ -5,8 +5,12 @@ import { barLengths } from './metrics.js';
 const BAR_W = 260;
 const ROW_H = 22;
 
-/** One bar per `[label, count]`; `name` becomes data-chart, for tests and styling. */
-export function barChart(name: string, entries: readonly [string, number][]): Element {
+/** One bar per `[label, count]`; `name` becomes data-chart, for tests and styling; `hrefOf` links a bar. */
+export function barChart(
+  name: string,
+  entries: readonly [string, number][],
+  hrefOf?: (label: string) => string,
+): Element {
   if (entries.length === 0) return h('p', { class: 'muted' }, 'no clusters');
   const lengths = barLengths(
     entries.map(([, n]) => n),
@@ -22,7 +26,8 @@ export function barChart(name: string, entries: readonly [string, number][]): El
       'aria-label': entries.map(([l, n]) => `${l}: ${n}`).join(', '),
     },
     ...entries.map(([label, n], i) =>
-      s(
+      linked(
+        hrefOf?.(label),
         'g',
         { transform: `translate(0 ${i * ROW_H})`, 'data-label': label, 'data-count': n },
         s('text', { x: labelW - 6, y: 15, 'text-anchor': 'end', class: 'axis' }, label),
@@ -34,8 +39,22 @@ export function barChart(name: string, entries: readonly [string, number][]): El
   return svg;
 }
 
+/** An SVG element, wrapped in an SVG link when `href` is given. */
+function linked(
+  href: string | undefined,
+  tag: string,
+  ...rest: Parameters<typeof s> extends [string, ...infer R] ? R : never
+): SVGElement {
+  const el = s(tag, ...rest);
+  return href ? s('a', { href, class: 'chart-link' }, el) : el;
+}
+
 /** A donut of `[label, count]` with a legend; slice colours come from `slice-<label>` classes. */
-export function donutChart(name: string, entries: readonly [string, number][]): Element {
+export function donutChart(
+  name: string,
+  entries: readonly [string, number][],
+  hrefOf?: (label: string) => string,
+): Element {
   const all = entries.reduce((n, [, c]) => n + c, 0);
   if (all === 0) return h('p', { class: 'muted' }, 'no clusters');
   const r = 15.915; // circumference 100: dash lengths are percentages
@@ -66,9 +85,18 @@ export function donutChart(name: string, entries: readonly [string, number][]): 
     h(
       'ul',
       { class: 'legend' },
-      ...entries.map(([label, n]) =>
-        h('li', {}, h('span', { class: `swatch slice-${label.toLowerCase()}` }), `${label} `, h('b', {}, n)),
-      ),
+      ...entries.map(([label, n]) => {
+        const href = hrefOf?.(label);
+        const text = href ? h('a', { href, 'data-label': label }, label) : label;
+        return h(
+          'li',
+          {},
+          h('span', { class: `swatch slice-${label.toLowerCase()}` }),
+          text,
+          ' ',
+          h('b', {}, n),
+        );
+      }),
     ),
   );
 }

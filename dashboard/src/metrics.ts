@@ -6,6 +6,23 @@ import type { ClusterCounts, Cluster, Command, Rollout, RolloutState } from './t
 
 /** States in which a rollout can still change: the page refreshes itself while a rollout is in one. */
 export const ACTIVE: readonly RolloutState[] = ['Pending', 'Running', 'Paused', 'Halted'];
+/** States a rollout never leaves. */
+export const FINISHED: readonly RolloutState[] = ['Succeeded', 'Failed', 'Cancelled'];
+
+/** Whether a rollout may still change: any state not finished, including states this page does not know. */
+export function isMoving(state: RolloutState): boolean {
+  return !FINISHED.includes(state);
+}
+
+/** A count that a newer or older API may leave out. */
+const countOf = (c: Partial<ClusterCounts>, k: keyof ClusterCounts): number => c[k] ?? 0;
+
+/** Counts with every key present (an unknown rollout state may come without some). */
+export function fullCounts(c: Partial<ClusterCounts> | undefined): ClusterCounts {
+  const out = {} as ClusterCounts;
+  for (const k of SEGMENTS) out[k] = countOf(c ?? {}, k);
+  return out;
+}
 
 /** Bar segments in drawing order; `percent` of the wave's clusters, the segments sum to 100 (or 0). */
 export const SEGMENTS: readonly (keyof ClusterCounts)[] = [
@@ -26,6 +43,11 @@ export function total(c: ClusterCounts): number {
 /** Clusters that will not change any more (succeeded, failed, skipped, cancelled). */
 export function settled(c: ClusterCounts): number {
   return c.succeeded + c.failed + c.skipped + c.cancelled;
+}
+
+/** Clusters that reached the target: what "done" means on the bars (skipped and cancelled are apart). */
+export function reached(c: ClusterCounts): number {
+  return c.succeeded;
 }
 
 export function segments(c: ClusterCounts): { key: keyof ClusterCounts; count: number; percent: number }[] {
@@ -92,4 +114,40 @@ export function barLengths(counts: readonly number[], width: number): number[] {
 export function clusterPath(id: string): string | undefined {
   const m = /^\/subscriptions\/([^/]+)\/resourcegroups\/([^/]+)\/providers\/[^/]+\/[^/]+\/([^/]+)$/i.exec(id);
   return m ? `${m[1]}/${m[2]}/${m[3]}` : undefined;
+}
+
+export interface ClusterFilter {
+  /** Part of the name, any case. */
+  q?: string;
+  /** OSM version, or `none`. */
+  version?: string;
+  connectivity?: string;
+  policy?: string;
+  subscription?: string;
+  /** The OSM extension's provisioning state, or `none`. */
+  state?: string;
+}
+
+export const FILTER_KEYS = ['q', 'version', 'connectivity', 'policy', 'subscription', 'state'] as const;
+
+export function osmStateOf(c: Pick<Cluster, 'osm'>): string {
+  return c.osm?.provisioningState ?? 'none';
+}
+
+/** The clusters that pass every filter given, by name. */
+export function filterClusters(items: readonly Cluster[], f: ClusterFilter): Cluster[] {
+  const q = f.q?.trim().toLowerCase();
+  const eq = (a: string | undefined, b: string) =>
+    a === undefined || a === '' || a.toLowerCase() === b.toLowerCase();
+  return items
+    .filter(
+      (c) =>
+        (!q || c.name.toLowerCase().includes(q)) &&
+        eq(f.version, osmVersionOf(c)) &&
+        eq(f.connectivity, clusterState(c)) &&
+        eq(f.subscription, c.subscriptionId) &&
+        eq(f.state, osmStateOf(c)) &&
+        (!f.policy || c.policies.includes(f.policy)),
+    )
+    .sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
 }

@@ -4,11 +4,11 @@
  */
 import { ApiError, api } from './api.js';
 import { button, h, link, section, table, when } from './dom.js';
-import { ACTIVE, clusterPath, commandsFor, failureRate } from './metrics.js';
+import { clusterPath, commandsFor, failureRate, fullCounts, isMoving } from './metrics.js';
 import { clusterHref } from './router.js';
 import type { Command, Rollout, RolloutCluster } from './types.js';
 import type { Rendered, ViewContext } from './view.js';
-import { countsLine, progressBar } from './waveBars.js';
+import { barLegend, countsLine, progressBar } from './waveBars.js';
 
 const LABELS: Record<Command, string> = {
   pause: 'Pause',
@@ -19,7 +19,9 @@ const LABELS: Record<Command, string> = {
 };
 
 export async function rolloutView(id: string, ctx: ViewContext): Promise<Rendered> {
-  const rollout = await api.rollout(id);
+  const read = await api.rollout(id);
+  // A state this page does not know (a newer API) may come without counts or waves: shown as empty.
+  const rollout = { ...read, counts: fullCounts(read.counts), waves: read.waves ?? [] };
   const [threshold, failed, awaiting] = await Promise.all([
     api.policy(rollout.policy).then(
       (p) => p.rollout.maxFailurePercent,
@@ -43,13 +45,13 @@ export async function rolloutView(id: string, ctx: ViewContext): Promise<Rendere
     {},
     header(rollout, run),
     section('Failure rate', failureGauge(rollout, threshold)),
-    section('Waves', ...rollout.waves.map((w) => waveRow(w.name, w.state, w.counts))),
+    section('Waves', ...rollout.waves.map((w) => waveRow(w.name, w.state, w.counts)), barLegend()),
     clusterList('Failed clusters', failed.items, 'failed'),
     clusterList('Waiting for approval', awaiting.items, 'awaiting', (c) =>
       button('Approve', run('approve', { clusters: [c.id] }), { class: 'small' }),
     ),
   );
-  const refreshMs = !ACTIVE.includes(rollout.state)
+  const refreshMs = !isMoving(rollout.state)
     ? undefined
     : rollout.state === 'Pending' || rollout.state === 'Running'
       ? 2_000
@@ -75,7 +77,11 @@ function header(r: Rollout, run: Run): HTMLElement {
       'h1',
       {},
       `Rollout ${r.id} `,
-      h('span', { class: `state state-${r.state.toLowerCase()}`, 'data-testid': 'rollout-state' }, r.state),
+      h(
+        'span',
+        { class: `state state-${String(r.state).toLowerCase()}`, 'data-testid': 'rollout-state' },
+        r.state,
+      ),
     ),
     h(
       'p',

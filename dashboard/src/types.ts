@@ -3,7 +3,9 @@ import type { ClusterCounts, WaveState } from '../../shared/domain/rolloutCounts
 
 export type { ClusterCounts, WaveState };
 
-export type RolloutState = 'Pending' | 'Running' | 'Paused' | 'Halted' | 'Succeeded' | 'Failed' | 'Cancelled';
+/** The states known today; a newer API may send others (e.g. `Planning`), shown as they come. */
+export type RolloutState =
+  'Pending' | 'Running' | 'Paused' | 'Halted' | 'Succeeded' | 'Failed' | 'Cancelled' | (string & {});
 export type Command = 'pause' | 'resume' | 'cancel' | 'retry-failed' | 'approve';
 
 export interface Page<T> {
@@ -75,5 +77,39 @@ export interface HistoryEvent {
 
 export interface Policy {
   name: string;
+  description?: string;
+  target?: Record<string, unknown>;
+  osm?: { version: string };
+  schedule?: string;
   rollout: { maxFailurePercent: number };
+}
+
+export interface ComplianceCounts {
+  clusters: number;
+  counts: Record<string, number>;
+}
+
+export interface ComplianceItem {
+  id: string;
+  name: string;
+  subscriptionId: string;
+  status: string;
+  reason: string;
+  message?: string;
+  connectivity: string;
+  version: string | null;
+  targetVersion: string;
+  path: string[];
+  drift: { key: string; current: string | null; desired: string }[];
+  rolloutId?: string;
+}
+
+export interface Compliance {
+  policy: string;
+  targetVersion: string;
+  sweep: { at: string | null; ageSeconds: number | null; stale: boolean; maxAgeSeconds: number };
+  lastRollout: { id: string; state: string; createdAt: string } | null;
+  summary: ComplianceCounts;
+  bySubscription: Record<string, ComplianceCounts>;
+  clusters: Page<ComplianceItem>;
 }

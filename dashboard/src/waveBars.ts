@@ -1,27 +1,35 @@
-/** A progress bar per wave (and one for the whole rollout): stacked segments per cluster state. */
+/**
+ * A progress bar per wave (and one for the whole rollout): stacked segments per cluster state, a legend
+ * of their colours, and the counts line. "Done" counts the clusters that reached the target only; skipped
+ * and cancelled clusters are counted apart (they did not get the policy's version).
+ */
 import { h } from './dom.js';
-import { segments, settled, total } from './metrics.js';
+import { fullCounts, reached, segments, SEGMENTS, total } from './metrics.js';
 import type { ClusterCounts } from './types.js';
 
-const LABEL: Record<keyof ClusterCounts, string> = {
-  succeeded: 'succeeded',
+export const LABEL: Record<keyof ClusterCounts, string> = {
+  succeeded: 'reached the target',
   failed: 'failed',
   skipped: 'skipped',
   cancelled: 'cancelled',
   inProgress: 'in progress',
   awaitingApproval: 'awaiting approval',
-  deferred: 'deferred',
+  deferred: 'deferred (offline)',
   pending: 'pending',
 };
 
-export function progressBar(counts: ClusterCounts, attrs: Record<string, string> = {}): HTMLElement {
+export function progressBar(
+  partial: Partial<ClusterCounts> | undefined,
+  attrs: Record<string, string> = {},
+): HTMLElement {
+  const counts = fullCounts(partial);
   const bar = h('div', {
     class: 'progress',
     role: 'progressbar',
     'aria-valuemin': 0,
     'aria-valuemax': total(counts),
-    'aria-valuenow': settled(counts),
-    'data-done': settled(counts),
+    'aria-valuenow': reached(counts),
+    'data-done': reached(counts),
     'data-total': total(counts),
     ...attrs,
   });
@@ -33,9 +41,19 @@ export function progressBar(counts: ClusterCounts, attrs: Record<string, string>
   return bar;
 }
 
-/** "3/10 done · 2 in progress · 1 failed" */
-export function countsLine(c: ClusterCounts): string {
-  const parts = [`${settled(c)}/${total(c)} done`];
+/** What each colour of the bars means. */
+export function barLegend(): HTMLElement {
+  return h(
+    'ul',
+    { class: 'legend bar-legend', 'data-testid': 'bar-legend' },
+    ...SEGMENTS.map((k) => h('li', {}, h('span', { class: `swatch seg-${k}` }), LABEL[k])),
+  );
+}
+
+/** "3/10 done · 2 in progress · 1 failed · 1 skipped" (done: reached the target). */
+export function countsLine(partial: Partial<ClusterCounts> | undefined): string {
+  const c = fullCounts(partial);
+  const parts = [`${reached(c)}/${total(c)} done`];
   for (const k of ['inProgress', 'awaitingApproval', 'deferred', 'failed', 'skipped', 'cancelled'] as const)
     if (c[k] > 0) parts.push(`${c[k]} ${LABEL[k]}`);
   return parts.join(' · ');

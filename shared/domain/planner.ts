@@ -88,18 +88,7 @@ export function planPolicy(policy: Policy, fleet: readonly ClusterInfo[], option
       [{ path: 'osm.version', message: 'is not in the OSM version catalog' }],
       'UnknownTargetVersion',
     );
-  const paths = new Map<string, UpgradePathResult>();
-  const pathFor = (from: string, to: string): UpgradePathResult => {
-    const key = `${from}>${to}`;
-    let p = paths.get(key);
-    if (!p) {
-      p = upgradePath(options.catalog, from, to, {
-        allowMajorUpgrade: policy.rollout.majorUpgrades === 'reinstall',
-      });
-      paths.set(key, p);
-    }
-    return p;
-  };
+  const pathFor = memoPathFor(policy, options.catalog);
   const clusters = fleet
     .filter((c) => matchesTarget(policy.target, c))
     .map((c) => planCluster(policy, c, options.catalog, pathFor));
@@ -120,6 +109,23 @@ export function planPolicy(policy: Policy, fleet: readonly ClusterInfo[], option
     targetVersion: policy.osm.version,
     summary: summarize(clusters),
     clusters,
+  };
+}
+
+/** Upgrade paths of one policy, memoised per version pair (a fleet has few distinct pairs). */
+export function memoPathFor(
+  policy: Policy,
+  catalog: OsmCatalog,
+): (from: string, to: string) => UpgradePathResult {
+  const paths = new Map<string, UpgradePathResult>();
+  return (from, to) => {
+    const key = `${from}>${to}`;
+    let p = paths.get(key);
+    if (!p) {
+      p = upgradePath(catalog, from, to, { allowMajorUpgrade: policy.rollout.majorUpgrades === 'reinstall' });
+      paths.set(key, p);
+    }
+    return p;
   };
 }
 

@@ -131,6 +131,8 @@ const policyBody = z.strictObject({
     majorUpgrades: 'refuse',
   }),
   autoOnboard: z.boolean().default(false),
+  /** A newly seen drift of this policy's settings starts a rollout of the policy (with its waves). */
+  correctDrift: z.boolean().optional(),
   schedule: z
     .string()
     .max(256)

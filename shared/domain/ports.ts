@@ -116,6 +116,7 @@ export interface RolloutStore {
   /** Writes the rollout and all its cluster rows (batched per partition); the rollout row last. */
   create(rollout: RolloutRecord, clusters: readonly RolloutClusterRecord[]): Promise<string>;
   get(id: string): Promise<Versioned<RolloutRecord> | undefined>;
+  /** Newest first (by `createdAt`). */
   list(page?: PageRequest): Promise<Page<Versioned<RolloutRecord>>>;
   /** Rollouts not finished: Pending, Running, Paused or Halted (the timer looks at them; they block a second rollout of their policy). */
   listActive(): Promise<Versioned<RolloutRecord>[]>;
@@ -134,8 +135,9 @@ export interface RolloutStore {
 
 export interface InventoryStore {
   get(clusterId: string): Promise<Versioned<InventoryRecord> | undefined>;
+  /** `withDriftSeen`: only rows that carry a reported drift (`driftSeen`). */
   list(
-    filter?: { osmVersion?: string; subscriptionId?: string },
+    filter?: { osmVersion?: string; subscriptionId?: string; withDriftSeen?: boolean },
     page?: PageRequest,
   ): Promise<Page<InventoryRecord>>;
   /** Replaces the inventory rows of these clusters (batched per subscription). */

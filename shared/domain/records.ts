@@ -132,8 +132,8 @@ export interface RolloutRecord {
   policy: Policy;
   /** The secret version of the snapshot's protected settings (the values are not in the snapshot). */
   protectedSettings?: ProtectedSettingsRef;
-  /** How the rollout was started: `api`, `schedule`, `event`. */
-  trigger: 'api' | 'schedule' | 'event';
+  /** How the rollout was started: `api`, `schedule`, `event`, `drift` (the policy's `correctDrift`). */
+  trigger: 'api' | 'schedule' | 'event' | 'drift';
   /** Total clusters in the rollout, for cheap listing. */
   clusterCount: number;
 }
@@ -151,6 +151,11 @@ export interface InventoryRecord {
    * operations on one extension at once.
    */
   lease?: { holder: string; until: string };
+  /**
+   * Drift already reported (a `DriftDetected` history event), per policy name: the drift's fingerprint
+   * (compliance.ts). Written with the row's ETag; a sweep (upsertMany) leaves it as it is.
+   */
+  driftSeen?: Record<string, string>;
 }
 
 /** One audit event; append-only (PK = cluster id, newest first). */

@@ -1,8 +1,10 @@
 /**
  * The timer (every minute): one Resource Graph sweep; the inventory refreshed from it (discovery fields
- * only, the store keeps leases); every active rollout reconciled with the sweep's connectivity; then the
+ * only, the store keeps leases); drift of policy settings reported (detectDrift); every active rollout reconciled with the sweep's connectivity; then the
  * schedules that are due. A failure in one rollout or one schedule is logged and the others go on.
  */
+import { correctDrift } from './correctDrift.js';
+import { detectDrift } from './detectDrift.js';
 import { toInventoryRecord } from './toInventoryRecord.js';
 import type { ReconcileSummary } from './reconcileRollout.js';
 import { reconcileRollout } from './reconcileRollout.js';
@@ -33,6 +35,12 @@ export async function reconcileFleet(deps: ServiceDeps): Promise<FleetReconcileS
       deps.log.error('rollout reconcile failed', { rolloutId, error: String(err) });
       summary.failed.push(rolloutId);
     }
+  }
+  try {
+    const drift = await detectDrift(deps, fleet);
+    await correctDrift(deps, drift.policies, fleet);
+  } catch (err) {
+    deps.log.error('drift not evaluated', { error: String(err) });
   }
   try {
     summary.schedules = await startDueSchedules(deps, fleet);

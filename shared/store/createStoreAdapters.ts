@@ -41,6 +41,11 @@ export interface StoreAdapters {
   queueNames: string[];
   /** Creates every table and queue (and poison queue) that is missing; idempotent. */
   ensureCreated(): Promise<void>;
+  /**
+   * Brings rows written by earlier versions up to the current layout; idempotent, run after ensureCreated.
+   * Today: the newest-first index of rollouts (tableRolloutStore.backfillNewestIndex).
+   */
+  migrate(): Promise<{ rolloutsIndexed: number }>;
 }
 
 export function createStoreAdapters(options: CreateStoreAdaptersOptions): StoreAdapters {
@@ -55,9 +60,10 @@ export function createStoreAdapters(options: CreateStoreAdaptersOptions): StoreA
       ? QueueServiceClient.fromConnectionString(options.connectionString)
       : new QueueServiceClient(options.serviceUris.queue, options.credential);
   const queue = new StorageWorkQueue(queueService, options.queuePrefix);
+  const rollouts = new TableRolloutStore(clients.rollouts, clients.rolloutClusters);
   return {
     policies: new TablePolicyStore(clients.policies),
-    rollouts: new TableRolloutStore(clients.rollouts, clients.rolloutClusters),
+    rollouts,
     inventory: new TableInventoryStore(clients.clusters),
     history: new TableHistoryStore(clients.history),
     queue,
@@ -71,6 +77,9 @@ export function createStoreAdapters(options: CreateStoreAdaptersOptions): StoreA
         ),
         ...queueNames.map((n) => storageCall(`create queue ${n}`, () => queue.client(n).createIfNotExists())),
       ]);
+    },
+    async migrate() {
+      return { rolloutsIndexed: await rollouts.backfillNewestIndex() };
     },
   };
 }

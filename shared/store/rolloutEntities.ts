@@ -3,6 +3,10 @@
  * - `rollouts`: PK `rollout`, RK encoded rollout id; `state`, `policy`, `trigger`, `createdAt`,
  *   `clusterCount` as plain properties (`state` is what listActive filters on), the RolloutRecord as JSON in
  *   `data0..n` / `dataChunks`.
+ *   The same table holds the newest-first index: PK `newest`, RK `<inverted createdAt ms, 13 digits>-<encoded
+ *   id>`, property `rolloutId`. Table Storage lists a partition in ascending RowKey order only, so the
+ *   inverted instant makes the newest rollout come first (`list`); the rollout row stays keyed by its id
+ *   (`get`, `update` unchanged).
  * - `rolloutClusters`: PK encoded rollout id (a rollout's rows share a partition, so they batch), RK encoded
  *   cluster id; `clusterId`, `state`, `wave`, `reason`, `updatedAt` as plain properties (`state` for the
  *   filter), the RolloutClusterRecord as JSON in `data0..n` / `dataChunks`.
@@ -14,6 +18,20 @@ import { jsonProperties, readJsonProperties } from './jsonProperties.js';
 import type { StoredEntity } from './readPage.js';
 
 export const ROLLOUT_PK = 'rollout';
+export const NEWEST_PK = 'newest';
+const MAX_MS = 9_999_999_999_999; // 13 digits: good until the year 2286
+
+/** The index row that lists a rollout newest first. */
+export function newestIndexEntity(value: RolloutRecord) {
+  const ms = Date.parse(value.rollout.createdAt);
+  const inverted = String(MAX_MS - (Number.isFinite(ms) ? ms : 0)).padStart(13, '0');
+  return {
+    partitionKey: NEWEST_PK,
+    rowKey: `${inverted}-${encodeKey(value.rollout.id)}`,
+    rolloutId: value.rollout.id,
+  };
+}
+
 export const ACTIVE_STATES: readonly RolloutState[] = ['Pending', 'Running', 'Paused', 'Halted'];
 
 export function rolloutEntity(value: RolloutRecord) {

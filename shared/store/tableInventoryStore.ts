@@ -4,7 +4,8 @@
  * `osmVersion` (the OSM extension's version, '' when none), `discoveredAt`, `monitorInstalled` and the
  * ClusterInfo as JSON in `cluster0..n` / `clusterChunks`; `upsertMany` merges only those (plus `removedAt` when
  * the record carries it), so a `lease` (`leaseHolder`, `leaseUntil`) and `removedAt` set through `update`
- * survive a sweep. `update` replaces the whole row with its ETag.
+ * survive a sweep, and so does `driftSeen` (JSON, drift already reported per policy; '' when none).
+ * `update` replaces the whole row with its ETag.
  */
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
 import { osmExtensions } from '../domain/cluster.js';
@@ -27,7 +28,7 @@ export class TableInventoryStore implements InventoryStore {
 
   /** `osmVersion: 'none'` (or '') lists clusters without OSM. */
   list(
-    filter?: { osmVersion?: string; subscriptionId?: string },
+    filter?: { osmVersion?: string; subscriptionId?: string; withDriftSeen?: boolean },
     page?: PageRequest,
   ): Promise<Page<InventoryRecord>> {
     const parts: string[] = [];
@@ -37,6 +38,7 @@ export class TableInventoryStore implements InventoryStore {
       const version = filter.osmVersion.toLowerCase() === 'none' ? '' : filter.osmVersion;
       parts.push(odata`osmVersion eq ${version}`);
     }
+    if (filter?.withDriftSeen) parts.push(odata`driftSeen gt ${''}`);
     return readPage(this.table, parts.length ? parts.join(' and ') : undefined, page, fromEntity);
   }
 
@@ -56,6 +58,8 @@ export class TableInventoryStore implements InventoryStore {
       removedAt: value.removedAt ?? '',
       leaseHolder: value.lease?.holder ?? '',
       leaseUntil: value.lease?.until ?? '',
+      driftSeen:
+        value.driftSeen && Object.keys(value.driftSeen).length ? JSON.stringify(value.driftSeen) : '',
     };
     const what = `update inventory row ${value.cluster.id}`;
     return etagOf(await storageCall(what, () => this.table.updateEntity(entity, 'Replace', { etag })), what);
@@ -94,5 +98,7 @@ function fromEntity(entity: StoredEntity): InventoryRecord {
   if (typeof entity.removedAt === 'string' && entity.removedAt) record.removedAt = entity.removedAt;
   if (typeof entity.leaseHolder === 'string' && entity.leaseHolder)
     record.lease = { holder: entity.leaseHolder, until: String(entity.leaseUntil ?? '') };
+  if (typeof entity.driftSeen === 'string' && entity.driftSeen)
+    record.driftSeen = JSON.parse(entity.driftSeen) as Record<string, string>;
   return record;
 }

@@ -17,6 +17,8 @@ import {
   clusterEntity,
   fromClusterEntity,
   fromRolloutEntity,
+  NEWEST_PK,
+  newestIndexEntity,
   ROLLOUT_PK,
   rolloutEntity,
 } from './rolloutEntities.js';
@@ -39,6 +41,7 @@ export class TableRolloutStore implements RolloutStore {
       throw new ConflictError(`rollout ${id} already exists`, 'RolloutExists');
     const rows = dedupe(clusters).map((c): TransactionAction => ['upsert', clusterEntity(c), 'Replace']);
     await submitBatches(this.clusters, rows, `create cluster rows of rollout ${id}`);
+    await this.index(rollout);
     const what = `create rollout ${id}`;
     return etagOf(await storageCall(what, () => this.rollouts.createEntity(rolloutEntity(rollout))), what);
   }
@@ -48,8 +51,33 @@ export class TableRolloutStore implements RolloutStore {
     return entity && fromRolloutEntity(entity);
   }
 
-  list(page?: PageRequest): Promise<Page<Versioned<RolloutRecord>>> {
-    return readPage(this.rollouts, odata`PartitionKey eq ${ROLLOUT_PK}`, page, fromRolloutEntity);
+  /**
+   * Newest first, through the index partition: a page of index rows, then each rollout read by its key.
+   * An index row whose rollout row is missing (a create that stopped half-way) is left out.
+   */
+  async list(page?: PageRequest): Promise<Page<Versioned<RolloutRecord>>> {
+    const ids = await readPage(this.rollouts, odata`PartitionKey eq ${NEWEST_PK}`, page, (e) =>
+      String(e.rolloutId ?? ''),
+    );
+    const found = await Promise.all(ids.items.map((id) => this.get(id)));
+    const items = found.filter((r): r is Versioned<RolloutRecord> => r !== undefined);
+    return ids.continuationToken ? { items, continuationToken: ids.continuationToken } : { items };
+  }
+
+  /**
+   * Writes the newest-first index row of every rollout that lacks one (rollouts created before the index
+   * existed). Idempotent; returns how many rollouts it indexed. See docs/operations.md, "Migrations".
+   */
+  async backfillNewestIndex(): Promise<number> {
+    const all = await readAll(this.rollouts, odata`PartitionKey eq ${ROLLOUT_PK}`, fromRolloutEntity);
+    const actions = all.map((r): TransactionAction => ['upsert', newestIndexEntity(r.value), 'Replace']);
+    await submitBatches(this.rollouts, actions, `index ${actions.length} rollouts newest first`);
+    return actions.length;
+  }
+
+  private async index(rollout: RolloutRecord): Promise<void> {
+    const what = `index rollout ${rollout.rollout.id}`;
+    await storageCall(what, () => this.rollouts.upsertEntity(newestIndexEntity(rollout), 'Replace'));
   }
 
   listActive(): Promise<Versioned<RolloutRecord>[]> {

@@ -120,8 +120,8 @@ describe('the dashboard in headless Chromium', () => {
 
     // A cluster page with its history (the rollout planned it).
     await page.goto(url(`#/clusters/${SUBS[0]}/rg-dash/dash-5`));
-    await page.waitForSelector('table.history');
-    expect(await page.textContent('table.history')).toContain('RolloutPlanned');
+    await page.waitForSelector('ol.timeline');
+    expect(await page.textContent('ol.timeline')).toContain('RolloutPlanned');
     expect(await page.textContent('h1')).toContain('dash-5');
 
     expect(page.url()).not.toContain(KEY);

@@ -6,11 +6,15 @@ import {
   commandsFor,
   countBy,
   failureRate,
+  filterClusters,
+  fullCounts,
+  isMoving,
+  reached,
   segments,
   settled,
 } from '../../dashboard/src/metrics.js';
-import { parseRoute } from '../../dashboard/src/router.js';
-import type { ClusterCounts } from '../../dashboard/src/types.js';
+import { clustersHref, complianceHref, parseRoute } from '../../dashboard/src/router.js';
+import type { Cluster, ClusterCounts } from '../../dashboard/src/types.js';
 
 const counts = (c: Partial<ClusterCounts>): ClusterCounts => ({
   pending: 0,
@@ -90,5 +94,70 @@ describe('dashboard metrics', () => {
     expect(parseRoute('#/rollouts/r%2F1')).toEqual({ view: 'rollout', id: 'r/1' });
     expect(parseRoute('')).toEqual({ view: 'fleet' });
     expect(parseRoute('#/nonsense/%E0')).toEqual({ view: 'fleet' });
+  });
+
+  it('done counts the clusters that reached the target; skipped and cancelled are not done', () => {
+    const c = counts({ succeeded: 3, skipped: 2, cancelled: 1, failed: 1, pending: 3 });
+    expect(reached(c)).toBe(3);
+    expect(settled(c)).toBe(7);
+  });
+
+  it('tolerates a rollout state it does not know, and counts that are missing', () => {
+    expect(isMoving('Planning')).toBe(true);
+    expect(isMoving('Running')).toBe(true);
+    expect(isMoving('Succeeded')).toBe(false);
+    expect(isMoving('Cancelled')).toBe(false);
+    expect(fullCounts(undefined)).toEqual(counts({}));
+    expect(fullCounts({ succeeded: 2 } as Partial<ClusterCounts>)).toEqual(counts({ succeeded: 2 }));
+  });
+
+  describe('the clusters page filter', () => {
+    const c = (name: string, over: Partial<Cluster> = {}): Cluster => ({
+      id: `/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Kubernetes/connectedClusters/${name}`,
+      name,
+      subscriptionId: 's1',
+      resourceGroup: 'rg',
+      location: 'eastus',
+      distribution: 'aks',
+      connectivity: 'Connected',
+      tags: {},
+      osm: { name: 'osm', version: '1.2.6', provisioningState: 'Succeeded' },
+      policies: ['prod'],
+      discoveredAt: '2026-12-03T09:00:00Z',
+      ...over,
+    });
+    const fleet = [
+      c('web-b'),
+      c('web-a', { osm: null }),
+      c('db-1', { connectivity: 'Offline', subscriptionId: 's2', policies: [] }),
+      c('web-gone', { removedAt: '2026-12-03T08:00:00Z' }),
+      c('web-broken', { osm: { name: 'osm', version: '1.2.6', provisioningState: 'Failed' } }),
+    ];
+    const names = (f: Parameters<typeof filterClusters>[1]) => filterClusters(fleet, f).map((x) => x.name);
+    it.each([
+      [{}, ['db-1', 'web-a', 'web-b', 'web-broken', 'web-gone']],
+      [{ q: 'WEB-' }, ['web-a', 'web-b', 'web-broken', 'web-gone']],
+      [{ version: 'none' }, ['web-a']],
+      [{ version: '1.2.6', state: 'Failed' }, ['web-broken']],
+      [{ connectivity: 'offline' }, ['db-1']],
+      [{ connectivity: 'Removed' }, ['web-gone']],
+      [{ subscription: 's2' }, ['db-1']],
+      [{ policy: 'prod', q: 'a' }, ['web-a']],
+      [{ policy: 'prod', connectivity: 'Offline' }, []],
+    ] as const)('%j', (filter, expected) => expect(names(filter)).toEqual(expected));
+  });
+
+  it('routes the clusters page with its filters, the policies page and the compliance drill-down', () => {
+    const r = parseRoute(clustersHref({ version: '1.2.6', q: 'web', connectivity: undefined }));
+    expect(r.view).toBe('clusters');
+    expect(r.view === 'clusters' && Object.fromEntries(r.filter)).toEqual({ version: '1.2.6', q: 'web' });
+    expect(parseRoute('#/clusters')).toMatchObject({ view: 'clusters' });
+    expect(parseRoute('#/policies')).toEqual({ view: 'policies' });
+    expect(parseRoute(complianceHref('prod', 'drifted'))).toEqual({
+      view: 'compliance',
+      policy: 'prod',
+      status: 'drifted',
+    });
+    expect(parseRoute(complianceHref('prod'))).toEqual({ view: 'compliance', policy: 'prod', status: '' });
   });
 });

@@ -49,7 +49,13 @@ export class MemoryRolloutStore implements RolloutStore {
     return this.rolloutTable.get(id);
   }
   async list(page?: Parameters<RolloutStore['list']>[0]) {
-    return pageOf(this.rolloutTable.values(), page);
+    // Newest first, as the table store lists them (createdAt descending, then id).
+    const newest = [...this.rolloutTable.values()].sort(
+      (a, b) =>
+        b.value.rollout.createdAt.localeCompare(a.value.rollout.createdAt) ||
+        a.value.rollout.id.localeCompare(b.value.rollout.id),
+    );
+    return pageOf(newest, page);
   }
   async listActive() {
     return this.rolloutTable.values((r) => ACTIVE.has(r.rollout.state));
@@ -92,6 +98,7 @@ export class MemoryInventoryStore implements InventoryStore {
     const rows = this.table
       .values(
         (r) =>
+          (!filter?.withDriftSeen || Object.keys(r.driftSeen ?? {}).length > 0) &&
           (!filter?.subscriptionId ||
             r.cluster.subscriptionId.toLowerCase() === filter.subscriptionId.toLowerCase()) &&
           (!filter?.osmVersion ||
@@ -112,6 +119,7 @@ export class MemoryInventoryStore implements InventoryStore {
       const next = { ...r };
       if (before?.lease && !r.lease) next.lease = before.lease;
       if (before?.removedAt && !r.removedAt) next.removedAt = before.removedAt;
+      if (before?.driftSeen && !r.driftSeen) next.driftSeen = before.driftSeen;
       this.table.put(key, next);
     }
   }

@@ -2,6 +2,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ConcurrencyError, ConflictError, ValidationError } from '../../shared/domain/errors.js';
 import type { RolloutClusterRecord } from '../../shared/domain/records.js';
 import type { ClusterState } from '../../shared/domain/rolloutState.js';
+import { TableClient } from '@azure/data-tables';
+import { rolloutEntity } from '../../shared/store/rolloutEntities.js';
+import { TableRolloutStore } from '../../shared/store/tableRolloutStore.js';
 import { newStore } from '../support/storeFixture.js';
 import { clusterRow, rolloutRecord } from './storeRecords.js';
 
@@ -100,6 +103,42 @@ describe('TableRolloutStore', () => {
       'Pending',
     ]);
     expect((await rollouts.list({ top: 3 })).items).toHaveLength(3);
+  });
+
+  it('lists rollouts newest first (by createdAt), paged, whatever order they were created in', async () => {
+    const { rollouts } = await newStore();
+    const at = (min: number) => `2026-11-25T10:${String(min).padStart(2, '0')}:00.000Z`;
+    // Ids that sort the other way round from their creation time, created in a shuffled order.
+    for (const [id, min] of [
+      ['b-mid', 20],
+      ['z-oldest', 5],
+      ['a-newest', 59],
+      ['m-older', 10],
+    ] as const) {
+      const r = rolloutRecord(id);
+      await rollouts.create({ ...r, rollout: { ...r.rollout, createdAt: at(min) } }, []);
+    }
+    const first = await rollouts.list({ top: 3 });
+    expect(first.items.map((r) => r.value.rollout.id)).toEqual(['a-newest', 'b-mid', 'm-older']);
+    const rest = await rollouts.list({ top: 3, continuationToken: first.continuationToken ?? '' });
+    expect(rest.items.map((r) => r.value.rollout.id)).toEqual(['z-oldest']);
+    expect(rest.continuationToken).toBeUndefined();
+  });
+
+  it('backfillNewestIndex lists rollouts written before the index existed, once', async () => {
+    const store = await newStore();
+    const client = (name: string) =>
+      TableClient.fromConnectionString(store.connectionString, `${store.prefix}${name}`, {
+        allowInsecureConnection: true,
+      });
+    const table = client('rollouts');
+    const rollouts = new TableRolloutStore(table, client('rolloutClusters'));
+    const r = rolloutRecord('r-legacy');
+    await table.createEntity(rolloutEntity(r)); // as the store wrote rollouts before: no index row
+    expect((await rollouts.list()).items).toEqual([]);
+    expect(await rollouts.backfillNewestIndex()).toBe(1);
+    expect(await rollouts.backfillNewestIndex()).toBe(1); // idempotent: still one index row
+    expect((await rollouts.list()).items.map((x) => x.value.rollout.id)).toEqual(['r-legacy']);
   });
 
   it('updateClusters is atomic: one stale ETag fails them all', async () => {
