@@ -20,6 +20,11 @@ export interface ExtensionInfo {
   releaseTrain?: string;
   autoUpgradeMinorVersion?: boolean;
   configurationSettings: Readonly<Record<string, string>>;
+  /**
+   * What the extension itself says went wrong, in ARM's words: its `errorInfo` (code and message), else the
+   * first error-level entry of its `statuses`. Absent when the extension reports no error.
+   */
+  error?: { code: string; message: string };
 }
 
 export interface ClusterInfo {

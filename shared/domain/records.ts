@@ -81,6 +81,11 @@ export interface RolloutClusterRecord {
   lastAttemptedVersion?: string;
   lastAppliedVersion?: string;
   operation?: OperationRecord;
+  /**
+   * Set when a worker chose to wait (a terminating namespace, a conflicting operation): the step is due
+   * then, and the lost-message repair counts the row's age from it rather than from `updatedAt`.
+   */
+  retryAt?: string;
   /** PascalCase reason (`InstallSucceeded`, `ArmThrottled`, `AwaitingCrdApproval`, ARM's error code...). */
   reason: string;
   message?: string;
