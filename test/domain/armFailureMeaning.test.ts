@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { armFailureMeaning, type FailureMeaning } from '../../shared/domain/armFailureMeaning.js';
 
 /** Texts as ARM and the Arc agents write them (emulator/agentOutcome.ts, public reports; docs/emulator.md). */
-const CASES: [string, string | undefined, string, FailureMeaning][] = [
+const CASES: [string, string | undefined, string | undefined, FailureMeaning][] = [
   [
     'agent: release namespace still terminating',
     'ExtensionOperationFailed',
