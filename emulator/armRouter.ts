@@ -5,6 +5,8 @@ import { handleResourceGroup } from './resourceGroupsHandler.js';
 import type { EmulatorContext } from './emulatorContext.js';
 import { handleExtensions } from './extensionsHandler.js';
 import type { ArmRequest, ArmResponse } from './httpTypes.js';
+import { handleDataCollectionRule, listDataCollectionRules } from './monitor/dataCollectionRulesHandler.js';
+import { handleAssociation } from './monitor/dcrAssociationsHandler.js';
 import type { Throttle } from './throttle.js';
 import { kindOfMethod, remainingHeader } from './throttle.js';
 
@@ -19,6 +21,8 @@ const EXTENSION_VERSIONS = [
   '2025-03-01',
 ];
 
+const MONITOR_VERSIONS = ['2022-06-01'];
+
 const SEG = '([^/]+)';
 const SUB = `^/subscriptions/${SEG}`;
 const RG = `${SUB}/resourcegroups/${SEG}`;
@@ -32,6 +36,19 @@ const routes = {
   clustersInSubscription: new RegExp(`${SUB}/providers/microsoft\\.kubernetes/connectedclusters$`, 'i'),
   clusterOperation: new RegExp(
     `${SUB}/providers/microsoft\\.kubernetes/locations/${SEG}/operationstatuses/${SEG}$`,
+    'i',
+  ),
+  dcrAssociations: new RegExp(
+    `${RG}/providers/microsoft\\.kubernetes/connectedclusters/${SEG}/providers/microsoft\\.insights/datacollectionruleassociations(?:/${SEG})?$`,
+    'i',
+  ),
+  dataCollectionRule: new RegExp(
+    `${RG}/providers/microsoft\\.insights/datacollectionrules/${SEG}(/associations)?$`,
+    'i',
+  ),
+  dataCollectionRulesInGroup: new RegExp(`${RG}/providers/microsoft\\.insights/datacollectionrules$`, 'i'),
+  dataCollectionRulesInSubscription: new RegExp(
+    `${SUB}/providers/microsoft\\.insights/datacollectionrules$`,
     'i',
   ),
   resourceGroup: new RegExp(`${RG}$`, 'i'),
@@ -62,11 +79,7 @@ export function routeArm(ctx: EmulatorContext, throttle: Throttle, req: ArmReque
     );
   }
   const operation = `${name}:${req.method}`;
-  checkApiVersion(
-    req.apiVersion,
-    name === 'extensions' ? EXTENSION_VERSIONS : name === 'resourceGroup' ? null : CLUSTER_VERSIONS,
-    name,
-  );
+  checkApiVersion(req.apiVersion, supportedVersions(name), name);
   const kind = kindOfMethod(req.method);
   const decision = throttle.take(subscriptionId, kind, ctx.now());
   ctx.stats.request(kind, operation, subscriptionId);
@@ -86,6 +99,17 @@ export function routeArm(ctx: EmulatorContext, throttle: Throttle, req: ArmReque
   return { response, operation, subscriptionId };
 }
 
+function supportedVersions(name: keyof typeof routes): string[] | null {
+  if (name === 'extensions') return EXTENSION_VERSIONS;
+  if (name === 'resourceGroup') return null;
+  if (isMonitorRoute(name)) return MONITOR_VERSIONS;
+  return CLUSTER_VERSIONS;
+}
+
+function isMonitorRoute(name: keyof typeof routes): boolean {
+  return name === 'dcrAssociations' || name.startsWith('dataCollectionRule');
+}
+
 function matchRoute(path: string): { name: keyof typeof routes; groups: string[] } | undefined {
   for (const [name, regex] of Object.entries(routes) as [keyof typeof routes, RegExp][]) {
     const m = regex.exec(path);
@@ -101,7 +125,22 @@ function dispatch(
   g: string[],
 ): ArmResponse {
   const [sub = '', a = '', b = '', c = '', d = '', e = '', f = ''] = g;
+  if (isMonitorRoute(name) && !ctx.state.isProviderRegistered(sub, 'Microsoft.Insights')) {
+    throw new ArmError(
+      409,
+      'MissingSubscriptionRegistration',
+      "The subscription is not registered to use namespace 'Microsoft.Insights'. See https://aka.ms/rps-not-found for how to register subscriptions.",
+    );
+  }
   switch (name) {
+    case 'dcrAssociations':
+      return handleAssociation(ctx, req, sub, a, b, c || undefined);
+    case 'dataCollectionRule':
+      return handleDataCollectionRule(ctx, req, sub, a, b, c !== '');
+    case 'dataCollectionRulesInGroup':
+      return onlyGet(req, () => listDataCollectionRules(ctx, req, sub, a));
+    case 'dataCollectionRulesInSubscription':
+      return onlyGet(req, () => listDataCollectionRules(ctx, req, sub));
     case 'extensions':
       return handleExtensions(ctx, req, {
         subscriptionId: sub,
@@ -147,8 +186,7 @@ function checkApiVersion(apiVersion: string, supported: string[] | null, route: 
     );
   }
   if (supported && !supported.includes(apiVersion)) {
-    const type = route === 'extensions' ? 'extensions' : 'connectedClusters';
-    const ns = route === 'extensions' ? 'Microsoft.KubernetesConfiguration' : 'Microsoft.Kubernetes';
+    const [type, ns] = providerOf(route);
     throw new ArmError(
       400,
       'NoRegisteredProviderFound',
@@ -156,4 +194,11 @@ function checkApiVersion(apiVersion: string, supported: string[] | null, route: 
         `The supported api-versions are '${supported.join(', ')}'. The supported locations are 'eastus, westeurope'. (namespace ${ns})`,
     );
   }
+}
+
+function providerOf(route: string): [string, string] {
+  if (route === 'extensions') return ['extensions', 'Microsoft.KubernetesConfiguration'];
+  if (route === 'dcrAssociations') return ['dataCollectionRuleAssociations', 'Microsoft.Insights'];
+  if (route.startsWith('dataCollectionRule')) return ['dataCollectionRules', 'Microsoft.Insights'];
+  return ['connectedClusters', 'Microsoft.Kubernetes'];
 }

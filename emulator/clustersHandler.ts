@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { ArmError, badRequest, resourceNotFound } from './armError.js';
 import type { EmulatorContext, RequestOrigin } from './emulatorContext.js';
-import { emitResourceEvent, publishCluster, publishExtension, SYSTEM_ORIGIN } from './emulatorContext.js';
+import { emitResourceEvent, publishCluster, publishExtension } from './emulatorContext.js';
 import type { ClusterRecord } from './emulatorState.js';
 import { clusterIdOf, systemDataFor } from './emulatorState.js';
 import { cancelOperation } from './extensionOperations.js';
@@ -151,8 +151,11 @@ function putCluster(
         cluster.properties.connectivityStatus !== 'Connecting'
       )
         return;
+      // The agents' first heartbeat: the RP updates the resource, which Resource Graph shows, but no ARM
+      // write happens, so Event Grid raises nothing and systemData keeps the last ARM write.
       cluster.properties.connectivityStatus = 'Connected';
-      touch(ctx, cluster, SYSTEM_ORIGIN);
+      cluster.properties.lastConnectivityTime = new Date(ctx.now()).toISOString();
+      publishCluster(ctx, cluster);
     }, ctx.config.connectMs).unref();
   }
   return {

@@ -2,7 +2,7 @@
 // fault and install-outcome rules, Event Grid subscribers, provider registration, config, stats, reset.
 import { clusterBody } from './clustersHandler.js';
 import type { EmulatorContext } from './emulatorContext.js';
-import { emitResourceEvent, publishCluster, SYSTEM_ORIGIN } from './emulatorContext.js';
+import { publishCluster } from './emulatorContext.js';
 import { applyConfig } from './emulatorConfig.js';
 import type { ClusterRecord, ConnectivityStatus } from './emulatorState.js';
 import type { SubscriberInput } from './eventGridPublisher.js';
@@ -10,6 +10,7 @@ import { extensionBody } from './extensionBody.js';
 import { cancelOperation, removeExtension, resumeOperations } from './extensionOperations.js';
 import type { FaultRuleInput, FaultRules, InstallOutcomeRule } from './faultRules.js';
 import type { ArmResponse } from './httpTypes.js';
+import { containerInsightsFlow } from './monitor/containerInsightsFlow.js';
 import { seedFleet, type SeedInput } from './seedFleet.js';
 import type { Throttle } from './throttle.js';
 
@@ -148,6 +149,7 @@ function clusterState(ctx: EmulatorContext, c: ClusterRecord): Json {
       activeOperation: e.activeOperation ?? null,
       puts: e.puts,
     })),
+    monitoring: containerInsightsFlow(c, ctx.state.monitor),
   };
 }
 
@@ -174,15 +176,8 @@ function setConnectivity(ctx: EmulatorContext, c: ClusterRecord, status: unknown
       resumeOperations(ctx, c);
     }
   }
+  // A connectivity change is the agents' heartbeat (or its absence), not an ARM write: Resource Graph shows
+  // the new status, Event Grid raises nothing (docs/emulator.md, behaviour ledger).
   publishCluster(ctx, c);
-  emitResourceEvent(
-    ctx,
-    'write',
-    c.subscriptionId,
-    c.resourceGroup,
-    c.id,
-    'Microsoft.Kubernetes/connectedClusters/write',
-    SYSTEM_ORIGIN,
-  );
   return { id: c.id, connectivityStatus: next, previous };
 }

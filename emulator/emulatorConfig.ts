@@ -1,6 +1,11 @@
 // Runtime configuration of the emulator: timings, throttling, lag and the failure-mode switches.
 // Everything here can be changed at run time with PUT /_emulator/config (a deep partial).
 
+export type ConflictResponse = 'asyncFailure' | 'sync409';
+
+/** String settings that take one of a few values. */
+const CHOICES: Record<string, readonly string[]> = { conflictResponse: ['asyncFailure', 'sync409'] };
+
 export interface BucketConfig {
   burst: number;
   perSecond: number;
@@ -25,8 +30,13 @@ export interface EmulatorConfig {
     delete: BucketConfig;
   };
   failureModes: {
-    /** A write on an extension while its operation is in progress gets 409 (else it is queued over). */
+    /** A write on an extension while its operation is in progress conflicts (else it supersedes the old one). */
     conflictWhileInProgress: boolean;
+    /**
+     * How a conflict is answered: `asyncFailure` (default, the harsher reading) accepts the write (200/202 with
+     * `Azure-AsyncOperation`) and fails its operation with `UpdateFailed`; `sync409` refuses it at once.
+     */
+    conflictResponse: ConflictResponse;
     /** After a delete, the release namespace keeps terminating this long; a reinstall inside fails (ms). */
     namespaceLingerMs: number;
     /** An operation on an Offline/Expired cluster fails after this long (the "scaled hour", ms). */
@@ -60,6 +70,7 @@ export function defaultConfig(): EmulatorConfig {
     },
     failureModes: {
       conflictWhileInProgress: true,
+      conflictResponse: 'asyncFailure',
       namespaceLingerMs: 10_000,
       offlineTimeoutMs: 60_000,
       helmTimeoutRate: 0,
@@ -84,6 +95,9 @@ export function applyConfig(target: Record<string, unknown>, patch: Record<strin
       applyConfig(current as Record<string, unknown>, value as Record<string, unknown>);
     } else {
       if (typeof value !== typeof current) throw new Error(`config key '${key}' must be a ${typeof current}`);
+      const choices = CHOICES[key];
+      if (choices && !choices.includes(value as string))
+        throw new Error(`config key '${key}' must be one of ${choices.join(', ')}`);
       target[key] = value;
     }
   }

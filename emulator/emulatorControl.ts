@@ -7,6 +7,10 @@ import type { FaultRuleInput, InstallOutcomeRule } from './faultRules.js';
 import type { SeedInput, SeedResult } from './seedFleet.js';
 import type { ConnectivityStatus } from './emulatorState.js';
 
+import type { MonitoringState } from './monitor/containerInsightsFlow.js';
+
+export type { MonitoringState };
+
 export interface ClusterState {
   cluster: Record<string, unknown> & { id: string; properties: Record<string, unknown> };
   crdPrepared: boolean;
@@ -18,6 +22,8 @@ export interface ClusterState {
     activeOperation: string | null;
     puts: number;
   }[];
+  /** Whether Container insights data would flow (extension Succeeded, association, rule, workspace). */
+  monitoring: MonitoringState;
 }
 
 export class EmulatorControlError extends Error {

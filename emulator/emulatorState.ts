@@ -1,4 +1,5 @@
 // In-memory ARM state, indexed by lower-cased ARM ID so that 10,000+ clusters stay cheap to look up.
+import { MonitorStore } from './monitor/monitorStore.js';
 
 export interface SystemData {
   createdBy: string;
@@ -92,6 +93,8 @@ export class EmulatorState {
   >();
   /** Subscriptions (lower) -> provider namespaces (lower) that are NOT registered. */
   readonly unregisteredProviders = new Map<string, Set<string>>();
+  /** Microsoft.Insights data collection rules and associations. */
+  readonly monitor = new MonitorStore();
 
   ensureResourceGroup(subscriptionId: string, name: string, location = 'eastus'): void {
     const key = `${subscriptionId}/${name}`.toLowerCase();
@@ -111,6 +114,7 @@ export class EmulatorState {
 
   removeCluster(cluster: ClusterRecord): void {
     this.clusters.delete(cluster.key);
+    this.monitor.removeCluster(cluster.key);
     this.clustersBySubscription.get(cluster.subscriptionId.toLowerCase())?.delete(cluster.key);
     this.clustersByGroup
       .get(`${cluster.subscriptionId}/${cluster.resourceGroup}`.toLowerCase())
@@ -138,6 +142,7 @@ export class EmulatorState {
     this.operations.clear();
     this.clusterOperations.clear();
     this.unregisteredProviders.clear();
+    this.monitor.clear();
   }
 }
 

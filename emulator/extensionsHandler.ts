@@ -4,9 +4,10 @@ import { randomUUID } from 'node:crypto';
 import { ArmError, resourceNotFound } from './armError.js';
 import type { EmulatorContext } from './emulatorContext.js';
 import { emitResourceEvent, publishExtension } from './emulatorContext.js';
-import type { ClusterRecord, ExtensionRecord, OperationRecord } from './emulatorState.js';
+import type { ClusterRecord, ExtensionRecord } from './emulatorState.js';
 import { systemDataFor } from './emulatorState.js';
 import { extensionBody, operationBody } from './extensionBody.js';
+import { conflict, lroHeaders } from './extensionConflict.js';
 import { cancelOperation, removeExtension, startOperation } from './extensionOperations.js';
 import {
   desiredFromPatch,
@@ -28,9 +29,6 @@ export interface ExtensionRoute {
   extensionName?: string;
   operationId?: string;
 }
-
-const CONFLICT_MESSAGE =
-  'Update failed for this resource, as there is a conflicting operation in progress. Please try after sometime.';
 
 export function handleExtensions(ctx: EmulatorContext, req: ArmRequest, route: ExtensionRoute): ArmResponse {
   if (!ctx.state.isProviderRegistered(route.subscriptionId, 'Microsoft.KubernetesConfiguration')) {
@@ -96,28 +94,6 @@ function getOperation(ctx: EmulatorContext, path: string, operationId: string): 
   return { status: 200, headers, body: operationBody(op) };
 }
 
-function assertNoConflict(ctx: EmulatorContext, ext: ExtensionRecord): void {
-  if (!ext.activeOperation) return;
-  const op = ctx.state.operations.get(ext.activeOperation);
-  if (!op || op.status !== 'InProgress') return;
-  if (ctx.config.failureModes.conflictWhileInProgress)
-    throw new ArmError(409, 'UpdateFailed', CONFLICT_MESSAGE);
-  cancelOperation(ctx, ext, {
-    code: 'OperationSuperseded',
-    message: 'A newer operation on this extension replaced this one.',
-  });
-}
-
-function lroHeaders(ctx: EmulatorContext, req: ArmRequest, op: OperationRecord): Record<string, string> {
-  const url = new URL(op.id, req.baseUrl);
-  url.searchParams.set('api-version', req.apiVersion);
-  return {
-    'azure-asyncoperation': url.toString(),
-    'retry-after': String(ctx.config.retryAfterSeconds),
-    'x-ms-async-operation-timeout': 'PT48H',
-  };
-}
-
 function put(
   ctx: EmulatorContext,
   req: ArmRequest,
@@ -125,7 +101,8 @@ function put(
   name: string,
   existing: ExtensionRecord | undefined,
 ): ArmResponse {
-  if (existing) assertNoConflict(ctx, existing);
+  const refused = existing && conflict(ctx, req, cluster, existing, 'update');
+  if (refused) return refused;
   const desired = desiredFromPut(req.body, cluster, name, existing);
   const nowMs = ctx.now();
   const ext: ExtensionRecord = existing ?? {
@@ -162,7 +139,8 @@ function patch(
   cluster: ClusterRecord,
   ext: ExtensionRecord,
 ): ArmResponse {
-  assertNoConflict(ctx, ext);
+  const refused = conflict(ctx, req, cluster, ext, 'update');
+  if (refused) return refused;
   const desired = desiredFromPatch(req.body, cluster, ext);
   const unchanged =
     ext.provisioningState === 'Succeeded' &&
@@ -233,7 +211,8 @@ function del(
     );
     return { status: 200 };
   }
-  assertNoConflict(ctx, ext);
+  const refused = conflict(ctx, req, cluster, ext, 'delete');
+  if (refused) return refused;
   ext.provisioningState = 'Deleting';
   const op = startOperation(ctx, cluster, ext, 'delete', { origin: req.origin });
   publishExtension(ctx, cluster, ext);

@@ -44,6 +44,7 @@ beforeEach(async () => {
     installMs: 30,
     failureModes: {
       conflictWhileInProgress: true,
+      conflictResponse: 'asyncFailure',
       namespaceLingerMs: 0,
       offlineTimeoutMs: 60_000,
       helmTimeoutRate: 0,
@@ -88,8 +89,66 @@ describe('Offline and Expired clusters', () => {
 });
 
 describe('conflicting operations', () => {
-  it('a write while an operation is in progress gets 409 UpdateFailed; switched off, the newer one supersedes', async () => {
+  it('by default a write while an operation runs is accepted and its operation fails with UpdateFailed; the running one carries on', async () => {
     await h.control.config({ installMs: 300 });
+    expect((await h.control.config()).failureModes.conflictResponse).toBe('asyncFailure');
+    const c = await newCluster();
+    const first = await putOsm(c);
+    const second = await h.raw('PUT', `${extPath(c, 'osm')}${V}`, { properties: OSM_BODY('1.2.6') });
+    expect(second.status).toBe(200);
+    expect(second.headers['azure-asyncoperation']).toEqual(expect.stringContaining('/operations/'));
+    const secondUrl = new URL(String(second.headers['azure-asyncoperation']));
+    const failed = await waitDone(secondUrl.pathname + secondUrl.search);
+    expect(failed).toMatchObject({
+      status: 'Failed',
+      error: {
+        code: 'ResourceOperationFailure',
+        details: [
+          { code: 'UpdateFailed', message: expect.stringMatching(/conflicting operation in progress/) },
+        ],
+      },
+    });
+    const patch = await h.raw('PATCH', `${extPath(c, 'osm')}${V}`, {
+      properties: { configurationSettings: { a: 'b' } },
+    });
+    expect(patch.status).toBe(202);
+    const del = await h.raw('DELETE', `${extPath(c, 'osm')}${V}`);
+    expect(del.status).toBe(202);
+    const delUrl = new URL(String(del.headers['azure-asyncoperation']));
+    expect((await waitDone(delUrl.pathname + delUrl.search)).status).toBe('Failed');
+    // The first operation was not disturbed and the refused PATCH left no trace.
+    expect((await waitDone(first)).status).toBe('Succeeded');
+    const ext = (await h.raw('GET', `${extPath(c, 'osm')}${V}`)).body as {
+      properties: { provisioningState: string; configurationSettings: Record<string, string> };
+    };
+    expect(ext.properties.provisioningState).toBe('Succeeded');
+    expect(ext.properties.configurationSettings.a).toBeUndefined();
+  });
+
+  it('the real SDK client reports the accepted-then-failed conflict as a failed operation', async () => {
+    await h.control.config({ installMs: 300 });
+    const c = await newCluster();
+    const first = await putOsm(c);
+    const error = await h.client.extensions
+      .beginUpdateAndWait(
+        RG,
+        'Microsoft.Kubernetes',
+        'connectedClusters',
+        c,
+        'osm',
+        { configurationSettings: { a: 'b' } },
+        POLL,
+      )
+      .then(
+        () => undefined,
+        (e: unknown) => e as { code?: string; message?: string },
+      );
+    expect(error?.message).toMatch(/terminal provisioning state 'Failed'/);
+    expect((await waitDone(first)).status).toBe('Succeeded');
+  });
+
+  it('switched to sync409, the write gets 409 UpdateFailed; switched off, the newer one supersedes', async () => {
+    await h.control.config({ installMs: 300, failureModes: { conflictResponse: 'sync409' } });
     const c = await newCluster();
     const first = await putOsm(c);
     const second = await h.raw('PATCH', `${extPath(c, 'osm')}${V}`, {
@@ -108,6 +167,11 @@ describe('conflicting operations', () => {
     expect((await opStatus(first)).status).toBe('Canceled');
     const url = new URL(String(third.headers['azure-asyncoperation']));
     expect((await waitDone(url.pathname + url.search)).status).toBe('Succeeded');
+  });
+
+  it('refuses an unknown conflictResponse', async () => {
+    const r = await h.raw('PUT', '/_emulator/config', { failureModes: { conflictResponse: 'maybe' } });
+    expect(r.status).toBe(400);
   });
 });
 

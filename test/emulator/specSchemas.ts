@@ -1,6 +1,7 @@
 // Loads OpenAPI (swagger 2.0) files from vendor/specs (vendor/MANIFEST.md) and validates bodies against their definitions
 // with ajv. Cross-file $refs (including ../../../common-types/...) are rewritten to absolute file URLs and
-// every referenced file is added to ajv; `x-nullable: true` becomes "or null".
+// every referenced file is added to ajv; `x-nullable: true` becomes "or null"; open (modelAsString) enums
+// accept any string.
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
@@ -51,7 +52,11 @@ function rewrite(node: unknown, file: string, pending: string[]): unknown {
   if (Array.isArray(node)) return node.map((n) => rewrite(n, file, pending));
   if (!node || typeof node !== 'object') return node;
   const out: Json = {};
+  // An `x-ms-enum` with `modelAsString: true` is open: the service may send (and accepts) other values.
+  const openEnum =
+    ((node as Json)['x-ms-enum'] as { modelAsString?: boolean } | undefined)?.modelAsString === true;
   for (const [k, v] of Object.entries(node as Json)) {
+    if (k === 'enum' && openEnum) continue;
     if (k === '$ref' && typeof v === 'string' && !v.startsWith('#')) {
       const [path = '', fragment = ''] = v.split('#');
       const target = resolve(dirname(file), path);

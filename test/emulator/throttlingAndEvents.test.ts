@@ -150,8 +150,28 @@ describe('Event Grid', () => {
       });
       expect(new SpecValidator().validate(EG_SPEC, 'ResourceWriteSuccessEventData', event?.data)).toEqual([]);
 
-      // The cluster's agent connecting raises another write; deleting raises ResourceDeleteSuccess.
-      await waitFor(() => hook.got.filter((g) => g.body[0]?.subject === path).length >= 2);
+      // The agents' first heartbeat turns it Connected but is no ARM write: no event for it. A later ARM
+      // write (PATCH) raises one, so once that one is in, the heartbeat has had its chance to raise one too.
+      await waitFor(async () => {
+        const got = await h.raw('GET', `${path}?api-version=2024-01-01`);
+        return (
+          (got.body as { properties?: { connectivityStatus?: string } }).properties?.connectivityStatus ===
+          'Connected'
+        );
+      });
+      await h.raw('PATCH', `${path}?api-version=2024-01-01`, { tags: { env: 'test' } });
+      await waitFor(() =>
+        hook.got.some(
+          (g) =>
+            g.body[0]?.subject === path &&
+            (g.body[0].data.httpRequest as { method?: string } | undefined)?.method === 'PATCH',
+        ),
+      );
+      const writes = hook.got
+        .filter((g) => g.body[0]?.subject === path)
+        .map((g) => (g.body[0]?.data.httpRequest as { method?: string } | undefined)?.method);
+      expect(writes).toEqual(['PUT', 'PATCH']);
+      // Deleting raises ResourceDeleteSuccess.
       await h.raw('DELETE', `${path}?api-version=2024-01-01`);
       await waitFor(() =>
         hook.got.some((g) => g.body[0]?.eventType === 'Microsoft.Resources.ResourceDeleteSuccess'),
