@@ -103,6 +103,8 @@ export interface ClusterFields {
   infrastructure?: string;
   kubernetesVersion?: string;
   connectivityStatus?: string;
+  /** `systemData.createdAt` (ARM only). */
+  createdAt?: string;
 }
 
 /** A ClusterInfo from a cluster's fields; the id is kept as given, its parts taken from it when possible. */
@@ -120,6 +122,7 @@ export function clusterInfo(f: ClusterFields, extensions: readonly ExtensionInfo
     connectivity: f.connectivityStatus ?? 'Unknown',
     tags: stringMap(f.tags),
     extensions,
+    ...(f.createdAt ? { createdAt: f.createdAt } : {}),
   };
 }
 
@@ -128,7 +131,12 @@ export function clusterFromArm(body: unknown, extensions: readonly ExtensionInfo
   const b = isBag(body) ? body : {};
   const p = isBag(b.properties) ? b.properties : undefined;
   const fields: ClusterFields = { id: str(b.id) ?? '', tags: b.tags };
-  const pick = { name: str(b.name), location: str(b.location) };
+  const systemData = isBag(b.systemData) ? b.systemData : undefined;
+  const pick = {
+    name: str(b.name),
+    location: str(b.location),
+    createdAt: str(prop(systemData, 'createdAt')),
+  };
   const props = {
     distribution: str(prop(p, 'distribution')),
     infrastructure: str(prop(p, 'infrastructure')),

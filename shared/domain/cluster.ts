@@ -41,6 +41,8 @@ export interface ClusterInfo {
   connectivity: Connectivity | (string & {});
   tags: Readonly<Record<string, string>>;
   extensions: readonly ExtensionInfo[];
+  /** ARM's `systemData.createdAt` of the connectedClusters resource, where the source reports it (ARM GET). */
+  createdAt?: string;
 }
 
 export function isOsmExtension(e: ExtensionInfo): boolean {

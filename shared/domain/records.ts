@@ -3,6 +3,7 @@
  * Adapters map them to entities; services and the domain only see these.
  */
 import type { ClusterInfo } from './cluster.js';
+import type { OnboardingMark } from './connectWatch.js';
 import type { ClusterPlan } from './planner.js';
 import type { Policy } from './policy.js';
 import type { ClusterState, Rollout } from './rolloutState.js';
@@ -32,6 +33,12 @@ export interface StoredPolicy {
   updatedAt: string;
   /** Last time the timer started a scheduled rollout of it (so a schedule fires once per occurrence). */
   lastScheduledRunAt?: string;
+  /**
+   * When `autoOnboard` last became true (creation with it, or an update turning it on): clusters created in
+   * ARM from then on are "new since the policy" (the sweep's safety net). Absent on policies stored before
+   * it existed: `updatedAt` is used.
+   */
+  autoOnboardSince?: string;
 }
 
 /** What an extension operation osm-fleet started is, so a check can find it and a retry can skip it. */
@@ -139,6 +146,8 @@ export interface InventoryRecord {
    * operations on one extension at once.
    */
   lease?: { holder: string; until: string };
+  /** Onboarding of a new cluster by an `autoOnboard` policy: the connect-watch, or the decision taken. */
+  onboarding?: OnboardingMark;
 }
 
 /** One audit event; append-only (PK = cluster id, newest first). */
@@ -167,10 +176,15 @@ export const QUEUES = {
   clusterSteps: 'cluster-steps',
   clusterChecks: 'cluster-checks',
   monitorSteps: 'monitor-steps',
+  connectWatch: 'connect-watch',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
-/** One hop (or one check) on one cluster of one rollout; handlers re-read the row and stay idempotent. */
+/**
+ * One hop (or one check) on one cluster of one rollout; handlers re-read the row and stay idempotent.
+ * On `connect-watch` the same shape carries one look at a cluster waiting to connect: `rolloutId` is the
+ * watch's id (`watch-...`, on the inventory row's `onboarding`), `hop` the watch's attempt.
+ */
 export interface ClusterWorkMessage {
   rolloutId: string;
   clusterId: string;

@@ -3,11 +3,12 @@
  * cluster id. Discovery owns `name`, `resourceGroup`, `location`, `distribution`, `connectivity`,
  * `osmVersion` (the OSM extension's version, '' when none), `discoveredAt`, `monitorInstalled` and the
  * ClusterInfo as JSON in `cluster0..n` / `clusterChunks`; `upsertMany` merges only those (plus `removedAt` when
- * the record carries it), so a `lease` (`leaseHolder`, `leaseUntil`) and `removedAt` set through `update`
- * survive a sweep. `update` replaces the whole row with its ETag.
+ * the record carries it), so a `lease` (`leaseHolder`, `leaseUntil`), `removedAt` and `onboarding` (JSON in
+ * `onboarding`) set through `update` survive a sweep. `update` replaces the whole row with its ETag.
  */
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
 import { osmExtensions } from '../domain/cluster.js';
+import type { OnboardingMark } from '../domain/connectWatch.js';
 import type { InventoryStore } from '../domain/ports.js';
 import type { InventoryRecord, Page, PageRequest, Versioned } from '../domain/records.js';
 import { storageCall } from './classifyStorageError.js';
@@ -56,6 +57,7 @@ export class TableInventoryStore implements InventoryStore {
       removedAt: value.removedAt ?? '',
       leaseHolder: value.lease?.holder ?? '',
       leaseUntil: value.lease?.until ?? '',
+      onboarding: value.onboarding ? JSON.stringify(value.onboarding) : '',
     };
     const what = `update inventory row ${value.cluster.id}`;
     return etagOf(await storageCall(what, () => this.table.updateEntity(entity, 'Replace', { etag })), what);
@@ -94,5 +96,7 @@ function fromEntity(entity: StoredEntity): InventoryRecord {
   if (typeof entity.removedAt === 'string' && entity.removedAt) record.removedAt = entity.removedAt;
   if (typeof entity.leaseHolder === 'string' && entity.leaseHolder)
     record.lease = { holder: entity.leaseHolder, until: String(entity.leaseUntil ?? '') };
+  if (typeof entity.onboarding === 'string' && entity.onboarding)
+    record.onboarding = JSON.parse(entity.onboarding) as OnboardingMark;
   return record;
 }

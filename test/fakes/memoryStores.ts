@@ -104,7 +104,7 @@ export class MemoryInventoryStore implements InventoryStore {
       .map((r) => r.value);
     return pageOf(rows, page);
   }
-  /** Merges discovery fields; keeps a lease and a `removedAt` the row already has, as the real store does. */
+  /** Merges discovery fields; keeps a lease, `removedAt` and `onboarding` the row already has, as the real store does. */
   async upsertMany(records: readonly InventoryRecord[]) {
     for (const r of records) {
       const key = r.cluster.id.toLowerCase();
@@ -112,6 +112,7 @@ export class MemoryInventoryStore implements InventoryStore {
       const next = { ...r };
       if (before?.lease && !r.lease) next.lease = before.lease;
       if (before?.removedAt && !r.removedAt) next.removedAt = before.removedAt;
+      if (before?.onboarding && !r.onboarding) next.onboarding = before.onboarding;
       this.table.put(key, next);
     }
   }
