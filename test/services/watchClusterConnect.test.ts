@@ -8,7 +8,7 @@ import type { OnboardingMark } from '../../shared/domain/connectWatch.js';
 import { handleClusterEvent } from '../../shared/services/handleClusterEvent.js';
 import { onboardMissedClusters } from '../../shared/services/onboardMissedClusters.js';
 import { watchClusterConnect } from '../../shared/services/watchClusterConnect.js';
-import { cluster, osm } from '../domain/fixtures.js';
+import { cluster } from '../domain/fixtures.js';
 import { testPolicy } from '../fakes/clusterRows.js';
 import { fakeDeps } from '../fakes/fakeDeps.js';
 import { drive } from './driveWorkers.js';
