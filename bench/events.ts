@@ -97,7 +97,7 @@ try {
   // A: Connected at its event
   await stack.control.config({ connectMs: 0 });
   const a = await create('a', N, spanMs);
-  const aPut = await osmPuts(a, 120_000);
+  const aPut = await osmPuts(a, 300_000); // B and C start once A is done: their figures exclude its backlog
   const aLat: number[] = [];
   for (const [cluster, at] of aPut) {
     const delivered = (probe.received.get(cluster) ?? []).filter((t) => t <= at).at(-1);
