@@ -54,7 +54,7 @@ export async function handleClusterEvent(deps: ServiceDeps, event: unknown): Pro
       deps,
       watch.outcome === 'watching'
         ? { outcome: 'watching', reason: watch.reason }
-        : { outcome: 'noAction', reason: `ClusterNotConnected: ${watch.reason}` },
+        : { outcome: 'noAction', reason: watch.reason },
       e.clusterId,
     );
   }

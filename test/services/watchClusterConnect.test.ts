@@ -52,7 +52,7 @@ describe('connect-watch', () => {
     const outcomes = [];
     for (const id of ['e1', 'e1', 'e2']) outcomes.push(await handleClusterEvent(deps, writeEvent(id)));
     expect(outcomes.map((o) => o.outcome)).toEqual(['watching', 'noAction', 'noAction']);
-    expect(outcomes[1]!.reason).toBe('ClusterNotConnected: AlreadyWatching');
+    expect(outcomes[1]!.reason).toBe('AlreadyWatching');
     const sent = deps.queue.drain();
     expect(sent).toEqual([
       {
@@ -128,13 +128,13 @@ describe('connect-watch', () => {
     await deps.policies.delete('prod');
     expect(await handleClusterEvent(deps, writeEvent('e1'))).toEqual({
       outcome: 'noAction',
-      reason: 'ClusterNotConnected: NoAutoOnboardPolicy',
+      reason: 'NoAutoOnboardPolicy',
     });
     const expired = cluster('c3', { connectivity: 'Expired' });
     const deps2 = await setup(expired);
     expect(await handleClusterEvent(deps2, writeEvent('e2', expired))).toEqual({
       outcome: 'noAction',
-      reason: 'ClusterNotConnected: ClusterExpired',
+      reason: 'ClusterExpired',
     });
     expect([...deps.queue.sent, ...deps2.queue.sent]).toEqual([]);
   });
