@@ -84,6 +84,19 @@ try {
     return putAt;
   }
 
+  /** Who onboarded each cluster: `event:<id>` (the event or its connect-watch) or `timer` (the sweep). */
+  async function actors(clusters: Iterable<string>): Promise<string> {
+    const count = new Map<string, number>();
+    for (const c of clusters) {
+      const [, , sub, , rg, , , , name] = c.split('/');
+      const h = await api(host.url, 'GET', `/api/clusters/${sub}/${rg}/${name}/history?top=50`);
+      const items = (h?.items ?? []) as { action: string; actor: string }[];
+      const actor = items.find((e) => e.action === 'RolloutPlanned')?.actor.replace(/:.*/, '') ?? 'none';
+      count.set(actor, (count.get(actor) ?? 0) + 1);
+    }
+    return [...count].map(([a, n]) => `${a} ${n}`).join(', ');
+  }
+
   const report = (label: string, latencies: number[], of: number, target: string) => {
     latencies.sort((a, b) => a - b);
     const q = (p: number) =>
@@ -116,6 +129,7 @@ try {
     LATE,
     `every one < ${checkMs + 10_000} ms`,
   );
+  console.log(`B onboarded by: ${await actors(bPut.keys())}`);
 
   // C: the event is lost; the sweep onboards
   await stack.control.clearSubscribers();
@@ -128,6 +142,7 @@ try {
     LOST,
     'every one < one sweep period (60 s) + the Resource Graph lag',
   );
+  console.log(`C onboarded by: ${await actors(cPut.keys())}`);
 
   const stats = await stack.control.stats();
   console.log(
