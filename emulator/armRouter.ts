@@ -95,7 +95,12 @@ export function routeArm(ctx: EmulatorContext, throttle: Throttle, req: ArmReque
     );
   }
   const response = dispatch(ctx, req, name, groups);
-  response.headers = { ...response.headers, [remainingHeader(kind)]: String(decision.remaining) };
+  // Microsoft.Insights writes report the RP's own budget instead (recorded: ...-subscription-resource-requests).
+  const header =
+    isMonitorRoute(name) && kind === 'write'
+      ? 'x-ms-ratelimit-remaining-subscription-resource-requests'
+      : remainingHeader(kind);
+  response.headers = { ...response.headers, [header]: String(decision.remaining) };
   return { response, operation, subscriptionId };
 }
 

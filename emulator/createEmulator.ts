@@ -125,7 +125,8 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
       });
     }
     const principal = principalOf(auth.replace(/^Bearer\s+/i, ''));
-    const apiVersion = url.searchParams.get('api-version') ?? '';
+    // ARM reads query parameter names case-insensitively (its own operation URLs spell `api-Version`).
+    const apiVersion = [...url.searchParams].find(([k]) => k.toLowerCase() === 'api-version')?.[1] ?? '';
     if (url.pathname.toLowerCase() === '/providers/microsoft.resourcegraph/resources' && method === 'POST') {
       stats.count('resourceGraphQueries');
       stats.request('read', 'resourceGraph:POST', undefined);

@@ -4,7 +4,10 @@
 export type ConflictResponse = 'asyncFailure' | 'sync409';
 
 /** String settings that take one of a few values. */
-const CHOICES: Record<string, readonly string[]> = { conflictResponse: ['asyncFailure', 'sync409'] };
+const CHOICES: Record<string, readonly string[]> = {
+  conflictResponse: ['asyncFailure', 'sync409'],
+  graphVersionProperty: ['InstalledVersion', 'CurrentVersion'],
+};
 
 export interface BucketConfig {
   burst: number;
@@ -50,9 +53,17 @@ export interface EmulatorConfig {
     /** Return protected-settings keys with empty values (as the CLI shows) instead of omitting them. */
     protectedKeysInResponse: boolean;
   };
+  /**
+   * The KubernetesConfigurationResources property that holds an extension's running version. No public source
+   * says which of the two names ARG uses (docs/emulator.md, ledger): `InstalledVersion` (the default, the
+   * harsher reading: the name the API dropped in 2023-05-01) or `CurrentVersion` (the API's current name).
+   */
+  graphVersionProperty: GraphVersionProperty;
   /** Seed for jitter and rates. */
   randomSeed: number;
 }
+
+export type GraphVersionProperty = 'InstalledVersion' | 'CurrentVersion';
 
 export function defaultConfig(): EmulatorConfig {
   return {
@@ -78,6 +89,7 @@ export function defaultConfig(): EmulatorConfig {
       cancelOnClusterDelete: true,
       protectedKeysInResponse: false,
     },
+    graphVersionProperty: 'InstalledVersion',
     randomSeed: 42,
   };
 }

@@ -56,7 +56,7 @@ export function publishExtension(
   deleted = false,
   lagMs = ctx.config.graphLagMs,
 ): void {
-  const row = deleted ? null : extensionGraphRow(cluster, ext);
+  const row = deleted ? null : extensionGraphRow(cluster, ext, ctx.config.graphVersionProperty);
   ctx.graph.put('kubernetesconfigurationresources', ext.id, row, ctx.now() + lagMs);
 }
 

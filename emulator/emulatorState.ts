@@ -56,6 +56,8 @@ export interface ExtensionRecord {
   protectedSettings: Record<string, string>;
   /** What the release actually runs with: chart defaults overlaid by what the last PUT/PATCH sent. */
   runningSettings: Record<string, string>;
+  /** The last PUT/PATCH sent `configurationProtectedSettings: {}`: ARM then answers with `{}` (recorded). */
+  protectedEchoEmpty?: boolean;
   provisioningState: 'Succeeded' | 'Failed' | 'Canceled' | 'Creating' | 'Updating' | 'Deleting';
   statuses: ExtensionStatus[];
   errorInfo: { code: string; message: string } | null;

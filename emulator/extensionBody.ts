@@ -3,31 +3,42 @@ import type { EmulatorConfig } from './emulatorConfig.js';
 import type { ExtensionRecord, OperationRecord } from './emulatorState.js';
 
 export function extensionBody(ext: ExtensionRecord, config: EmulatorConfig): Record<string, unknown> {
+  // Shape as recorded from ARM (azure-cli-extensions k8s-extension test_k8s_extension.yaml, 2023-05-01):
+  // `aksAssignedIdentity: null`, `configurationProtectedSettings: {}` when `{}` was sent (the spec examples
+  // omit it otherwise), and no
+  // `errorInfo` / `customLocationSettings` / `packageUri` keys while they are empty.
   const properties: Record<string, unknown> = {
     extensionType: ext.extensionType,
     autoUpgradeMinorVersion: ext.autoUpgradeMinorVersion,
     releaseTrain: ext.releaseTrain,
     version: ext.version,
-    scope: structuredClone(ext.scope),
-    configurationSettings: { ...ext.configurationSettings },
     currentVersion: ext.currentVersion,
+    scope: structuredClone(ext.scope),
     provisioningState: ext.provisioningState,
+    configurationSettings: { ...ext.configurationSettings },
     statuses: ext.statuses.map((s) => ({ ...s })),
-    errorInfo: ext.errorInfo ? { ...ext.errorInfo } : null,
-    customLocationSettings: null,
-    packageUri: null,
+    aksAssignedIdentity: null,
     isSystemExtension: false,
   };
-  if (config.failureModes.protectedKeysInResponse) {
-    properties.configurationProtectedSettings = Object.fromEntries(
-      Object.keys(ext.protectedSettings).map((k) => [k, '']),
-    );
+  if (ext.errorInfo) properties.errorInfo = { ...ext.errorInfo };
+  const protectedKeys = Object.keys(ext.protectedSettings);
+  if (protectedKeys.length === 0 && ext.protectedEchoEmpty) properties.configurationProtectedSettings = {};
+  else if (config.failureModes.protectedKeysInResponse) {
+    properties.configurationProtectedSettings = Object.fromEntries(protectedKeys.map((k) => [k, '']));
   }
   const body: Record<string, unknown> = {
     id: ext.id,
     name: ext.name,
     type: 'Microsoft.KubernetesConfiguration/extensions',
-    systemData: { ...ext.systemData },
+    // The extensions RP leaves who-fields null (recorded); the timestamps are kept.
+    systemData: {
+      createdBy: null,
+      createdByType: null,
+      createdAt: ext.systemData.createdAt,
+      lastModifiedBy: null,
+      lastModifiedByType: null,
+      lastModifiedAt: ext.systemData.lastModifiedAt,
+    },
     properties,
   };
   if (ext.identity) body.identity = structuredClone(ext.identity);

@@ -84,10 +84,11 @@ export function lroHeaders(
   req: ArmRequest,
   op: OperationRecord,
 ): Record<string, string> {
-  const url = new URL(op.id, req.baseUrl);
-  url.searchParams.set('api-version', req.apiVersion);
+  // As recorded from ARM: the operation URL spells the parameter `api-Version` and the cluster type
+  // `ConnectedClusters` (azure-cli-extensions k8s-extension test_k8s_extension.yaml).
+  const path = op.id.replace(/\/connectedClusters\//i, '/ConnectedClusters/');
   return {
-    'azure-asyncoperation': url.toString(),
+    'azure-asyncoperation': `${new URL(path, req.baseUrl).toString()}?api-Version=${encodeURIComponent(req.apiVersion)}`,
     'retry-after': String(ctx.config.retryAfterSeconds),
     'x-ms-async-operation-timeout': 'PT48H',
   };

@@ -46,8 +46,9 @@ export function handleExtensions(ctx: EmulatorContext, req: ArmRequest, route: E
       throw new ArmError(405, 'MethodNotAllowed', `The method '${req.method}' is not allowed.`);
     const { page, nextLink } = pageOf([...cluster.extensions.values()], req, ctx.config.listPageSize);
     const value = page.map((e) => extensionBody(e, ctx.config));
-    // The examples show `nextLink: null`, but the schema types it as a string: omit it on the last page.
-    return { status: 200, body: nextLink ? { value, nextLink } : { value } };
+    // `nextLink: null` on the last page, as recorded (and as the spec examples show), though the schema types
+    // it as a string.
+    return { status: 200, body: { value, nextLink } };
   }
   const name = route.extensionName;
   const ext = cluster.extensions.get(name.toLowerCase());
@@ -172,6 +173,11 @@ function apply(
   ext.version = desired.version;
   ext.configurationSettings = desired.configurationSettings;
   ext.protectedSettings = desired.protectedSettings;
+  const sentProtected = ((req.body as { properties?: Record<string, unknown> } | undefined)?.properties ?? {})
+    .configurationProtectedSettings;
+  if (sentProtected !== undefined)
+    ext.protectedEchoEmpty =
+      typeof sentProtected === 'object' && sentProtected !== null && Object.keys(sentProtected).length === 0;
   ext.provisioningState = kind === 'create' ? 'Creating' : 'Updating';
   ext.statuses = [];
   ext.errorInfo = null;
@@ -186,7 +192,11 @@ function apply(
   const running = runningSettingsFor(ext.extensionType, target, desired.sentSettings);
   const op = startOperation(ctx, cluster, ext, kind, { target, running, origin: req.origin });
   publishExtension(ctx, cluster, ext);
-  return { status, headers: lroHeaders(ctx, req, op), body: extensionBody(ext, ctx.config) };
+  const headers = lroHeaders(ctx, req, op);
+  // ARM's recorded 201 also carries `Location`: the resource on the regional RP host, not reachable from
+  // outside Azure (a client must poll Azure-AsyncOperation, never follow this).
+  if (req.method === 'PUT') headers.location = regionalResourceUrl(cluster, ext);
+  return { status, headers, body: extensionBody(ext, ctx.config) };
 }
 
 function del(
@@ -209,7 +219,8 @@ function del(
       'Microsoft.KubernetesConfiguration/extensions/delete',
       req.origin,
     );
-    return { status: 200 };
+    // The recorded forceDelete answer: 200 with a serialized HttpResponseMessage as the body.
+    return { status: 200, body: structuredClone(FORCE_DELETE_BODY) };
   }
   const refused = conflict(ctx, req, cluster, ext, 'delete');
   if (refused) return refused;
@@ -217,6 +228,23 @@ function del(
   const op = startOperation(ctx, cluster, ext, 'delete', { origin: req.origin });
   publishExtension(ctx, cluster, ext);
   return { status: 202, headers: lroHeaders(ctx, req, op) };
+}
+
+const FORCE_DELETE_BODY = {
+  version: '1.1',
+  content: { headers: [] },
+  statusCode: 200,
+  reasonPhrase: 'OK',
+  headers: [],
+  trailingHeaders: [],
+  requestMessage: null,
+  isSuccessStatusCode: true,
+};
+
+function regionalResourceUrl(cluster: ClusterRecord, ext: ExtensionRecord): string {
+  const region = cluster.location.toLowerCase().replace(/\s+/g, '');
+  const path = ext.id.replace(/\/connectedClusters\//i, '/ConnectedClusters/');
+  return `https://${region}.rp.kubernetesconfiguration.azure.com${path}`;
 }
 
 function sameMap(a: Record<string, string>, b: Record<string, string>): boolean {

@@ -1,6 +1,7 @@
 // Resource Graph row shapes built from ARM state: `resources` rows for connected clusters (camelCase ARM
 // properties) and `kubernetesconfigurationresources` rows for extensions (PascalCase property keys, as the
 // real table has them). ARG lower-cases `type`, `resourceGroup` and location names.
+import type { GraphVersionProperty } from './emulatorConfig.js';
 import type { ClusterRecord, ExtensionRecord } from './emulatorState.js';
 
 export const EMULATOR_TENANT_ID = '72f988bf-86f1-41af-91ab-2d7cd011db47';
@@ -26,7 +27,12 @@ export function clusterGraphRow(cluster: ClusterRecord): Record<string, unknown>
   };
 }
 
-export function extensionGraphRow(cluster: ClusterRecord, ext: ExtensionRecord): Record<string, unknown> {
+/** `versionProperty`: the one key the running version is written under (config `graphVersionProperty`). */
+export function extensionGraphRow(
+  cluster: ClusterRecord,
+  ext: ExtensionRecord,
+  versionProperty: GraphVersionProperty,
+): Record<string, unknown> {
   const scope = ext.scope as {
     cluster?: { releaseNamespace?: string };
     namespace?: { targetNamespace?: string };
@@ -48,8 +54,7 @@ export function extensionGraphRow(cluster: ClusterRecord, ext: ExtensionRecord):
       AutoUpgradeMinorVersion: ext.autoUpgradeMinorVersion,
       ReleaseTrain: ext.releaseTrain,
       Version: ext.version,
-      CurrentVersion: ext.currentVersion,
-      InstalledVersion: ext.currentVersion,
+      [versionProperty]: ext.currentVersion,
       Scope: scope.cluster
         ? { Cluster: { ReleaseNamespace: scope.cluster.releaseNamespace ?? '' } }
         : { Namespace: { TargetNamespace: scope.namespace?.targetNamespace ?? '' } },

@@ -101,6 +101,8 @@ export class ResourceGraphService {
     const headers: Record<string, string> = {
       ...jsonHeaders,
       'x-ms-user-quota-remaining': String(decision.remaining),
+      // Recorded beside the quota headers, with the same value (azure-cli-extensions resource-graph cassettes).
+      'x-ms-ratelimit-remaining-tenant-resource-requests': String(decision.remaining),
       'x-ms-user-quota-resets-after': formatResetsAfter(decision.resetsAfterMs),
     };
     if (!decision.allowed) {

@@ -27,7 +27,7 @@ export function ruleBody(r: DataCollectionRuleRecord): Json {
   const body: Json = {
     properties: structuredClone(r.properties),
     location: r.location,
-    tags: { ...r.tags },
+    ...(r.tags ? { tags: { ...r.tags } } : {}),
     id: r.id,
     name: r.name,
     type: TYPE,
@@ -124,20 +124,20 @@ function putRule(
     subscriptionId: sub,
     resourceGroup: rg,
     location,
-    tags: {},
     properties: {},
     etag: '',
     systemData: systemDataFor(req.origin.principal, ctx.now()),
   };
   const immutableId =
     (existing?.properties.immutableId as string | undefined) ?? `dcr-${randomBytes(16).toString('hex')}`;
-  rule.tags = stringMap(b.tags, 'tags') ?? {};
+  rule.tags = stringMap(b.tags, 'tags'); // no `tags` key in the answer when none were sent (recorded)
   rule.kind = typeof b.kind === 'string' ? b.kind : undefined;
   rule.properties = storedProperties((b.properties ?? {}) as Json, immutableId);
   ctx.state.ensureResourceGroup(sub, rg, location);
   ctx.state.monitor.rules.set(id.toLowerCase(), rule);
   touch(ctx, req, rule);
-  return { status: existing ? 200 : 201, body: ruleBody(rule) };
+  // 200 on create too, as recorded (azure-cli-extensions monitor-control-service test_amcs_data_collection_rule.yaml).
+  return { status: 200, body: ruleBody(rule) };
 }
 
 /** What the service checks beyond the schema (the harsher reading where it is not documented). */

@@ -119,5 +119,6 @@ function putAssociation(
     `${TYPE}/write`,
     req.origin,
   );
-  return { status: existing ? 200 : 201, body: associationBody(record) };
+  // 200 on create too, as the same service answers for rules (recorded); the spec allows 200 and 201.
+  return { status: 200, body: associationBody(record) };
 }

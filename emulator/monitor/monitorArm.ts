@@ -18,7 +18,9 @@ export function invalidPayload(problems: string[]): ArmError {
 
 export function listPage(req: ArmRequest, ctx: EmulatorContext, items: Json[]): ArmResponse {
   const { page, nextLink } = pageOf(items, req, ctx.config.listPageSize);
-  return { status: 200, body: nextLink ? { value: page, nextLink } : { value: page } };
+  // As recorded: `nextLink: null` after a non-empty last page, no nextLink at all on an empty list.
+  if (nextLink) return { status: 200, body: { value: page, nextLink } };
+  return { status: 200, body: page.length > 0 ? { value: page, nextLink: null } : { value: page } };
 }
 
 export function methodNotAllowed(req: ArmRequest): ArmError {

@@ -9,7 +9,7 @@ export interface DataCollectionRuleRecord {
   resourceGroup: string;
   location: string;
   kind?: string;
-  tags: Record<string, string>;
+  tags?: Record<string, string>;
   /** The properties as sent (read-only ones dropped), plus immutableId and provisioningState. */
   properties: Record<string, unknown>;
   etag: string;

@@ -83,7 +83,10 @@ export function extensionFromGraph(name: string, properties: unknown): Extension
   return {
     name,
     extensionType: str(prop(p, 'extensionType')) ?? '',
-    version: str(prop(p, 'currentVersion')) ?? str(prop(p, 'version')) ?? null,
+    // The running version: ARG's key for it is not documented (CurrentVersion or InstalledVersion, see
+    // docs/emulator.md ledger), so both are read; `version` (the requested one) is the last resort.
+    version:
+      str(prop(p, 'currentVersion')) ?? str(prop(p, 'installedVersion')) ?? str(prop(p, 'version')) ?? null,
     provisioningState: str(prop(p, 'provisioningState')) ?? 'Unknown',
     ...(releaseTrain !== undefined ? { releaseTrain } : {}),
     ...(autoUpgrade !== undefined ? { autoUpgradeMinorVersion: autoUpgrade } : {}),

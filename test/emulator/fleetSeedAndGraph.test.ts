@@ -109,13 +109,52 @@ describe('Resource Graph feed', () => {
     expect(row?.properties).toMatchObject({
       ExtensionType: 'microsoft.openservicemesh',
       Version: '1.2.6',
-      CurrentVersion: '1.2.6',
+      InstalledVersion: '1.2.6',
       ReleaseTrain: 'stable',
       AutoUpgradeMinorVersion: false,
       ConfigurationSettings: { 'osm.osm.enableEgress': 'true' },
       Scope: { Cluster: { ReleaseNamespace: 'arc-osm-system' } },
     });
+    // No source says which key ARG uses: one key only, InstalledVersion by default (docs/emulator.md ledger).
+    expect(row?.properties).not.toHaveProperty('CurrentVersion');
     expect((await h.control.stats()).resourceGraphQueries).toBeGreaterThan(3);
+  });
+
+  it('writes the running version under CurrentVersion instead when switched', async () => {
+    await h.control.reset();
+    await h.control.config({ graphVersionProperty: 'CurrentVersion', graphLagMs: 0 });
+    try {
+      await h.control.seed({
+        explicit: [
+          {
+            subscriptionId: SUB,
+            resourceGroup: RG,
+            name: 'g2',
+            extensions: [
+              {
+                name: 'osm',
+                extensionType: 'microsoft.openservicemesh',
+                version: '1.2.6',
+                provisioningState: 'Succeeded',
+              },
+            ],
+          },
+        ],
+      });
+      const graph = new ResourceGraphClient(credential, {
+        endpoint: h.emu.endpoint,
+        tlsOptions: { ca: h.emu.caPem },
+      });
+      const result = await graph.resources({
+        query: "KubernetesConfigurationResources | where name == 'osm' | project properties",
+        subscriptions: [SUB],
+      });
+      const props = (result.data as { properties: Record<string, unknown> }[])[0]?.properties;
+      expect(props).toMatchObject({ CurrentVersion: '1.2.6' });
+      expect(props).not.toHaveProperty('InstalledVersion');
+    } finally {
+      await h.control.config({ graphVersionProperty: 'InstalledVersion', graphLagMs: 200 });
+    }
   });
 });
 

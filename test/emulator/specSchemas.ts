@@ -68,6 +68,16 @@ function rewrite(node: unknown, file: string, pending: string[]): unknown {
       out[k] = rewrite(v, file, pending);
     }
   }
+  // Where real ARM answers deviate from the spec's types (recorded, test/recordings/): null systemData
+  // who-fields, and `nextLink: null` on the last page of a list.
+  const props = out.properties as Json | undefined;
+  if (props?.nextLink && typeof props.nextLink === 'object')
+    props.nextLink = { anyOf: [{ type: 'null' }, props.nextLink] };
+  if (props && 'createdByType' in props && 'lastModifiedByType' in props) {
+    for (const k of ['createdBy', 'createdByType', 'lastModifiedBy', 'lastModifiedByType']) {
+      if (props[k]) props[k] = { anyOf: [{ type: 'null' }, props[k]] };
+    }
+  }
   if (out['x-nullable'] === true) {
     const { 'x-nullable': _n, description: _d, ...rest } = out;
     return { anyOf: [{ type: 'null' }, rest] };
