@@ -17,6 +17,7 @@ param logAnalyticsWorkspaceId string
 param maximumInstanceCount int
 param operationDeadlineMinutes int
 param checkDelaySeconds int
+param connectWatchMinutes int
 
 var appSettings = {
   // Platform: identity-based host storage (blob for leases, queue for triggers, table for the scale
@@ -35,6 +36,7 @@ var appSettings = {
   FLEET_LOG_ANALYTICS_WORKSPACE_ID: logAnalyticsWorkspaceId
   FLEET_OPERATION_DEADLINE_MINUTES: string(operationDeadlineMinutes)
   FLEET_CHECK_DELAY_SECONDS: string(checkDelaySeconds)
+  FLEET_CONNECT_WATCH_MINUTES: string(connectWatchMinutes)
   // Keep in step with host.json extensions.queues.maxDequeueCount.
   FLEET_MAX_DEQUEUE_COUNT: '5'
 }
