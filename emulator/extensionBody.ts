@@ -1,6 +1,6 @@
 // The ARM representation of an extension and of an operation status resource.
 import type { EmulatorConfig } from './emulatorConfig.js';
-import type { ExtensionRecord, OperationRecord } from './emulatorState.js';
+import type { ClusterRecord, ExtensionRecord, OperationRecord } from './emulatorState.js';
 
 export function extensionBody(ext: ExtensionRecord, config: EmulatorConfig): Record<string, unknown> {
   // Shape as recorded from ARM (azure-cli-extensions k8s-extension test_k8s_extension.yaml, 2023-05-01):
@@ -54,4 +54,27 @@ export function operationBody(op: OperationRecord): Record<string, unknown> {
     properties: {},
     error: op.error ? structuredClone(op.error) : null,
   };
+}
+
+/** The recorded body of a `forceDelete=true` DELETE's 200: a serialized HttpResponseMessage. */
+const FORCE_DELETE_BODY = {
+  version: '1.1',
+  content: { headers: [] },
+  statusCode: 200,
+  reasonPhrase: 'OK',
+  headers: [],
+  trailingHeaders: [],
+  requestMessage: null,
+  isSuccessStatusCode: true,
+};
+
+/** Where ARM's recorded 201 `Location` points: the resource on the regional RP host. */
+export function regionalResourceUrl(cluster: ClusterRecord, ext: ExtensionRecord): string {
+  const region = cluster.location.toLowerCase().replace(/\s+/g, '');
+  const path = ext.id.replace(/\/connectedClusters\//i, '/ConnectedClusters/');
+  return `https://${region}.rp.kubernetesconfiguration.azure.com${path}`;
+}
+
+export function forceDeleteBody(): Record<string, unknown> {
+  return structuredClone(FORCE_DELETE_BODY);
 }

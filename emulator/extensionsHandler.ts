@@ -6,7 +6,7 @@ import type { EmulatorContext } from './emulatorContext.js';
 import { emitResourceEvent, publishExtension } from './emulatorContext.js';
 import type { ClusterRecord, ExtensionRecord } from './emulatorState.js';
 import { systemDataFor } from './emulatorState.js';
-import { extensionBody, operationBody } from './extensionBody.js';
+import { extensionBody, forceDeleteBody, operationBody, regionalResourceUrl } from './extensionBody.js';
 import { conflict, lroHeaders } from './extensionConflict.js';
 import { cancelOperation, removeExtension, startOperation } from './extensionOperations.js';
 import {
@@ -220,7 +220,7 @@ function del(
       req.origin,
     );
     // The recorded forceDelete answer: 200 with a serialized HttpResponseMessage as the body.
-    return { status: 200, body: structuredClone(FORCE_DELETE_BODY) };
+    return { status: 200, body: forceDeleteBody() };
   }
   const refused = conflict(ctx, req, cluster, ext, 'delete');
   if (refused) return refused;
@@ -228,23 +228,6 @@ function del(
   const op = startOperation(ctx, cluster, ext, 'delete', { origin: req.origin });
   publishExtension(ctx, cluster, ext);
   return { status: 202, headers: lroHeaders(ctx, req, op) };
-}
-
-const FORCE_DELETE_BODY = {
-  version: '1.1',
-  content: { headers: [] },
-  statusCode: 200,
-  reasonPhrase: 'OK',
-  headers: [],
-  trailingHeaders: [],
-  requestMessage: null,
-  isSuccessStatusCode: true,
-};
-
-function regionalResourceUrl(cluster: ClusterRecord, ext: ExtensionRecord): string {
-  const region = cluster.location.toLowerCase().replace(/\s+/g, '');
-  const path = ext.id.replace(/\/connectedClusters\//i, '/ConnectedClusters/');
-  return `https://${region}.rp.kubernetesconfiguration.azure.com${path}`;
 }
 
 function sameMap(a: Record<string, string>, b: Record<string, string>): boolean {
