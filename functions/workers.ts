@@ -6,6 +6,7 @@ import { checkClusterStep } from '../shared/services/checkClusterStep.js';
 import { onboardMonitor } from '../shared/services/onboardMonitor.js';
 import { reconcileFleet } from '../shared/services/reconcileFleet.js';
 import { recordPoisonedWork } from '../shared/services/recordPoisonedWork.js';
+import { endPoisonedWatch, watchClusterConnect } from '../shared/services/watchClusterConnect.js';
 import { appContext } from './lib/appContext.js';
 import type { QueueRegistration, TimerRegistration } from './lib/functionRegistration.js';
 import { readWorkMessage } from './lib/readWorkMessage.js';
@@ -41,9 +42,14 @@ function worker(name: string, queueName: string, run: typeof applyClusterStep): 
 export const clusterSteps = worker('clusterSteps', QUEUES.clusterSteps, applyClusterStep);
 export const clusterChecks = worker('clusterChecks', QUEUES.clusterChecks, checkClusterStep);
 export const monitorSteps = worker('monitorSteps', QUEUES.monitorSteps, onboardMonitor);
+export const connectWatch = worker('connectWatch', QUEUES.connectWatch, watchClusterConnect);
 
 /** Poison queues: the host moved a message here after maxDequeueCount failures; the row records why. */
-function poisonWorker(name: string, queue: QueueName): QueueRegistration {
+function poisonWorker(
+  name: string,
+  queue: QueueName,
+  record: typeof recordPoisonedWork = recordPoisonedWork,
+): QueueRegistration {
   return {
     name,
     kind: 'queue',
@@ -51,7 +57,7 @@ function poisonWorker(name: string, queue: QueueName): QueueRegistration {
     handler: async (message, context) => {
       const msg = readWorkMessage(message);
       if (!msg) return context.warn('malformed poisoned message dropped');
-      const result = await recordPoisonedWork((await appContext()).deps, queue, msg);
+      const result = await record((await appContext()).deps, queue, msg);
       context.warn(`${name} ${result.outcome}`, JSON.stringify({ ...msg, reason: result.reason }));
     },
   };
@@ -60,3 +66,7 @@ function poisonWorker(name: string, queue: QueueName): QueueRegistration {
 export const clusterStepsPoison = poisonWorker('clusterStepsPoison', QUEUES.clusterSteps);
 export const clusterChecksPoison = poisonWorker('clusterChecksPoison', QUEUES.clusterChecks);
 export const monitorStepsPoison = poisonWorker('monitorStepsPoison', QUEUES.monitorSteps);
+/** A poisoned connect-watch ends the watch; the sweep's safety net onboards the cluster once it connects. */
+export const connectWatchPoison = poisonWorker('connectWatchPoison', QUEUES.connectWatch, (deps, _q, msg) =>
+  endPoisonedWatch(deps, msg),
+);

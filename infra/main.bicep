@@ -36,6 +36,11 @@ param operationDeadlineMinutes int = 30
 @maxValue(3600)
 param checkDelaySeconds int = 15
 
+@description('How long a cluster written while not yet Connected is watched for its connection (docs/operations.md).')
+@minValue(1)
+@maxValue(10080)
+param connectWatchMinutes int = 1440
+
 // Trimmed, lower-cased, de-duplicated (union), like the app's own parsing of FLEET_SUBSCRIPTIONS.
 var fleetSubscriptions = union(filter(map(split(toLower(fleetSubscriptionIds), ','), s => trim(s)), s => !empty(s)), [])
 var existingTopics = filter(map(split(existingSystemTopicIds, ','), t => trim(t)), t => !empty(t))
@@ -131,6 +136,7 @@ module functionApp 'modules/functionApp.bicep' = {
     maximumInstanceCount: maximumInstanceCount
     operationDeadlineMinutes: operationDeadlineMinutes
     checkDelaySeconds: checkDelaySeconds
+    connectWatchMinutes: connectWatchMinutes
   }
 }
 

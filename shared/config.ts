@@ -42,6 +42,8 @@ export interface Config {
   keyVaultUrl?: string;
   operationDeadlineMinutes: number;
   checkDelaySeconds: number;
+  /** How long a cluster written while not yet Connected is watched for its connection (connect-watch). */
+  connectWatchMinutes: number;
   maxDequeueCount: number;
   /** Default Log Analytics workspace (ARM ID) for Azure Monitor onboarding. */
   logAnalyticsWorkspaceId?: string;
@@ -121,6 +123,7 @@ const schema = z.object({
   AZURE_CLIENT_ID: optional,
   FLEET_OPERATION_DEADLINE_MINUTES: positiveInt(30, 7 * 24 * 60),
   FLEET_CHECK_DELAY_SECONDS: positiveInt(15, 3600),
+  FLEET_CONNECT_WATCH_MINUTES: positiveInt(24 * 60, 7 * 24 * 60),
   FLEET_MAX_DEQUEUE_COUNT: positiveInt(5, 100),
   FLEET_LOG_ANALYTICS_WORKSPACE_ID: optional.pipe(
     z.string().refine(isWorkspaceId, 'must be a Log Analytics workspace resource ID').optional(),
@@ -214,6 +217,7 @@ export function loadConfig(env: Env = process.env): Config {
     ...(e.KEY_VAULT_URL ? { keyVaultUrl: e.KEY_VAULT_URL.replace(/\/+$/, '') } : {}),
     operationDeadlineMinutes: e.FLEET_OPERATION_DEADLINE_MINUTES,
     checkDelaySeconds: e.FLEET_CHECK_DELAY_SECONDS,
+    connectWatchMinutes: e.FLEET_CONNECT_WATCH_MINUTES,
     maxDequeueCount: e.FLEET_MAX_DEQUEUE_COUNT,
     ...(e.FLEET_LOG_ANALYTICS_WORKSPACE_ID
       ? { logAnalyticsWorkspaceId: e.FLEET_LOG_ANALYTICS_WORKSPACE_ID }

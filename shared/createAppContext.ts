@@ -81,6 +81,7 @@ export async function createAppContext(config: Config, options: AppContextOption
       subscriptions: config.subscriptions.map((x) => x.toLowerCase()),
       operationDeadlineMs: config.operationDeadlineMinutes * 60_000,
       checkDelayMs: config.checkDelaySeconds * 1000,
+      connectWatchMs: config.connectWatchMinutes * 60_000,
       leaseMs: Math.max(10 * 60_000, config.operationDeadlineMinutes * 60_000 * 2),
       ...(config.logAnalyticsWorkspaceId ? { defaultWorkspaceId: config.logAnalyticsWorkspaceId } : {}),
       ...(config.logAnalyticsWorkspaceFacts

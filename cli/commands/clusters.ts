@@ -82,7 +82,10 @@ function osmCommand(clusters: Command, name: string, what: string, policyToo: bo
       console.log(
         `${shortId(op.clusterId)}: ${op.action} ${fromTo(op.from, op.to)}${op.path.length ? ` via ${op.path.join(' > ')}` : ''}`,
       );
-      if (op.message) console.log(op.message);
+      // Held work (a cluster not Connected yet, a CRD hop awaiting approval) is accepted: say so first.
+      if (op.state === 'Deferred' || op.state === 'AwaitingApproval')
+        console.log(`${op.state}: ${op.message ?? 'held'}`);
+      else if (op.message) console.log(op.message);
     }
     if (!op.rolloutId) return ctx.json ? printJson(op) : undefined;
     if (!o.watch)
@@ -156,6 +159,9 @@ export function registerClusters(program: Command): void {
       console.log(
         `${shortId(op.clusterId)}: uninstall of OSM ${op.from ?? ''} started (operation ${op.operationId ?? '?'})`,
       );
-      if (op.message) console.log(op.message);
+      // Held work (a cluster not Connected yet, a CRD hop awaiting approval) is accepted: say so first.
+      if (op.state === 'Deferred' || op.state === 'AwaitingApproval')
+        console.log(`${op.state}: ${op.message ?? 'held'}`);
+      else if (op.message) console.log(op.message);
     });
 }

@@ -22,6 +22,7 @@ param keyVaultUri string
 param maximumInstanceCount int
 param operationDeadlineMinutes int
 param checkDelaySeconds int
+param connectWatchMinutes int
 
 var appSettings = {
   // Platform: identity-based host storage (blob for leases, queue for triggers, table for the scale
@@ -43,6 +44,7 @@ var appSettings = {
   KEY_VAULT_URL: keyVaultUri
   FLEET_OPERATION_DEADLINE_MINUTES: string(operationDeadlineMinutes)
   FLEET_CHECK_DELAY_SECONDS: string(checkDelaySeconds)
+  FLEET_CONNECT_WATCH_MINUTES: string(connectWatchMinutes)
   // Keep in step with host.json extensions.queues.maxDequeueCount.
   FLEET_MAX_DEQUEUE_COUNT: '5'
 }

@@ -23,6 +23,8 @@ var queueNames = [
   'cluster-checks-poison'
   'monitor-steps'
   'monitor-steps-poison'
+  'connect-watch'
+  'connect-watch-poison'
 ]
 
 resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {

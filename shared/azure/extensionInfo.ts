@@ -40,8 +40,26 @@ function bool(value: unknown): boolean | undefined {
   return undefined;
 }
 
+/**
+ * The extension's own account of a failure: `errorInfo` (the agent's error), else the first `statuses`
+ * entry at level Error. Read from ARM (camelCase) and Resource Graph (PascalCase) bodies alike.
+ */
+export function extensionError(errorInfo: unknown, statuses: unknown): ExtensionInfo['error'] {
+  const info = isBag(errorInfo) ? errorInfo : undefined;
+  const infoCode = str(prop(info, 'code'));
+  const infoMessage = str(prop(info, 'message'));
+  if (infoCode || infoMessage)
+    return { code: infoCode ?? 'ExtensionError', message: infoMessage ?? infoCode ?? '' };
+  const list = Array.isArray(statuses) ? statuses.filter(isBag) : [];
+  const failed = list.find((s) => str(prop(s, 'level'))?.toLowerCase() === 'error');
+  const message = str(prop(failed, 'message'));
+  if (!failed || !message) return undefined;
+  return { code: str(prop(failed, 'code')) ?? 'ExtensionError', message };
+}
+
 /** An extension as ARM (the kubernetesconfiguration SDK) returns it. */
 export function extensionFromArm(e: Extension): ExtensionInfo {
+  const error = extensionError(e.errorInfo, e.statuses);
   return {
     name: e.name ?? '',
     extensionType: e.extensionType ?? '',
@@ -52,6 +70,7 @@ export function extensionFromArm(e: Extension): ExtensionInfo {
       ? { autoUpgradeMinorVersion: e.autoUpgradeMinorVersion }
       : {}),
     configurationSettings: { ...(e.configurationSettings ?? {}) },
+    ...(error ? { error } : {}),
   };
 }
 
@@ -60,6 +79,7 @@ export function extensionFromGraph(name: string, properties: unknown): Extension
   const p = isBag(properties) ? properties : undefined;
   const releaseTrain = str(prop(p, 'releaseTrain'));
   const autoUpgrade = bool(prop(p, 'autoUpgradeMinorVersion'));
+  const error = extensionError(prop(p, 'errorInfo'), prop(p, 'statuses'));
   return {
     name,
     extensionType: str(prop(p, 'extensionType')) ?? '',
@@ -71,6 +91,7 @@ export function extensionFromGraph(name: string, properties: unknown): Extension
     ...(releaseTrain !== undefined ? { releaseTrain } : {}),
     ...(autoUpgrade !== undefined ? { autoUpgradeMinorVersion: autoUpgrade } : {}),
     configurationSettings: stringMap(prop(p, 'configurationSettings')),
+    ...(error ? { error } : {}),
   };
 }
 
@@ -85,6 +106,8 @@ export interface ClusterFields {
   infrastructure?: string;
   kubernetesVersion?: string;
   connectivityStatus?: string;
+  /** `systemData.createdAt` (ARM only). */
+  createdAt?: string;
 }
 
 /** A ClusterInfo from a cluster's fields; the id is kept as given, its parts taken from it when possible. */
@@ -102,6 +125,7 @@ export function clusterInfo(f: ClusterFields, extensions: readonly ExtensionInfo
     connectivity: f.connectivityStatus ?? 'Unknown',
     tags: stringMap(f.tags),
     extensions,
+    ...(f.createdAt ? { createdAt: f.createdAt } : {}),
   };
 }
 
@@ -110,7 +134,12 @@ export function clusterFromArm(body: unknown, extensions: readonly ExtensionInfo
   const b = isBag(body) ? body : {};
   const p = isBag(b.properties) ? b.properties : undefined;
   const fields: ClusterFields = { id: str(b.id) ?? '', tags: b.tags };
-  const pick = { name: str(b.name), location: str(b.location) };
+  const systemData = isBag(b.systemData) ? b.systemData : undefined;
+  const pick = {
+    name: str(b.name),
+    location: str(b.location),
+    createdAt: str(prop(systemData, 'createdAt')),
+  };
   const props = {
     distribution: str(prop(p, 'distribution')),
     infrastructure: str(prop(p, 'infrastructure')),

@@ -20,6 +20,11 @@ export interface ExtensionInfo {
   releaseTrain?: string;
   autoUpgradeMinorVersion?: boolean;
   configurationSettings: Readonly<Record<string, string>>;
+  /**
+   * What the extension itself says went wrong, in ARM's words: its `errorInfo` (code and message), else the
+   * first error-level entry of its `statuses`. Absent when the extension reports no error.
+   */
+  error?: { code: string; message: string };
 }
 
 export interface ClusterInfo {
@@ -36,6 +41,8 @@ export interface ClusterInfo {
   connectivity: Connectivity | (string & {});
   tags: Readonly<Record<string, string>>;
   extensions: readonly ExtensionInfo[];
+  /** ARM's `systemData.createdAt` of the connectedClusters resource, where the source reports it (ARM GET). */
+  createdAt?: string;
 }
 
 export function isOsmExtension(e: ExtensionInfo): boolean {

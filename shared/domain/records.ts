@@ -3,6 +3,7 @@
  * Adapters map them to entities; services and the domain only see these.
  */
 import type { ClusterInfo } from './cluster.js';
+import type { OnboardingMark } from './connectWatch.js';
 import type { ClusterPlan } from './planner.js';
 import type { Policy } from './policy.js';
 import type { ClusterState, Rollout } from './rolloutState.js';
@@ -47,6 +48,12 @@ export interface StoredPolicy {
   protectedSettings?: ProtectedSettingsRef;
   /** Last time the timer started a scheduled rollout of it (so a schedule fires once per occurrence). */
   lastScheduledRunAt?: string;
+  /**
+   * When `autoOnboard` last became true (creation with it, or an update turning it on): clusters created in
+   * ARM from then on are "new since the policy" (the sweep's safety net). Absent on policies stored before
+   * it existed: `updatedAt` is used.
+   */
+  autoOnboardSince?: string;
 }
 
 /** What an extension operation osm-fleet started is, so a check can find it and a retry can skip it. */
@@ -96,6 +103,11 @@ export interface RolloutClusterRecord {
   lastAttemptedVersion?: string;
   lastAppliedVersion?: string;
   operation?: OperationRecord;
+  /**
+   * Set when a worker chose to wait (a terminating namespace, a conflicting operation): the step is due
+   * then, and the lost-message repair counts the row's age from it rather than from `updatedAt`.
+   */
+  retryAt?: string;
   /** PascalCase reason (`InstallSucceeded`, `ArmThrottled`, `AwaitingCrdApproval`, ARM's error code...). */
   reason: string;
   message?: string;
@@ -156,6 +168,8 @@ export interface InventoryRecord {
    * (compliance.ts). Written with the row's ETag; a sweep (upsertMany) leaves it as it is.
    */
   driftSeen?: Record<string, string>;
+  /** Onboarding of a new cluster by an `autoOnboard` policy: the connect-watch, or the decision taken. */
+  onboarding?: OnboardingMark;
 }
 
 /** One audit event; append-only (PK = cluster id, newest first). */
@@ -184,10 +198,15 @@ export const QUEUES = {
   clusterSteps: 'cluster-steps',
   clusterChecks: 'cluster-checks',
   monitorSteps: 'monitor-steps',
+  connectWatch: 'connect-watch',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
-/** One hop (or one check) on one cluster of one rollout; handlers re-read the row and stay idempotent. */
+/**
+ * One hop (or one check) on one cluster of one rollout; handlers re-read the row and stay idempotent.
+ * On `connect-watch` the same shape carries one look at a cluster waiting to connect: `rolloutId` is the
+ * watch's id (`watch-...`, on the inventory row's `onboarding`), `hop` the watch's attempt.
+ */
 export interface ClusterWorkMessage {
   rolloutId: string;
   clusterId: string;

@@ -11,7 +11,9 @@
  *   (next hop, or Succeeded plus Azure Monitor). A hop that moves the version reads the extension FIRST:
  *   busy means running, provisioned at the target means done (confirmed in the same read); only when that
  *   says neither is the operation read, so a hop costs one read per check, not two;
- * - failed: Failed with ARM's code and message; a terminating release namespace is waited out instead;
+ * - failed: Failed with ARM's code and message (the operation's error, or the extension's own errorInfo);
+ *   a terminating release namespace is waited out and a conflicting operation retried instead (the same
+ *   PUT sent again later, within the deadline), with a `<Verb>Waiting` history event in Azure's words;
  *   the connected cluster gone (here or at any read): Skipped `ClusterDeleted`, never Failed.
  */
 import { ConcurrencyError } from '../domain/errors.js';
@@ -19,7 +21,7 @@ import type { ClusterWorkMessage } from '../domain/records.js';
 import { QUEUES } from '../domain/records.js';
 import { leaveIfNotConnected } from './applyClusterStep.js';
 import { observeHop, type Observed } from './observeHop.js';
-import { classifyArmFailure, isNamespaceTerminating, namespaceWait } from './classifyArmFailure.js';
+import { classifyArmFailure, classifyFailedOperation } from './classifyArmFailure.js';
 import { renewClusterLease } from './clusterLease.js';
 import { heartbeatMs } from './repairLostMessages.js';
 import { completeHop } from './completeHop.js';
@@ -30,7 +32,14 @@ import type { ServiceDeps } from './serviceDeps.js';
 import type { StepResult } from './stepResult.js';
 import { ignored, requeued } from './stepResult.js';
 import type { ClusterRow } from './writeClusterRow.js';
-import { endDeleted, failHop, hopVersions, requeueWork, writeClusterRow } from './writeClusterRow.js';
+import {
+  endDeleted,
+  failHop,
+  hopVerb,
+  hopVersions,
+  requeueWork,
+  writeClusterRow,
+} from './writeClusterRow.js';
 
 export const OFFLINE_PROBE_AFTER_MS = 5 * 60_000;
 /** PUT attempts of one hop (`hopAttempts`) after which a PUT that left no trace fails the hop. */
@@ -131,17 +140,30 @@ async function decide(
   // A deleted cluster's operations end Canceled/Failed (ParentResourceNotFound): that is no failure.
   if ((await deps.arm.getCluster(r.clusterId)) === undefined) return endDeleted(ctx, row);
 
-  if (isNamespaceTerminating(seen.message)) {
-    const wait = namespaceWait(seen.message, deps.settings.checkDelayMs);
-    if (now + wait.delayMs <= Date.parse(op.deadline)) {
-      // Back to an intent (no id, same deadline): the redelivered step finds nothing running and PUTs.
-      const { operationId: _dropped, ...intent } = op;
-      await writeClusterRow(deps, row, {
-        set: { operation: intent, reason: wait.reason, message: wait.message },
-      });
-      await deps.queue.send(QUEUES.clusterSteps, ids(r), { delayMs: wait.delayMs });
-      return requeued(wait.reason, wait.delayMs);
-    }
+  // A terminating namespace or a conflicting operation (ARM may accept the PUT and fail its operation with
+  // "conflicting operation in progress" instead of answering 409): the PUT did not take, so the hop goes
+  // back to an intent (no id, same deadline) and the redelivered step finds nothing running and PUTs again.
+  const meaning = classifyFailedOperation(seen.code, seen.message, deps.settings.checkDelayMs);
+  if (meaning.kind !== 'terminal' && now + meaning.delayMs <= Date.parse(op.deadline)) {
+    const { operationId: _dropped, ...intent } = op;
+    await writeClusterRow(deps, row, {
+      set: {
+        operation: intent,
+        reason: meaning.reason,
+        message: meaning.message,
+        retryAt: new Date(now + meaning.delayMs).toISOString(),
+      },
+      event: {
+        action: `${hopVerb(r)}Waiting`,
+        result: 'Recorded',
+        from,
+        to,
+        reason: meaning.reason,
+        message: meaning.message,
+      },
+      send: [{ queue: QUEUES.clusterSteps, message: ids(r), delayMs: meaning.delayMs }],
+    });
+    return requeued(meaning.reason, meaning.delayMs);
   }
   return failHop(ctx, row, seen.code, seen.message);
 }

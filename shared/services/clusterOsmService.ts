@@ -1,7 +1,8 @@
 /**
  * One-off operations on one cluster (PUT / DELETE /clusters/{sub}/{rg}/{name}/osm). An install or upgrade is
  * a single-cluster rollout, so it follows exactly the rollout's safety rules (hop path, settings preserved,
- * OpenShift, one instance, CRD approval); an uninstall is one extension delete.
+ * OpenShift, one instance, CRD approval, a cluster not yet Connected Deferred until it is); an uninstall is
+ * one extension delete.
  */
 import { stableHash } from '../domain/assignWaves.js';
 import type { ClusterRef } from '../domain/armId.js';
@@ -33,6 +34,8 @@ export interface ClusterOperationView {
 
 const IN_FLIGHT = /^(creating|updating|deleting)$/i;
 const OPEN = new Set(['Pending', 'InProgress', 'Deferred', 'AwaitingApproval']);
+/** Plan verdicts whose work a one-off request accepts and holds (202), as a rollout does. */
+const ACCEPTED_HOLDS = new Set(['AwaitingCrdApproval', 'ClusterOffline']);
 
 async function readCluster(deps: ServiceDeps, ref: ClusterRef): Promise<ClusterInfo> {
   requireSubscriptionScope(ref, deps.settings.subscriptions); // before any ARM read
@@ -118,7 +121,9 @@ export async function installOnCluster(
       status: 200,
       view: { ...base, message: 'the cluster already runs this version with these settings' },
     };
-  if (planned.action === 'skip' && planned.reason !== 'AwaitingCrdApproval')
+  // Held work is accepted like a rollout's: a CRD hop waits for approval, a cluster not yet Connected
+  // (Connecting, Offline) is Deferred and starts when it connects. Every other skip (Expired included) is refused.
+  if (planned.action === 'skip' && !ACCEPTED_HOLDS.has(planned.reason))
     throw new ValidationError(planned.message ?? planned.reason, [], planned.reason);
   const rollout = await createRollout(deps, {
     policyName: policy.name,

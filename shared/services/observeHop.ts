@@ -57,6 +57,9 @@ export async function observeHop(deps: ServiceDeps, row: ClusterRow): Promise<Ob
       return { status: 'NotOurs', message: `extension ${ext.name} does not carry the hop's settings` };
     return { status: 'Succeeded' };
   }
+  // The extension's own errorInfo / statuses carry ARM's code and message: the decision (a terminating
+  // namespace is waited out, a conflict retried) and the history need Azure's words, not our summary.
+  if (ext.error) return { status: 'Failed', code: ext.error.code, message: ext.error.message };
   return {
     status: 'Failed',
     code: 'ExtensionProvisioningFailed',

@@ -57,6 +57,8 @@ export async function putPolicy(
     ...(existing?.value.lastScheduledRunAt ? { lastScheduledRunAt: existing.value.lastScheduledRunAt } : {}),
     ...(protectedSettings ? { protectedSettings } : {}),
   };
+  const since = autoOnboardSince(existing?.value, policy.autoOnboard, now);
+  if (since) stored.autoOnboardSince = since;
   // Create if absent, else replace exactly the version read (If-Match, when given, was checked against it).
   const etag = await deps.policies.put(stored, existing ? existing.etag : null);
   deps.log.info('policy saved', { policy: name, created: !existing });
@@ -137,4 +139,15 @@ function checkIfMatch(name: string, ifMatch: string | undefined, current: string
     throw new ConcurrencyError(`policy "${name}" does not exist, so If-Match cannot match`);
   if (ifMatch.trim() !== '*' && ifMatch.trim() !== current)
     throw new ConcurrencyError(`policy "${name}" has changed since that ETag (If-Match)`);
+}
+
+/** When autoOnboard took effect: kept while it stays on, now when it is turned on, nothing when off. */
+function autoOnboardSince(
+  existing: StoredPolicy | undefined,
+  autoOnboard: boolean,
+  now: string,
+): string | undefined {
+  if (!autoOnboard) return undefined;
+  if (!existing?.policy.autoOnboard) return now;
+  return existing.autoOnboardSince ?? existing.updatedAt;
 }

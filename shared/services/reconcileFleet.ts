@@ -1,10 +1,13 @@
 /**
  * The timer (every minute): one Resource Graph sweep; the inventory refreshed from it (discovery fields
- * only, the store keeps leases); drift of policy settings reported (detectDrift); every active rollout reconciled with the sweep's connectivity; then the
- * schedules that are due. A failure in one rollout or one schedule is logged and the others go on.
+ * only, the store keeps leases); drift of policy settings reported (detectDrift); new clusters an event or a
+ * connect-watch missed onboarded (`onboardMissedClusters`); every active rollout reconciled with the sweep's
+ * connectivity; then the schedules that are due. A failure in one rollout, the onboarding or one schedule is
+ * logged and the others go on.
  */
 import { correctDrift } from './correctDrift.js';
 import { detectDrift } from './detectDrift.js';
+import { onboardMissedClusters, type MissedOnboarding } from './onboardMissedClusters.js';
 import { toInventoryRecord } from './toInventoryRecord.js';
 import type { ReconcileSummary } from './reconcileRollout.js';
 import { reconcileRollout } from './reconcileRollout.js';
@@ -18,6 +21,8 @@ export interface FleetReconcileSummary {
   /** Rollouts whose reconcile threw (logged), by id. */
   failed: string[];
   schedules: ScheduleOutcome[];
+  /** Clusters the safety net considered this pass (onboarded or declined). */
+  onboarded: MissedOnboarding[];
 }
 
 export async function reconcileFleet(deps: ServiceDeps): Promise<FleetReconcileSummary> {
@@ -26,7 +31,18 @@ export async function reconcileFleet(deps: ServiceDeps): Promise<FleetReconcileS
   await deps.inventory.upsertMany(fleet.map((c) => toInventoryRecord(c, started)));
   const connectivity = new Map(fleet.map((c) => [c.id.toLowerCase(), c.connectivity]));
 
-  const summary: FleetReconcileSummary = { clusters: fleet.length, rollouts: [], failed: [], schedules: [] };
+  const summary: FleetReconcileSummary = {
+    clusters: fleet.length,
+    rollouts: [],
+    failed: [],
+    schedules: [],
+    onboarded: [],
+  };
+  try {
+    summary.onboarded = await onboardMissedClusters(deps, fleet);
+  } catch (err) {
+    deps.log.error('missed clusters not onboarded', { error: String(err) });
+  }
   for (const { value } of await deps.rollouts.listActive()) {
     const rolloutId = value.rollout.id;
     try {

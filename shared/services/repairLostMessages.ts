@@ -7,6 +7,7 @@
  * - InProgress with an operation, older than 2 x heartbeat + checkDelayMs: a check is sent again. A check
  *   that finds the operation still running bumps `updatedAt` once per heartbeat (not on every check), so a
  *   long install is told apart from a check message lost with a crashed worker.
+ * A row parked on purpose until `retryAt` (a namespace wait) counts its age from then.
  * Workers are idempotent, so a duplicate of a message that was merely slow is harmless. Before re-sending,
  * the row's last history event is appended again (idempotent): the crash that lost the message may have
  * come before that append (`recordLastEvent`).
@@ -37,7 +38,8 @@ export async function repairLostMessages(
   const result: RepairResult = { steps: 0, checks: 0 };
   for (const row of rows) {
     if (row.state !== 'InProgress') continue;
-    const ageMs = now - Date.parse(row.updatedAt);
+    // A row a worker parked on purpose (`retryAt`) is not abandoned before its wait ends.
+    const ageMs = now - Math.max(Date.parse(row.updatedAt), row.retryAt ? Date.parse(row.retryAt) : 0);
     const message: ClusterWorkMessage = { rolloutId: row.rolloutId, clusterId: row.clusterId, hop: row.hop };
     const fields = { rolloutId: row.rolloutId, clusterId: row.clusterId, hop: row.hop, ageMs };
     try {

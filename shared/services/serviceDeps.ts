@@ -25,6 +25,8 @@ export interface ServiceSettings {
   operationDeadlineMs: number;
   /** Delay before the first check of a started operation, and between checks. */
   checkDelayMs: number;
+  /** How long a cluster written while not yet Connected is watched for its connection (connect-watch). */
+  connectWatchMs: number;
   /** How long a cluster lease lasts before another holder may take it (covers a crashed worker). */
   leaseMs: number;
   /** Fallback Log Analytics workspace for monitor onboarding when a policy names none. */

@@ -6,9 +6,12 @@
  * the record carries it), so a `lease` (`leaseHolder`, `leaseUntil`) and `removedAt` set through `update`
  * survive a sweep, and so does `driftSeen` (JSON, drift already reported per policy; '' when none).
  * `update` replaces the whole row with its ETag.
+ * the record carries it), so a `lease` (`leaseHolder`, `leaseUntil`), `removedAt` and `onboarding` (JSON in
+ * `onboarding`) set through `update` survive a sweep. `update` replaces the whole row with its ETag.
  */
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
 import { osmExtensions } from '../domain/cluster.js';
+import type { OnboardingMark } from '../domain/connectWatch.js';
 import type { InventoryStore } from '../domain/ports.js';
 import type { InventoryRecord, Page, PageRequest, Versioned } from '../domain/records.js';
 import { storageCall } from './classifyStorageError.js';
@@ -60,6 +63,7 @@ export class TableInventoryStore implements InventoryStore {
       leaseUntil: value.lease?.until ?? '',
       driftSeen:
         value.driftSeen && Object.keys(value.driftSeen).length ? JSON.stringify(value.driftSeen) : '',
+      onboarding: value.onboarding ? JSON.stringify(value.onboarding) : '',
     };
     const what = `update inventory row ${value.cluster.id}`;
     return etagOf(await storageCall(what, () => this.table.updateEntity(entity, 'Replace', { etag })), what);
@@ -100,5 +104,7 @@ function fromEntity(entity: StoredEntity): InventoryRecord {
     record.lease = { holder: entity.leaseHolder, until: String(entity.leaseUntil ?? '') };
   if (typeof entity.driftSeen === 'string' && entity.driftSeen)
     record.driftSeen = JSON.parse(entity.driftSeen) as Record<string, string>;
+  if (typeof entity.onboarding === 'string' && entity.onboarding)
+    record.onboarding = JSON.parse(entity.onboarding) as OnboardingMark;
   return record;
 }

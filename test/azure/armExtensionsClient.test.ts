@@ -8,6 +8,7 @@ import {
   TransientError,
   ValidationError,
 } from '../../shared/domain/errors.js';
+import { classifyArmFailure, classifyFailedOperation } from '../../shared/services/classifyArmFailure.js';
 import { RG, SUB, startAzureHarness, waitFor, type AzureHarness } from './azureHarness.js';
 
 let h: AzureHarness;
@@ -114,14 +115,31 @@ describe('beginPutExtension', () => {
     expect((error as Error).message).toContain('open-service-mesh');
   });
 
-  it('a write while the operation is in progress is a ConflictError', async () => {
-    await h.control.config({ installMs: 60_000 });
+  it('a write while the operation is in progress, answered 409 at once (sync409): a ConflictError, retried', async () => {
+    await h.control.config({ installMs: 60_000, failureModes: { conflictResponse: 'sync409' } });
     await h.arm.beginPutExtension(h.clusterId('c1'), 'osm', osm('1.2.6'));
     const error = await h.arm
       .beginPutExtension(h.clusterId('c1'), 'osm', osm('1.2.6'))
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConflictError);
     expect(error).toMatchObject({ code: 'UpdateFailed' });
+    expect(classifyArmFailure(error, 15_000)).toMatchObject({ kind: 'retry', reason: 'OperationInProgress' });
+  });
+
+  it('a write while the operation is in progress, accepted and its operation failed (asyncFailure): the same retry', async () => {
+    await h.control.config({ installMs: 60_000, failureModes: { conflictResponse: 'asyncFailure' } });
+    await h.arm.beginPutExtension(h.clusterId('c1'), 'osm', osm('1.2.6'));
+    const second = await h.arm.beginPutExtension(h.clusterId('c1'), 'osm', osm('1.2.6'));
+    expect(second.operationId).toBeDefined();
+    const status = await h.arm.getOperation(h.clusterId('c1'), 'osm', second.operationId!);
+    expect(status).toMatchObject({
+      status: 'Failed',
+      error: { code: 'UpdateFailed', message: expect.stringMatching(/conflicting operation in progress/) },
+    });
+    expect(classifyFailedOperation(status.error!.code, status.error!.message, 15_000)).toMatchObject({
+      kind: 'retry',
+      reason: 'OperationInProgress',
+    });
   });
 
   it('a 429 is retried by the SDK (Retry-After) and then succeeds', async () => {

@@ -17,6 +17,7 @@ describe('loadConfig: valid environments', () => {
       arm: { endpoint: 'https://management.azure.com' },
       operationDeadlineMinutes: 30,
       checkDelaySeconds: 15,
+      connectWatchMinutes: 1440,
       maxDequeueCount: 5,
     });
   });
@@ -132,8 +133,14 @@ describe('loadConfig: errors name each bad setting', () => {
         FLEET_CHECK_DELAY_SECONDS: '1.5',
         FLEET_MAX_DEQUEUE_COUNT: '0',
         FLEET_OPERATION_DEADLINE_MINUTES: 'ten',
+        FLEET_CONNECT_WATCH_MINUTES: '20000',
       },
-      ['FLEET_CHECK_DELAY_SECONDS', 'FLEET_MAX_DEQUEUE_COUNT', 'FLEET_OPERATION_DEADLINE_MINUTES'],
+      [
+        'FLEET_CHECK_DELAY_SECONDS',
+        'FLEET_CONNECT_WATCH_MINUTES',
+        'FLEET_MAX_DEQUEUE_COUNT',
+        'FLEET_OPERATION_DEADLINE_MINUTES',
+      ],
     ],
     [
       'half of identity storage',

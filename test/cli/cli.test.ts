@@ -25,6 +25,7 @@ beforeAll(async () => {
     seedCluster(S, 'rg-fail', 'fail-1'),
     seedCluster(S, 'rg-crd', 'crd-1', { extensions: [osmExt('0.8.4')] }),
     seedCluster(S, 'rg-one', 'one-1'),
+    seedCluster(S, 'rg-held', 'held-1', { connectivityStatus: 'Connecting' }),
   ]);
   await stack.control.addInstallOutcome({
     clusterIds: [clusterIdOf(S, 'rg-fail', 'fail-1')],
@@ -194,6 +195,18 @@ describe('osm-fleet clusters', () => {
     const uninstall = await cli('clusters', 'uninstall', `${S}/rg-one/one-1`);
     expect(uninstall.code, show(uninstall)).toBe(0);
     expect(uninstall.stdout).toMatch(/rg-one\/one-1: uninstall of OSM 1\.2\.6 started \(operation \S+\)/);
+  });
+});
+
+describe('osm-fleet clusters install on a cluster not Connected yet', () => {
+  it('is accepted and says it is Deferred until the cluster connects', async () => {
+    const held = await cli('clusters', 'install', `${S}/rg-held/held-1`, '--version', '1.2.6');
+    expect(held.code, show(held)).toBe(0);
+    expect(held.stdout).toContain(`${S}/rg-held/held-1: skip (none) -> 1.2.6`);
+    expect(held.stdout).toContain(
+      'Deferred: connectivity is Connecting; deferred until the cluster is Connected',
+    );
+    expect(held.stdout).toMatch(/rollout \S+: osm-fleet rollout status \S+ --watch/);
   });
 });
 

@@ -151,6 +151,9 @@ export class FakeArm implements ArmClient, FleetInventory {
     }
     if (!ext || !op.desired) return;
     ext.provisioningState = outcome;
+    // ARM keeps the agent's error on the extension (`errorInfo`) until the next successful operation.
+    if (op.status.status === 'Failed' && op.status.error) ext.error = { ...op.status.error };
+    else delete ext.error;
     if (outcome === 'Succeeded') {
       ext.version = op.desired.version ?? ext.version;
       ext.configurationSettings = { ...op.desired.configurationSettings };

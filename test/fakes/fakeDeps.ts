@@ -73,6 +73,7 @@ export function fakeDeps(settings: Partial<ServiceSettings> = {}): FakeDeps {
       operationDeadlineMs: 30 * 60_000,
       checkDelayMs: 15_000,
       leaseMs: 10 * 60_000,
+      connectWatchMs: 24 * 60 * 60_000,
       ...settings,
     },
   };

@@ -111,7 +111,7 @@ export class MemoryInventoryStore implements InventoryStore {
       .map((r) => r.value);
     return pageOf(rows, page);
   }
-  /** Merges discovery fields; keeps a lease and a `removedAt` the row already has, as the real store does. */
+  /** Merges discovery fields; keeps a lease, `removedAt` and `onboarding` the row already has, as the real store does. */
   async upsertMany(records: readonly InventoryRecord[]) {
     for (const r of records) {
       const key = r.cluster.id.toLowerCase();
@@ -120,6 +120,7 @@ export class MemoryInventoryStore implements InventoryStore {
       if (before?.lease && !r.lease) next.lease = before.lease;
       if (before?.removedAt && !r.removedAt) next.removedAt = before.removedAt;
       if (before?.driftSeen && !r.driftSeen) next.driftSeen = before.driftSeen;
+      if (before?.onboarding && !r.onboarding) next.onboarding = before.onboarding;
       this.table.put(key, next);
     }
   }

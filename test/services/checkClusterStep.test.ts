@@ -257,6 +257,75 @@ describe('checkClusterStep', () => {
     expect(await row()).toMatchObject({ state: 'Succeeded', attempts: 1 });
   });
 
+  it("a check without an id reads the extension's own errorInfo: a terminating namespace is waited out, in Azure's words", async () => {
+    const deps = fakeDeps();
+    await seed(deps, c1, intentOnly(deps));
+    const azure =
+      'extensionconfigs.clusterconfig.azure.com "osm" is forbidden: unable to create new content in namespace arc-osm-system because it is being terminated';
+    deps.arm.clusters.get(c1.id.toLowerCase())!.extensions = [
+      {
+        ...osm('1.2.6'),
+        provisioningState: 'Failed',
+        error: { code: 'ExtensionOperationFailed', message: azure },
+      },
+    ];
+    const r = await checkClusterStep(deps, step());
+    expect(r).toMatchObject({ outcome: 'requeued', reason: 'NamespaceTerminating' });
+    expect(await row(deps)).toMatchObject({
+      state: 'InProgress',
+      reason: 'NamespaceTerminating',
+      message: azure,
+    });
+    expect((await row(deps)).retryAt).toBe(new Date(deps.clock.now().getTime() + r.delayMs!).toISOString());
+    expect(deps.queue.sent).toEqual([{ queue: 'cluster-steps', message: step(), delayMs: r.delayMs }]);
+    expect(deps.history.events.at(-1)).toMatchObject({
+      action: 'InstallWaiting',
+      result: 'Recorded',
+      reason: 'NamespaceTerminating',
+      message: azure,
+    });
+  });
+
+  it("a failed extension without a namespace problem fails the row with ARM's code and message, not a summary", async () => {
+    const deps = fakeDeps();
+    await seed(deps, c1, intentOnly(deps));
+    const azure = 'Helm installation failed : Timed out waiting for the condition';
+    deps.arm.clusters.get(c1.id.toLowerCase())!.extensions = [
+      { ...osm('1.2.6'), provisioningState: 'Failed', error: { code: 'HelmInstallFailed', message: azure } },
+    ];
+    expect(await checkClusterStep(deps, step())).toMatchObject({
+      outcome: 'stalled',
+      reason: 'HelmInstallFailed',
+    });
+    expect(await row(deps)).toMatchObject({ state: 'Failed', reason: 'HelmInstallFailed', message: azure });
+    expect(deps.history.events.at(-1)).toMatchObject({
+      action: 'InstallFailed',
+      reason: 'HelmInstallFailed',
+      message: azure,
+    });
+  });
+
+  it('an accepted PUT whose operation failed "conflicting operation in progress" is sent again later, never a failed hop', async () => {
+    const { deps, row, puts } = await started();
+    deps.arm.settle('op-1', 'Failed', {
+      code: 'UpdateFailed',
+      message:
+        'Update failed for this resource, as there is a conflicting operation in progress. Please try after sometime.',
+    });
+    const r = await checkClusterStep(deps, check());
+    expect(r).toEqual({
+      outcome: 'requeued',
+      reason: 'OperationInProgress',
+      delayMs: 2 * deps.settings.checkDelayMs,
+    });
+    expect(await row()).toMatchObject({ state: 'InProgress', reason: 'OperationInProgress' });
+    expect((await row()).operation?.operationId).toBeUndefined();
+    expect(deps.queue.sent).toEqual([{ queue: 'cluster-steps', message: step(), delayMs: r.delayMs }]);
+    await drive(deps);
+    expect(puts()).toHaveLength(2);
+    expect(await row()).toMatchObject({ state: 'Succeeded' });
+  });
+
   it('a check without an id whose PUT never landed sends the hop again (bounded)', async () => {
     const deps = fakeDeps();
     await seed(deps, c1, {

@@ -5,10 +5,12 @@ import { applyClusterStep } from '../../shared/services/applyClusterStep.js';
 import { checkClusterStep } from '../../shared/services/checkClusterStep.js';
 import { onboardMonitor } from '../../shared/services/onboardMonitor.js';
 import type { StepResult } from '../../shared/services/stepResult.js';
+import { watchClusterConnect } from '../../shared/services/watchClusterConnect.js';
 
 export function handle(deps: FakeDeps, m: SentMessage): Promise<StepResult> {
   if (m.queue === 'cluster-steps') return applyClusterStep(deps, m.message);
   if (m.queue === 'cluster-checks') return checkClusterStep(deps, m.message);
+  if (m.queue === 'connect-watch') return watchClusterConnect(deps, m.message);
   return onboardMonitor(deps, m.message);
 }
 
