@@ -8,13 +8,12 @@
  *   filter), the RolloutClusterRecord as JSON in `data0..n` / `dataChunks`.
  */
 import type { RolloutClusterRecord, RolloutRecord, Versioned } from '../domain/records.js';
-import type { ClusterState, RolloutState } from '../domain/rolloutState.js';
+import type { ClusterState } from '../domain/rolloutState.js';
 import { encodeKey } from './encodeKey.js';
 import { jsonProperties, readJsonProperties } from './jsonProperties.js';
 import type { StoredEntity } from './readPage.js';
 
 export const ROLLOUT_PK = 'rollout';
-export const ACTIVE_STATES: readonly RolloutState[] = ['Pending', 'Running', 'Paused', 'Halted'];
 
 export function rolloutEntity(value: RolloutRecord) {
   const r = value.rollout;
