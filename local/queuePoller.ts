@@ -22,6 +22,8 @@ export class QueuePoller {
   private stopped = false;
   private running: Promise<void> | undefined;
   private readonly inFlight = new Set<Promise<void>>();
+  /** Messages handled (deleted, released for a retry or poisoned): tests wait for the one they caused. */
+  processed = 0;
 
   constructor(
     private readonly registration: QueueRegistration,
@@ -29,6 +31,10 @@ export class QueuePoller {
     private readonly options: QueuePollerOptions,
     private readonly log: LogSink,
   ) {}
+
+  get name(): string {
+    return this.registration.name;
+  }
 
   start(): void {
     this.running = this.loop();
@@ -55,7 +61,10 @@ export class QueuePoller {
         this.log(`[warn] ${this.registration.name}: receive failed: ${(err as Error).message}`);
       }
       for (const msg of received) {
-        const task = this.process(msg).finally(() => this.inFlight.delete(task));
+        const task = this.process(msg).finally(() => {
+          this.inFlight.delete(task);
+          this.processed++;
+        });
         this.inFlight.add(task);
       }
       idleMs = received.length ? 20 : Math.min(idleMs * 2, this.options.maxPollingIntervalMs);

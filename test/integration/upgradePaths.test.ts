@@ -5,7 +5,7 @@
  * CRD-changing hop waits in AwaitingApproval until the CRDs are prepared and the cluster approved.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SUBS, startFleetStack, type FleetStack } from '../support/fleetStack.js';
+import { SUBS, afterWorkConsidered, startFleetStack, type FleetStack } from '../support/fleetStack.js';
 import {
   extensionOf,
   putPolicy,
@@ -141,7 +141,7 @@ describe('upgrade paths', () => {
       state: 'AwaitingApproval',
       path: ['0.9.2', '0.11.1', '1.0.0-1', '1.1.1-1', '1.2.6'],
     });
-    await new Promise((r) => setTimeout(r, 1_500)); // a few reconciles: nothing moves without approval
+    await afterWorkConsidered(stack); // two reconcile passes and every message handled: nothing moved
     expect((await rolloutOf(stack, id)).counts).toMatchObject({ awaitingApproval: 2, succeeded: 0 });
     expect((await extensionOf(stack, crd.id))?.puts).toBe(0);
     expect((await extensionOf(stack, crd084.id))?.puts).toBe(0);

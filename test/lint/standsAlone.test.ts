@@ -47,9 +47,13 @@ export function escapingPaths(file: string, text: string): string[] {
 
 describe('the repository stands alone', () => {
   it('the detector finds what leaves the repository and passes what stays inside', () => {
-    expect(escapingPaths('test/emulator/x.ts', "resolve(process.cwd(), '..', 'shared', 'specs')")).toHaveLength(1);
+    expect(
+      escapingPaths('test/emulator/x.ts', "resolve(process.cwd(), '..', 'shared', 'specs')"),
+    ).toHaveLength(1);
     expect(escapingPaths('docs/emulator.md', 'written from `../shared/specs`')).toEqual(['../shared/specs']);
-    expect(escapingPaths('test/a/b.ts', "join(import.meta.dirname, '..', '..', '..', 'shared')")).toHaveLength(1);
+    expect(
+      escapingPaths('test/a/b.ts', "join(import.meta.dirname, '..', '..', '..', 'shared')"),
+    ).toHaveLength(1);
     expect(escapingPaths('test/a/b.ts', "join(import.meta.dirname, '..', '..', 'host.json')")).toEqual([]);
     expect(escapingPaths('test/a/b.ts', "import x from '../../shared/domain/records.js'")).toEqual([]);
     expect(escapingPaths('docs/a.md', 'see [the API](../README.md)')).toEqual([]);
