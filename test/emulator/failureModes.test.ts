@@ -264,12 +264,11 @@ describe('more agent behaviour', () => {
         for (const name of names) {
           const res = await e.raw('PUT', `${extPath(name, 'osm')}${V}`, { properties: OSM_BODY('1.2.6') });
           const url = new URL(String(res.headers['azure-asyncoperation']));
-          let body = (await e.raw('GET', url.pathname + url.search)).body as { status: string };
-          await waitFor(
-            async () =>
-              (body = (await e.raw('GET', url.pathname + url.search)).body as never).status !== 'InProgress',
-          );
-          statuses.push(body.status);
+          const status = async () =>
+            ((await e.raw('GET', url.pathname + url.search)).body as { status: string }).status;
+          let last = await status();
+          await waitFor(async () => (last = await status()) !== 'InProgress');
+          statuses.push(last);
         }
         return statuses;
       } finally {
