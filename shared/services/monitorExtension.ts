@@ -7,13 +7,14 @@
 import type { ExtensionInfo } from '../domain/cluster.js';
 import { MONITOR_EXTENSION_NAME, MONITOR_EXTENSION_TYPE } from '../domain/cluster.js';
 import type { DesiredExtension } from '../domain/ports.js';
+import { isOpenShift } from '../domain/supportedDistributions.js';
 
 export const MONITOR_EXTENSION_TYPE_NAME = 'Microsoft.AzureMonitor.Containers';
 export const WORKSPACE_SETTING = 'logAnalyticsWorkspaceResourceID';
 export const AAD_AUTH_SETTING = 'amalogs.useAADAuth';
 
 export function desiredMonitorExtension(workspaceId: string, distribution: string): DesiredExtension {
-  const openShift = distribution.trim().toLowerCase() === 'openshift';
+  const openShift = isOpenShift(distribution);
   return {
     extensionType: MONITOR_EXTENSION_TYPE_NAME,
     releaseTrain: 'Stable',
