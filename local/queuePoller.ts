@@ -74,9 +74,10 @@ export class QueuePoller {
 
   private async process(msg: ReceivedWorkMessage): Promise<void> {
     try {
-      if (msg.message === undefined) throw new Error('message is not a valid work message');
+      // As the Functions host does: the decoded body, validated by the worker itself (a malformed one throws
+      // with the reason and is retried, then poisoned, like any failure).
       await this.registration.handler(
-        msg.message,
+        msg.body,
         invocationContext(this.registration.name, this.log, {
           dequeueCount: msg.dequeueCount,
           id: msg.messageId,
@@ -84,7 +85,7 @@ export class QueuePoller {
       );
       await this.consumer.delete(msg);
     } catch (err) {
-      const poisoned = msg.message === undefined || msg.dequeueCount >= this.options.maxDequeueCount;
+      const poisoned = msg.dequeueCount >= this.options.maxDequeueCount;
       this.log(
         `[error] ${this.registration.name}: ${(err as Error).message} (attempt ${msg.dequeueCount}${poisoned ? ', moved to poison queue' : ''})`,
       );

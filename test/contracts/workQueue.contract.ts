@@ -1,5 +1,6 @@
 /** The WorkQueue contract, run against the in-memory double and the Storage Queue adapter. */
 import { describe, expect, it } from 'vitest';
+import { ValidationError } from '../../shared/domain/errors.js';
 import type { ClusterWorkMessage } from '../../shared/domain/records.js';
 import type { MakeStores } from './storesUnderTest.js';
 
@@ -18,6 +19,16 @@ export function workQueueContract(make: MakeStores): void {
       expect(await receive('cluster-steps')).toEqual([{ rolloutId: 'r1', clusterId: ID, hop: 0 }]);
       expect(await receive('cluster-checks')).toEqual([check]);
       expect(await receive('monitor-steps')).toEqual([]);
+    });
+
+    it('refuses a malformed message before it is queued (no worker could read it)', async () => {
+      const { queue, receive } = await make();
+      const bad = { rolloutId: 'r1', clusterId: ID, hop: -1 } as ClusterWorkMessage;
+      await expect(queue.send('cluster-steps', bad)).rejects.toBeInstanceOf(ValidationError);
+      await expect(queue.send('cluster-steps', { ...bad, hop: 0, rolloutId: '' })).rejects.toMatchObject({
+        code: 'MalformedWorkMessage',
+      });
+      expect(await receive('cluster-steps')).toEqual([]);
     });
   });
 }

@@ -28,6 +28,7 @@ import {
   checkRowsBelongTo,
   inventoryOsmFilter,
 } from '../../shared/domain/storeRules.js';
+import { parseWorkMessage } from '../../shared/domain/workMessage.js';
 import { MemoryTable, pageOf } from './memoryTable.js';
 
 /** Keys compare case-insensitively, as the adapters' encoded keys do (encodeKey lower-cases). */
@@ -172,8 +173,9 @@ export interface SentMessage {
 
 export class MemoryWorkQueue implements WorkQueue {
   readonly sent: SentMessage[] = [];
+  /** Like the queue adapter: a malformed message is refused (ValidationError) before it is queued. */
   async send(queue: QueueName, message: ClusterWorkMessage, options?: { delayMs?: number }) {
-    this.sent.push({ queue, message: structuredClone(message), delayMs: options?.delayMs ?? 0 });
+    this.sent.push({ queue, message: parseWorkMessage(message), delayMs: options?.delayMs ?? 0 });
   }
   /** Removes and returns every message sent so far (to feed them to handlers in a test). */
   drain(queue?: QueueName): SentMessage[] {
