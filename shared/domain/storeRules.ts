@@ -4,6 +4,7 @@
  * transaction takes, which rows a call may name, and what an inventory filter means.
  */
 import { ValidationError } from './errors.js';
+import { normalizeId } from './armId.js';
 
 export { ACTIVE_ROLLOUT_STATES } from './rolloutState.js';
 
@@ -11,7 +12,7 @@ export { ACTIVE_ROLLOUT_STATES } from './rolloutState.js';
 export const MAX_ROWS_PER_TRANSACTION = 100;
 
 /** The key of a rollout or cluster id as the stores compare them (ARM ids are case-insensitive). */
-const keyOf = (id: string) => id.toLowerCase();
+const keyOf = (id: string) => normalizeId(id);
 
 /** `create` takes only rows of the rollout it creates. */
 export function checkRowsBelongTo(

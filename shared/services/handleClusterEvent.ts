@@ -16,6 +16,7 @@ import { releaseClusterLease, takeClusterLease } from './clusterLease.js';
 import { createRollout } from './createRollout.js';
 import { newRolloutId } from './newRolloutId.js';
 import type { ServiceDeps } from './serviceDeps.js';
+import { normalizeId } from '../domain/armId.js';
 
 export interface ClusterEventOutcome {
   outcome: 'ignored' | 'removed' | 'onboarding' | 'noAction';
@@ -135,7 +136,7 @@ async function openRows(deps: ServiceDeps, clusterId: string): Promise<Versioned
     const found = await Promise.all(
       active
         .slice(i, i + READS_AT_ONCE)
-        .map((r) => deps.rollouts.getCluster(r.value.rollout.id, clusterId.toLowerCase())),
+        .map((r) => deps.rollouts.getCluster(r.value.rollout.id, normalizeId(clusterId))),
     );
     for (const row of found) if (row && OPEN_STATES.has(row.value.state)) rows.push(row);
   }
@@ -186,7 +187,7 @@ async function removeCluster(deps: ServiceDeps, clusterId: string, actor: string
     }
     await deps.history.append([
       {
-        clusterId: clusterId.toLowerCase(),
+        clusterId: normalizeId(clusterId),
         at: now,
         actor,
         action: 'ClusterRemoved',

@@ -7,6 +7,7 @@
 import type { ExtensionInfo } from '../domain/cluster.js';
 import { MONITOR_EXTENSION_NAME, MONITOR_EXTENSION_TYPE } from '../domain/cluster.js';
 import type { DesiredExtension } from '../domain/ports.js';
+import { sameId } from '../domain/armId.js';
 import { isOpenShift } from '../domain/supportedDistributions.js';
 
 export const MONITOR_EXTENSION_TYPE_NAME = 'Microsoft.AzureMonitor.Containers';
@@ -36,7 +37,7 @@ export function monitorExtensionSatisfies(ext: ExtensionInfo | undefined, want: 
   const have = ext.configurationSettings;
   const ws = have[WORKSPACE_SETTING] ?? have[WORKSPACE_SETTING.toLowerCase()] ?? '';
   return (
-    ws.toLowerCase() === (want.configurationSettings[WORKSPACE_SETTING] ?? '').toLowerCase() &&
+    sameId(ws, want.configurationSettings[WORKSPACE_SETTING] ?? '') &&
     (have[AAD_AUTH_SETTING] ?? '') === want.configurationSettings[AAD_AUTH_SETTING]
   );
 }

@@ -9,6 +9,7 @@ import { reconcileRollout } from './reconcileRollout.js';
 import type { ScheduleOutcome } from './startDueSchedules.js';
 import { startDueSchedules } from './startDueSchedules.js';
 import type { ServiceDeps } from './serviceDeps.js';
+import { normalizeId } from '../domain/armId.js';
 
 export interface FleetReconcileSummary {
   clusters: number;
@@ -22,7 +23,7 @@ export async function reconcileFleet(deps: ServiceDeps): Promise<FleetReconcileS
   const started = deps.clock.now();
   const fleet = await deps.fleet.sweep();
   await deps.inventory.upsertMany(fleet.map((c) => toInventoryRecord(c, started)));
-  const connectivity = new Map(fleet.map((c) => [c.id.toLowerCase(), c.connectivity]));
+  const connectivity = new Map(fleet.map((c) => [normalizeId(c.id), c.connectivity]));
 
   const summary: FleetReconcileSummary = { clusters: fleet.length, rollouts: [], failed: [], schedules: [] };
   for (const { value } of await deps.rollouts.listActive()) {

@@ -12,6 +12,7 @@ import type { ClusterState } from '../domain/rolloutState.js';
 import { encodeKey } from './encodeKey.js';
 import { jsonProperties, readJsonProperties } from './jsonProperties.js';
 import type { StoredEntity } from './readPage.js';
+import { normalizeId } from '../domain/armId.js';
 
 export const ROLLOUT_PK = 'rollout';
 
@@ -37,7 +38,7 @@ export function clusterEntity(value: RolloutClusterRecord) {
   return {
     partitionKey: encodeKey(value.rolloutId),
     rowKey: encodeKey(value.clusterId),
-    clusterId: value.clusterId.toLowerCase(),
+    clusterId: normalizeId(value.clusterId),
     state: value.state satisfies ClusterState,
     wave: value.wave,
     reason: value.reason,

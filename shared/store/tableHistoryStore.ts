@@ -16,6 +16,7 @@ import { encodeKey } from './encodeKey.js';
 import { jsonProperties, readJsonProperties } from './jsonProperties.js';
 import { readPage } from './readPage.js';
 import { submitBatches } from './submitBatches.js';
+import { normalizeId } from '../domain/armId.js';
 
 const MAX_SEQ = 999_999;
 let sequence = 0;
@@ -54,7 +55,7 @@ function historyEntity(event: HistoryEvent) {
   return {
     partitionKey: encodeKey(event.clusterId),
     rowKey: historyRowKey(event),
-    clusterId: event.clusterId.toLowerCase(),
+    clusterId: normalizeId(event.clusterId),
     at: event.at,
     action: event.action,
     result: event.result,
