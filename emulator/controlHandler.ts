@@ -149,6 +149,10 @@ function clusterState(ctx: EmulatorContext, c: ClusterRecord): Json {
       protectedSettingKeys: Object.keys(e.protectedSettings),
       activeOperation: e.activeOperation ?? null,
       puts: e.puts,
+      applied: (e.applied ?? []).map((a) => ({
+        version: a.version,
+        runningSettings: { ...a.runningSettings },
+      })),
     })),
     monitoring: containerInsightsFlow(c, ctx.state.monitor),
   };

@@ -22,6 +22,7 @@ import { principalOf } from './principal.js';
 import { Random } from './random.js';
 import { Throttle } from './throttle.js';
 import { createTlsMaterial } from './tlsCert.js';
+import { isLoopback } from './isLoopback.js';
 
 export interface EmulatorOptions {
   port?: number;
@@ -219,10 +220,6 @@ function readBody(req: IncomingMessage): Promise<string> {
 function header(req: IncomingMessage, name: string): string {
   const v = req.headers[name];
   return Array.isArray(v) ? (v[0] ?? '') : (v ?? '');
-}
-
-function isLoopback(address: string | undefined): boolean {
-  return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
 }
 
 function errorResponse(err: unknown): ArmResponse {

@@ -21,6 +21,8 @@ export interface ClusterState {
     protectedSettingKeys: string[];
     activeOperation: string | null;
     puts: number;
+    /** Each operation that succeeded, in order: the version and the settings it left running. */
+    applied: { version: string; runningSettings: Record<string, string> }[];
   }[];
   /** Whether Container insights data would flow (extension Succeeded, association, rule, workspace). */
   monitoring: MonitoringState;

@@ -66,6 +66,8 @@ export interface ExtensionRecord {
   plan?: Record<string, unknown>;
   activeOperation?: string;
   puts: number;
+  /** Every operation that succeeded on this extension, in order: the version and settings it left running. */
+  applied?: { version: string; runningSettings: Record<string, string> }[];
 }
 
 export interface OperationRecord {

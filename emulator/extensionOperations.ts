@@ -96,6 +96,7 @@ function advance(ctx: EmulatorContext, op: OperationRecord): void {
   if (failure) return fail(ctx, cluster, ext, op, failure);
   ext.currentVersion = target;
   ext.runningSettings = running;
+  (ext.applied ??= []).push({ version: target, runningSettings: { ...running } });
   ext.provisioningState = 'Succeeded';
   ext.statuses = [];
   ext.errorInfo = null;

@@ -22,9 +22,6 @@ export const OSM_VERSIONS: readonly string[] = [
 
 export const OSM_LATEST = '1.2.6';
 
-/** Minor lines actually published for Arc, in order ("0.10" never was). */
-const MINOR_LINES: readonly string[] = [...new Set(OSM_VERSIONS.map(minorLine))];
-
 export function minorLine(version: string): string {
   const [major = '0', minor = '0'] = version.split('-')[0]?.split('.') ?? [];
   return `${major}.${minor}`;
@@ -38,18 +35,28 @@ function major(version: string): number {
   return Number(version.split('.')[0]);
 }
 
-/** Null when the hop is allowed; otherwise a helm-style failure message. */
-export function checkUpgrade(from: string, to: string): string | null {
+/**
+ * Null when the hop is allowed; otherwise a helm-style failure message. `versions`: the published versions
+ * in release order (the emulator's own list unless a test asks about another, e.g. a future 2.0.0).
+ * Rules (vendor/reference/osm.md, "Upgrade rules"): no downgrade; one published minor line at a time; no
+ * major-version upgrade, except 0.x -> 1.0, the documented next step after 0.11.
+ */
+export function checkUpgrade(
+  from: string,
+  to: string,
+  versions: readonly string[] = OSM_VERSIONS,
+): string | null {
   if (from === to) return null;
-  const fromIndex = OSM_VERSIONS.indexOf(from);
-  const toIndex = OSM_VERSIONS.indexOf(to);
+  const fromIndex = versions.indexOf(from);
+  const toIndex = versions.indexOf(to);
   if (fromIndex < 0 || toIndex < 0) return null;
   if (toIndex < fromIndex) {
     return `Error: UPGRADE FAILED: downgrade from ${from} to ${to} is not supported`;
   }
-  const lineStep = MINOR_LINES.indexOf(minorLine(to)) - MINOR_LINES.indexOf(minorLine(from));
-  // 0.x -> 1.0 is treated as the next minor step (the documented path 0.11 -> 1.0).
-  if (major(to) - major(from) > 1 || (major(to) > major(from) && minorLine(to) !== `${major(to)}.0`)) {
+  const lines = [...new Set(versions.map(minorLine))];
+  const lineStep = lines.indexOf(minorLine(to)) - lines.indexOf(minorLine(from));
+  const zeroToOne = major(from) === 0 && minorLine(to) === '1.0';
+  if (major(to) > major(from) && !zeroToOne) {
     return `Error: UPGRADE FAILED: major version upgrade from ${from} to ${to} is not supported`;
   }
   if (lineStep > 1) {

@@ -9,7 +9,7 @@ import { recordPoisonedWork } from '../shared/services/recordPoisonedWork.js';
 import { endPoisonedWatch, watchClusterConnect } from '../shared/services/watchClusterConnect.js';
 import { appContext } from './lib/appContext.js';
 import type { QueueRegistration, TimerRegistration } from './lib/functionRegistration.js';
-import { readWorkMessage } from './lib/readWorkMessage.js';
+import { parseWorkMessage, readWorkMessage } from '../shared/domain/workMessage.js';
 
 export const reconcile: TimerRegistration = {
   name: 'reconcile',
@@ -27,11 +27,8 @@ function worker(name: string, queueName: string, run: typeof applyClusterStep): 
     kind: 'queue',
     queueName,
     handler: async (message, context) => {
-      const msg = readWorkMessage(message);
-      if (!msg) {
-        context.warn('malformed work message dropped');
-        return;
-      }
+      // a malformed message throws (with the reason): the host retries it, then moves it to the poison queue
+      const msg = parseWorkMessage(message);
       const dequeueCount = Number(context.triggerMetadata?.dequeueCount ?? 1);
       const result = await run((await appContext()).deps, msg, { dequeueCount });
       context.log(`${name} ${result.outcome}`, JSON.stringify({ ...msg, reason: result.reason }));
@@ -55,8 +52,9 @@ function poisonWorker(
     kind: 'queue',
     queueName: `${queue}-poison`,
     handler: async (message, context) => {
-      const msg = readWorkMessage(message);
-      if (!msg) return context.warn('malformed poisoned message dropped');
+      const read = readWorkMessage(message);
+      if (!read.ok) return context.warn(`malformed work message poisoned: ${read.reason}`);
+      const msg = read.message;
       const result = await record((await appContext()).deps, queue, msg);
       context.warn(`${name} ${result.outcome}`, JSON.stringify({ ...msg, reason: result.reason }));
     },

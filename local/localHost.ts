@@ -44,6 +44,11 @@ export interface LocalHost {
   eventGridUrl(functionName: string): string;
   /** Runs a timer function now (waits for a run in progress). */
   runTimer(name: string): Promise<void>;
+  /**
+   * How many times the function of that name has finished: timer runs, or queue messages handled. An
+   * observation for tests and demos: wait for a run that started after an action, then assert.
+   */
+  completed(name: string): number;
   stop(): Promise<void>;
 }
 
@@ -95,6 +100,13 @@ export async function startLocalHost(o: LocalHostOptions): Promise<LocalHost> {
       const t = timers.get(name);
       if (!t) throw new Error(`no timer function named ${name}`);
       await t.runNow();
+    },
+    completed: (name) => {
+      const t = timers.get(name);
+      if (t) return t.completed;
+      const p = pollers.find((q) => q.name === name);
+      if (!p) throw new Error(`no timer or queue function named ${name}`);
+      return p.processed;
     },
     stop: async () => {
       await Promise.all([...[...timers.values()].map((t) => t.stop()), ...pollers.map((p) => p.stop())]);

@@ -22,6 +22,8 @@ export class QueuePoller {
   private stopped = false;
   private running: Promise<void> | undefined;
   private readonly inFlight = new Set<Promise<void>>();
+  /** Messages handled (deleted, released for a retry or poisoned): tests wait for the one they caused. */
+  processed = 0;
 
   constructor(
     private readonly registration: QueueRegistration,
@@ -29,6 +31,10 @@ export class QueuePoller {
     private readonly options: QueuePollerOptions,
     private readonly log: LogSink,
   ) {}
+
+  get name(): string {
+    return this.registration.name;
+  }
 
   start(): void {
     this.running = this.loop();
@@ -55,7 +61,10 @@ export class QueuePoller {
         this.log(`[warn] ${this.registration.name}: receive failed: ${(err as Error).message}`);
       }
       for (const msg of received) {
-        const task = this.process(msg).finally(() => this.inFlight.delete(task));
+        const task = this.process(msg).finally(() => {
+          this.inFlight.delete(task);
+          this.processed++;
+        });
         this.inFlight.add(task);
       }
       idleMs = received.length ? 20 : Math.min(idleMs * 2, this.options.maxPollingIntervalMs);
@@ -65,9 +74,10 @@ export class QueuePoller {
 
   private async process(msg: ReceivedWorkMessage): Promise<void> {
     try {
-      if (msg.message === undefined) throw new Error('message is not a valid work message');
+      // As the Functions host does: the decoded body, validated by the worker itself (a malformed one throws
+      // with the reason and is retried, then poisoned, like any failure).
       await this.registration.handler(
-        msg.message,
+        msg.body,
         invocationContext(this.registration.name, this.log, {
           dequeueCount: msg.dequeueCount,
           id: msg.messageId,
@@ -75,7 +85,7 @@ export class QueuePoller {
       );
       await this.consumer.delete(msg);
     } catch (err) {
-      const poisoned = msg.message === undefined || msg.dequeueCount >= this.options.maxDequeueCount;
+      const poisoned = msg.dequeueCount >= this.options.maxDequeueCount;
       this.log(
         `[error] ${this.registration.name}: ${(err as Error).message} (attempt ${msg.dequeueCount}${poisoned ? ', moved to poison queue' : ''})`,
       );

@@ -11,6 +11,8 @@ export class TimerRunner {
   private job: Cron | undefined;
   private interval: NodeJS.Timeout | undefined;
   private current: Promise<void> | undefined;
+  /** Runs finished (with or without an error): tests wait for a run that started after an action. */
+  completed = 0;
 
   constructor(
     private readonly registration: TimerRegistration,
@@ -43,7 +45,10 @@ export class TimerRunner {
       } catch (err) {
         this.log(`[error] ${this.registration.name}: ${(err as Error).message}`);
       }
-    })().finally(() => (this.current = undefined));
+    })().finally(() => {
+      this.current = undefined;
+      this.completed++;
+    });
     return this.current;
   }
 

@@ -54,7 +54,7 @@ function osmBody(o: OsmOptions, policyToo: boolean): Record<string, unknown> {
     ...(settings ? { configurationSettings: settings } : {}),
     ...(protectedSettings ? { configurationProtectedSettings: protectedSettings } : {}),
     ...(o.crdUpgrades ? { crdUpgrades: o.crdUpgrades } : {}),
-    ...(o.includeUnsupportedDistribution ? { includeUnsupportedDistribution: true } : {}),
+    ...(o.includeUnsupportedDistribution ? { includeUnsupportedDistributions: true } : {}),
   };
 }
 

@@ -8,6 +8,7 @@
  */
 import { MONITOR_EXTENSION_TYPE, OSM_EXTENSION_TYPE } from '../domain/cluster.js';
 import { kqlStringList } from './kqlEscape.js';
+import { normalizeId } from '../domain/armId.js';
 
 export const SWEPT_EXTENSION_TYPES: readonly string[] = [OSM_EXTENSION_TYPE, MONITOR_EXTENSION_TYPE];
 
@@ -15,7 +16,7 @@ export const SWEPT_EXTENSION_TYPES: readonly string[] = [OSM_EXTENSION_TYPE, MON
 export function fleetQuery(clusterIds?: readonly string[]): string {
   const idFilter =
     clusterIds && clusterIds.length > 0
-      ? `| where tolower(id) in ${kqlStringList(clusterIds.map((id) => id.toLowerCase()))}\n`
+      ? `| where tolower(id) in ${kqlStringList(clusterIds.map((id) => normalizeId(id)))}\n`
       : '';
   return `Resources
 | where type =~ 'microsoft.kubernetes/connectedclusters'

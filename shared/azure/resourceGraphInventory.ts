@@ -18,6 +18,7 @@ import { classifyAzureError } from './classifyAzureError.js';
 import { clusterInfo, extensionFromGraph, isBag, str, type ClusterFields } from './extensionInfo.js';
 import { fleetQuery } from './fleetQuery.js';
 import { parseTimeSpanMs, type HeaderSource } from './retryAfter.js';
+import { normalizeId } from '../domain/armId.js';
 
 export interface ResourceGraphInventoryOptions {
   /** The subscriptions in scope (FLEET_SUBSCRIPTIONS). */
@@ -130,7 +131,7 @@ function collect(
 ): void {
   const id = str(row.id);
   if (id === undefined) return;
-  const key = id.toLowerCase();
+  const key = normalizeId(id);
   let entry = clusters.get(key);
   if (!entry) {
     const fields: ClusterFields = { id, tags: row.tags };
@@ -153,7 +154,7 @@ function collect(
   const extensionId = str(row.extensionId);
   if (extensionId !== undefined)
     entry.extensions.set(
-      extensionId.toLowerCase(),
+      normalizeId(extensionId),
       extensionFromGraph(str(row.extensionName) ?? '', row.extensionProperties),
     );
 }

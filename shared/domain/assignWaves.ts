@@ -5,6 +5,8 @@
  * `count` waves take the next N clusters; `percent` is the cumulative share of the fleet reached by the
  * end of that wave (the last wave is always 100).
  */
+import { normalizeId } from './armId.js';
+
 export interface WaveShape {
   name: string;
   count?: number | undefined;
@@ -24,7 +26,7 @@ export function stableHash(text: string): number {
 /** Returns, for each id (in input order), the index of its wave. */
 export function assignWaves(ids: readonly string[], waves: readonly WaveShape[]): number[] {
   const keyed = ids.map((id, i) => {
-    const lower = id.toLowerCase();
+    const lower = normalizeId(id);
     return { i, hash: stableHash(lower), lower };
   });
   keyed.sort((a, b) => a.hash - b.hash || (a.lower < b.lower ? -1 : a.lower > b.lower ? 1 : 0));

@@ -22,10 +22,14 @@ const byVersion = z.strictObject({
   configurationSettings: settings.optional(),
   configurationProtectedSettings: settings.optional(),
   crdUpgrades: z.enum(['requireApproval', 'allow']).optional(),
+  /** The policy's spelling (`rollout.includeUnsupportedDistributions`). */
+  includeUnsupportedDistributions: z.boolean().optional(),
+  /** Deprecated spelling of the same field, still accepted (docs/api.md). */
   includeUnsupportedDistribution: z.boolean().optional(),
 });
 
-export type ClusterOsmRequest = z.output<typeof byPolicy> | z.output<typeof byVersion>;
+type ByVersion = Omit<z.output<typeof byVersion>, 'includeUnsupportedDistribution'>;
+export type ClusterOsmRequest = z.output<typeof byPolicy> | ByVersion;
 
 /**
  * `{ policy }` or `{ version, ... }`: the branch is chosen by the fields present, so every problem is
@@ -39,7 +43,21 @@ export function parseClusterOsmRequest(body: unknown): ClusterOsmRequest {
     const path = hasPolicy ? 'policy' : '(body)';
     throw new ValidationError(`${path}: ${message}`, [{ path, message }], 'InvalidRequest');
   }
-  const r = (hasPolicy ? byPolicy : byVersion).safeParse(body);
+  if (hasPolicy) {
+    const r = byPolicy.safeParse(body);
+    if (!r.success) throw zodToValidationError(r.error.issues, 'InvalidRequest');
+    return r.data;
+  }
+  const r = byVersion.safeParse(body);
   if (!r.success) throw zodToValidationError(r.error.issues, 'InvalidRequest');
-  return r.data;
+  const { includeUnsupportedDistribution: old, ...request } = r.data;
+  const current = request.includeUnsupportedDistributions;
+  if (old !== undefined && current !== undefined && old !== current) {
+    const path = 'includeUnsupportedDistribution';
+    const message = 'contradicts includeUnsupportedDistributions (the old spelling of the same field)';
+    throw new ValidationError(`${path}: ${message}`, [{ path, message }], 'InvalidRequest');
+  }
+  return old === undefined || current !== undefined
+    ? request
+    : { ...request, includeUnsupportedDistributions: old };
 }

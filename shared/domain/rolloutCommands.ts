@@ -16,6 +16,7 @@
 import { ConflictError, NotFoundError } from './errors.js';
 import type { Rollout, RolloutClusterView } from './rolloutState.js';
 import { isTerminalRollout } from './rolloutState.js';
+import { normalizeId } from './armId.js';
 
 export interface CommandResult {
   rollout: Rollout;
@@ -95,17 +96,15 @@ export function approveClusters(
       throw new ConflictError(`no cluster of rollout ${r.id} is awaiting approval`, 'NothingToApprove');
     }
   } else {
-    const byId = new Map(clusters.map((c) => [c.id.toLowerCase(), c]));
-    const unknown = ids.filter((id) => !byId.has(id.toLowerCase()));
+    const byId = new Map(clusters.map((c) => [normalizeId(c.id), c]));
+    const unknown = ids.filter((id) => !byId.has(normalizeId(id)));
     if (unknown.length > 0) {
       throw new NotFoundError(
         `not clusters of rollout ${r.id}: ${unknown.join(', ')}`,
         'ClusterNotInRollout',
       );
     }
-    const asked = [...new Set(ids.map((id) => id.toLowerCase()))]
-      .map((id) => byId.get(id))
-      .filter((c) => !!c);
+    const asked = [...new Set(ids.map((id) => normalizeId(id)))].map((id) => byId.get(id)).filter((c) => !!c);
     const wrong = asked.filter((c) => c.state !== 'AwaitingApproval' && c.approved !== true);
     if (wrong.length > 0) {
       const list = wrong.map((c) => `${c.id} (${c.state})`).join(', ');

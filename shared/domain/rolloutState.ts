@@ -43,6 +43,14 @@ export function isTerminalRollout(state: RolloutState): boolean {
   return TERMINAL_ROLLOUT_STATES.includes(state);
 }
 
+/**
+ * Rollouts not finished (every state but the terminal ones): the timer looks at them and they block a second
+ * rollout of their policy. `Halted` included: a halted rollout still owns its clusters.
+ */
+export const ACTIVE_ROLLOUT_STATES: readonly RolloutState[] = ROLLOUT_STATES.filter(
+  (s) => !isTerminalRollout(s),
+);
+
 /** One wave as the rollout runs it. Membership (which clusters) is fixed at creation, on the cluster rows. */
 export interface WaveSpec {
   name: string;

@@ -14,6 +14,7 @@
  */
 import type { OsmCatalog } from './osmCatalog.js';
 import { parseOsmVersion } from './parseOsmVersion.js';
+import { isOpenShift } from './supportedDistributions.js';
 
 export interface SettingsMergeInput {
   current: Readonly<Record<string, string>>;
@@ -98,7 +99,7 @@ export function mergeSettings(input: SettingsMergeInput): SettingsMerge {
     if (!held || rank2(source, key) < rank2(held.source, key)) intended.set(key, { source, value });
   }
   let forcedKey: string | undefined;
-  if (input.distribution.trim().toLowerCase() === 'openshift') {
+  if (isOpenShift(input.distribution)) {
     const key = target + PRIVILEGED_INIT_CONTAINER_SETTING;
     if (intended.get(key)?.value !== 'true') forcedKey = key;
     intended.set(key, { source: key, value: 'true' });

@@ -24,6 +24,7 @@ export function isSupportedDistribution(distribution: string): boolean {
   return supported.has(distribution.toLowerCase());
 }
 
+/** OpenShift as `connectivityStatus` reports it, in any case and with stray blanks. */
 export function isOpenShift(distribution: string): boolean {
-  return distribution.toLowerCase() === 'openshift';
+  return distribution.trim().toLowerCase() === 'openshift';
 }

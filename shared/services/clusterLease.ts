@@ -19,6 +19,7 @@ import type { ClusterInfo } from '../domain/cluster.js';
 import { isMonitorExtension } from '../domain/cluster.js';
 import { ConcurrencyError, NotFoundError } from '../domain/errors.js';
 import type { ServiceDeps } from './serviceDeps.js';
+import { normalizeId } from '../domain/armId.js';
 
 export type LeaseResult = { taken: true; until: string } | { taken: false; holder: string; until: string };
 
@@ -29,7 +30,7 @@ export async function takeClusterLease(
   cluster: ClusterInfo,
   holder: string,
 ): Promise<LeaseResult> {
-  const clusterId = cluster.id.toLowerCase();
+  const clusterId = normalizeId(cluster.id);
   for (let i = 0; i < TRIES; i++) {
     const now = deps.clock.now();
     const row = await deps.inventory.get(clusterId);
@@ -72,7 +73,7 @@ export async function leaseHeld(
   lease: { holder: string; until: string },
 ): Promise<boolean> {
   if (Date.parse(lease.until) <= deps.clock.now().getTime()) return false;
-  const row = await deps.rollouts.getCluster(lease.holder, clusterId.toLowerCase());
+  const row = await deps.rollouts.getCluster(lease.holder, normalizeId(clusterId));
   return !row || row.value.state === 'InProgress' || row.value.state === 'Pending';
 }
 
@@ -83,7 +84,7 @@ export async function releaseClusterLease(
   holder: string,
 ): Promise<void> {
   for (let i = 0; i < TRIES; i++) {
-    const row = await deps.inventory.get(clusterId.toLowerCase());
+    const row = await deps.inventory.get(normalizeId(clusterId));
     if (!row || row.value.lease?.holder !== holder) return;
     const { lease: _released, ...rest } = row.value;
     try {
@@ -102,7 +103,7 @@ export async function releaseClusterLease(
  * retried by the next check.
  */
 export async function renewClusterLease(deps: ServiceDeps, clusterId: string, holder: string): Promise<void> {
-  const id = clusterId.toLowerCase();
+  const id = normalizeId(clusterId);
   const row = await deps.inventory.get(id);
   if (!row) return;
   const now = deps.clock.now().getTime();

@@ -97,7 +97,7 @@ export async function installOnCluster(
             waves: [{ name: 'single', percent: 100, maxParallel: 1 }],
             maxFailurePercent: 100,
             crdUpgrades: request.crdUpgrades ?? 'requireApproval',
-            includeUnsupportedDistributions: request.includeUnsupportedDistribution ?? false,
+            includeUnsupportedDistributions: request.includeUnsupportedDistributions ?? false,
           },
         },
         { isKnownVersion: (v) => deps.catalog.has(v) },
@@ -198,10 +198,7 @@ function asRequestError<T>(build: () => T): T {
     return build();
   } catch (err) {
     if (!(err instanceof ValidationError)) throw err;
-    const rename = (path: string) =>
-      path
-        .replace(/^(osm|rollout)\./, '')
-        .replace(/^includeUnsupportedDistributions/, 'includeUnsupportedDistribution');
+    const rename = (path: string) => path.replace(/^(osm|rollout)\./, '');
     const details = err.details.map((d) => ({ path: rename(d.path), message: d.message }));
     const first = details[0];
     throw new ValidationError(

@@ -7,6 +7,7 @@ import type { ClusterPlan } from '../domain/planner.js';
 import type { Policy } from '../domain/policy.js';
 import type { RolloutClusterRecord } from '../domain/records.js';
 import type { ClusterState } from '../domain/rolloutState.js';
+import { normalizeId } from '../domain/armId.js';
 
 function initialState(plan: ClusterPlan): ClusterState {
   if (plan.action === 'install' || plan.action === 'upgrade' || plan.action === 'reconfigure')
@@ -33,7 +34,7 @@ export function clusterRowFromPlan(
     policy.rollout.crdUpgrades === 'allow' ? [] : plan.hops.flatMap((h, i) => (h.needsCrdStep ? [i] : []));
   const row: RolloutClusterRecord = {
     rolloutId,
-    clusterId: plan.id.toLowerCase(),
+    clusterId: normalizeId(plan.id),
     clusterName: plan.name,
     wave: plan.waveIndex ?? -1,
     state: initialState(plan),

@@ -1,5 +1,5 @@
 /** GET /clusters, /clusters/{sub}/{rg}/{name} and its history: the fleet as last discovered. */
-import { clusterId } from '../domain/armId.js';
+import { clusterId, normalizeId } from '../domain/armId.js';
 import { isMonitorExtension, osmExtensions } from '../domain/cluster.js';
 import { NotFoundError, ValidationError } from '../domain/errors.js';
 import { matchesTarget } from '../domain/matchesTarget.js';
@@ -124,5 +124,5 @@ export async function clusterHistory(
   name: string,
   page?: PageRequest,
 ): Promise<Page<HistoryEvent>> {
-  return deps.history.list(clusterId({ subscriptionId, resourceGroup, name }).toLowerCase(), page);
+  return deps.history.list(normalizeId(clusterId({ subscriptionId, resourceGroup, name })), page);
 }

@@ -25,6 +25,7 @@ import { reconcileRollout } from './reconcileRollout.js';
 import type { ServiceDeps } from './serviceDeps.js';
 import { toInventoryRecord } from './toInventoryRecord.js';
 import { writeClusterRows } from './writeClusterRows.js';
+import { normalizeId } from '../domain/armId.js';
 
 export interface CreateRolloutInput {
   policyName: string;
@@ -162,6 +163,6 @@ async function refuseIfRaced(deps: ServiceDeps, record: RolloutRecord): Promise<
 
 async function sweep(deps: ServiceDeps, input: CreateRolloutInput): Promise<ClusterInfo[]> {
   const wanted = input.clusterIds && new Set(input.clusterIds.map((i) => i.toLowerCase()));
-  if (input.clusters) return input.clusters.filter((c) => !wanted || wanted.has(c.id.toLowerCase()));
+  if (input.clusters) return input.clusters.filter((c) => !wanted || wanted.has(normalizeId(c.id)));
   return deps.fleet.sweep(input.clusterIds ? { clusterIds: input.clusterIds } : undefined);
 }

@@ -13,6 +13,7 @@ import { ConcurrencyError } from '../domain/errors.js';
 import { onboardCluster, openRows } from './onboardCluster.js';
 import type { ServiceDeps } from './serviceDeps.js';
 import { startConnectWatch } from './watchClusterConnect.js';
+import { normalizeId } from '../domain/armId.js';
 
 export interface ClusterEventOutcome {
   outcome: 'ignored' | 'removed' | 'onboarding' | 'watching' | 'noAction';
@@ -112,7 +113,7 @@ async function removeCluster(deps: ServiceDeps, clusterId: string, actor: string
     }
     await deps.history.append([
       {
-        clusterId: clusterId.toLowerCase(),
+        clusterId: normalizeId(clusterId),
         at: now,
         actor,
         action: 'ClusterRemoved',

@@ -14,6 +14,8 @@ import type { ExtensionInfo } from '../domain/cluster.js';
 import { MONITOR_EXTENSION_NAME, MONITOR_EXTENSION_TYPE } from '../domain/cluster.js';
 import type { LogAnalyticsWorkspace } from '../domain/containerInsights.js';
 import type { DesiredExtension } from '../domain/ports.js';
+import { sameId } from '../domain/armId.js';
+import { isOpenShift } from '../domain/supportedDistributions.js';
 
 export const MONITOR_EXTENSION_TYPE_NAME = 'Microsoft.AzureMonitor.Containers';
 export const WORKSPACE_SETTING = 'logAnalyticsWorkspaceResourceID';
@@ -50,7 +52,7 @@ export function desiredMonitorExtension(workspace: LogAnalyticsWorkspace): Desir
  * that can read keys, and place in extension settings) and a workspace with local auth enabled.
  */
 export function monitorUnsupportedReason(distribution: string): string | undefined {
-  if (distribution.trim().toLowerCase() !== 'openshift') return undefined;
+  if (!isOpenShift(distribution)) return undefined;
   return (
     'Container insights with managed-identity auth is not supported on OpenShift, and osm-fleet does not ' +
     'use the workspace-key alternative (it would read and hand out the workspace shared key); onboard ' +
@@ -65,7 +67,7 @@ export function monitorExtensionSatisfies(ext: ExtensionInfo | undefined, want: 
   const have = ext.configurationSettings;
   const ws = have[WORKSPACE_SETTING] ?? have[WORKSPACE_SETTING.toLowerCase()] ?? '';
   return (
-    ws.toLowerCase() === (want.configurationSettings[WORKSPACE_SETTING] ?? '').toLowerCase() &&
+    sameId(ws, want.configurationSettings[WORKSPACE_SETTING] ?? '') &&
     (have[AAD_AUTH_SETTING] ?? '').toLowerCase() === want.configurationSettings[AAD_AUTH_SETTING]
   );
 }

@@ -14,6 +14,7 @@ import { reconcileRollout } from './reconcileRollout.js';
 import type { ScheduleOutcome } from './startDueSchedules.js';
 import { startDueSchedules } from './startDueSchedules.js';
 import type { ServiceDeps } from './serviceDeps.js';
+import { normalizeId } from '../domain/armId.js';
 
 export interface FleetReconcileSummary {
   clusters: number;
@@ -29,7 +30,7 @@ export async function reconcileFleet(deps: ServiceDeps): Promise<FleetReconcileS
   const started = deps.clock.now();
   const fleet = await deps.fleet.sweep();
   await deps.inventory.upsertMany(fleet.map((c) => toInventoryRecord(c, started)));
-  const connectivity = new Map(fleet.map((c) => [c.id.toLowerCase(), c.connectivity]));
+  const connectivity = new Map(fleet.map((c) => [normalizeId(c.id), c.connectivity]));
 
   const summary: FleetReconcileSummary = {
     clusters: fleet.length,

@@ -19,6 +19,7 @@ import { repairLostMessages } from './repairLostMessages.js';
 import { resolveOnline } from './resolveOnline.js';
 import type { ServiceDeps } from './serviceDeps.js';
 import { writeClusterRows } from './writeClusterRows.js';
+import { normalizeId } from '../domain/armId.js';
 
 export interface ReconcileOptions {
   /**
@@ -71,7 +72,7 @@ export async function reconcileRollout(
     id: r.clusterId,
     wave: r.wave,
     state: r.state,
-    online: online.get(r.clusterId.toLowerCase()) ?? true,
+    online: online.get(normalizeId(r.clusterId)) ?? true,
     approved: r.approved,
   }));
   const now = deps.clock.now();

@@ -11,6 +11,7 @@
 import type { RolloutClusterRecord, Versioned } from '../domain/records.js';
 import type { Rollout } from '../domain/rolloutState.js';
 import type { ServiceDeps } from './serviceDeps.js';
+import { normalizeId } from '../domain/armId.js';
 
 const READS_AT_ONCE = 25;
 
@@ -23,7 +24,7 @@ export async function resolveOnline(
   const online = new Map<string, boolean>();
   const toRead: string[] = [];
   for (const { value: row } of rows) {
-    const id = row.clusterId.toLowerCase();
+    const id = normalizeId(row.clusterId);
     const matters = row.wave <= rollout.currentWave && (row.state === 'Pending' || row.state === 'Deferred');
     if (!matters) online.set(id, true);
     else if (connectivity?.has(id)) online.set(id, connectivity.get(id) === 'Connected');

@@ -12,6 +12,7 @@
 import type { RolloutClusterRecord, Versioned } from '../domain/records.js';
 import type { RolloutStore } from '../domain/ports.js';
 import { loadRolloutClusters } from './loadRolloutClusters.js';
+import { normalizeId } from '../domain/armId.js';
 
 type Row = Versioned<RolloutClusterRecord>;
 
@@ -42,7 +43,7 @@ export class RolloutRowCache {
     );
     const entry = known ?? { rows: new Map<string, Row>(), watermark: 0 };
     for (const row of changed) {
-      entry.rows.set(row.value.clusterId.toLowerCase(), row);
+      entry.rows.set(normalizeId(row.value.clusterId), row);
       const at = row.changedAt ? Date.parse(row.changedAt) : NaN;
       if (at > entry.watermark) entry.watermark = at;
     }

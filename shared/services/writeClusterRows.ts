@@ -7,11 +7,12 @@
  */
 import { ConcurrencyError } from '../domain/errors.js';
 import type { RolloutClusterRecord, Versioned } from '../domain/records.js';
+import { MAX_ROWS_PER_TRANSACTION } from '../domain/storeRules.js';
 import type { ServiceDeps } from './serviceDeps.js';
 
 export type RowTransition = (row: RolloutClusterRecord) => RolloutClusterRecord | undefined;
 
-const BATCH = 100;
+const BATCH = MAX_ROWS_PER_TRANSACTION;
 const ATTEMPTS = 3;
 
 /** Returns the rows written, as written (a batch write gives no ETags back: re-read to write again). */

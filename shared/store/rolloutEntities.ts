@@ -12,10 +12,11 @@
  *   filter), the RolloutClusterRecord as JSON in `data0..n` / `dataChunks`.
  */
 import type { RolloutClusterRecord, RolloutRecord, Versioned } from '../domain/records.js';
-import type { ClusterState, RolloutState } from '../domain/rolloutState.js';
+import type { ClusterState } from '../domain/rolloutState.js';
 import { encodeKey } from './encodeKey.js';
 import { jsonProperties, readJsonProperties } from './jsonProperties.js';
 import type { StoredEntity } from './readPage.js';
+import { normalizeId } from '../domain/armId.js';
 
 export const ROLLOUT_PK = 'rollout';
 export const NEWEST_PK = 'newest';
@@ -31,8 +32,6 @@ export function newestIndexEntity(value: RolloutRecord) {
     rolloutId: value.rollout.id,
   };
 }
-
-export const ACTIVE_STATES: readonly RolloutState[] = ['Pending', 'Running', 'Paused', 'Halted'];
 
 export function rolloutEntity(value: RolloutRecord) {
   const r = value.rollout;
@@ -56,7 +55,7 @@ export function clusterEntity(value: RolloutClusterRecord) {
   return {
     partitionKey: encodeKey(value.rolloutId),
     rowKey: encodeKey(value.clusterId),
-    clusterId: value.clusterId.toLowerCase(),
+    clusterId: normalizeId(value.clusterId),
     state: value.state satisfies ClusterState,
     wave: value.wave,
     reason: value.reason,

@@ -8,7 +8,7 @@ import type { ClusterWorkMessage } from '../domain/records.js';
 import { ValidationError } from '../domain/errors.js';
 import { storageCall } from './classifyStorageError.js';
 import { poisonQueueName } from './queueNames.js';
-import { decodeQueueMessage, type StorageWorkQueue } from './storageWorkQueue.js';
+import { decodeQueueBody, decodeQueueMessage, type StorageWorkQueue } from './storageWorkQueue.js';
 
 export interface ReceivedWorkMessage {
   queue: QueueName;
@@ -21,7 +21,9 @@ export interface ReceivedWorkMessage {
   insertedOn?: Date;
   /** The raw (base64) text as stored. */
   text: string;
-  /** The decoded message; undefined when the text is not a valid message (poison it). */
+  /** What the Functions host would hand the trigger: the text base64-decoded, JSON-parsed when JSON. */
+  body: unknown;
+  /** The message when it is a valid work message (the worker validates `body` the same way). */
   message: ClusterWorkMessage | undefined;
 }
 
@@ -57,6 +59,7 @@ export function createStorageQueueConsumer(queues: StorageWorkQueue): StorageQue
         dequeueCount: m.dequeueCount,
         insertedOn: m.insertedOn,
         text: m.messageText,
+        body: decodeQueueBody(m.messageText),
         message: decodeQueueMessage(m.messageText),
       }));
     },

@@ -6,6 +6,7 @@
 import type { QueueClient, QueueServiceClient } from '@azure/storage-queue';
 import type { WorkQueue } from '../domain/ports.js';
 import type { ClusterWorkMessage, QueueName } from '../domain/records.js';
+import { parseWorkMessage, readWorkMessage } from '../domain/workMessage.js';
 import { storageCall } from './classifyStorageError.js';
 import { queueName } from './queueNames.js';
 
@@ -35,12 +36,13 @@ export class StorageWorkQueue implements WorkQueue {
 
   async send(queue: QueueName, message: ClusterWorkMessage, options?: { delayMs?: number }): Promise<void> {
     const name = this.nameOf(queue);
+    const valid = parseWorkMessage(message); // never sends what no worker could read
     const delaySeconds = Math.min(
       MAX_VISIBILITY_SECONDS,
       Math.max(0, Math.ceil((options?.delayMs ?? 0) / 1000)),
     );
     await storageCall(`send to ${name}`, () =>
-      this.client(name).sendMessage(encodeQueueMessage(message), {
+      this.client(name).sendMessage(encodeQueueMessage(valid), {
         messageTimeToLive: -1,
         ...(delaySeconds > 0 ? { visibilityTimeout: delaySeconds } : {}),
       }),
@@ -52,17 +54,21 @@ export function encodeQueueMessage(message: ClusterWorkMessage): string {
   return Buffer.from(JSON.stringify(message), 'utf8').toString('base64');
 }
 
-/** The message, or undefined when the text is not a base64 JSON ClusterWorkMessage (it belongs in poison). */
-export function decodeQueueMessage(text: string): ClusterWorkMessage | undefined {
+/**
+ * What the Functions host hands a queue trigger (`messageEncoding: base64`): the text base64-decoded, then
+ * JSON-parsed when it is JSON, else the decoded string. The worker validates it (readWorkMessage).
+ */
+export function decodeQueueBody(text: string): unknown {
+  const decoded = Buffer.from(text, 'base64').toString('utf8');
   try {
-    const value: unknown = JSON.parse(Buffer.from(text, 'base64').toString('utf8'));
-    if (typeof value !== 'object' || value === null) return undefined;
-    const m = value as Record<string, unknown>;
-    if (typeof m.rolloutId !== 'string' || typeof m.clusterId !== 'string' || typeof m.hop !== 'number')
-      return undefined;
-    if (m.operationId !== undefined && typeof m.operationId !== 'string') return undefined;
-    return value as ClusterWorkMessage;
+    return JSON.parse(decoded) as unknown;
   } catch {
-    return undefined;
+    return decoded;
   }
+}
+
+/** The message, or undefined when the text is not a base64 JSON ClusterWorkMessage. */
+export function decodeQueueMessage(text: string): ClusterWorkMessage | undefined {
+  const read = readWorkMessage(decodeQueueBody(text));
+  return read.ok ? read.message : undefined;
 }

@@ -4,9 +4,9 @@
  * at a time), the chunks of one partition in order. Each chunk is atomic; the whole call is not.
  */
 import type { TableClient, TransactionAction } from '@azure/data-tables';
+import { MAX_ROWS_PER_TRANSACTION } from '../domain/storeRules.js';
 import { storageCall } from './classifyStorageError.js';
 
-export const MAX_BATCH_ACTIONS = 100;
 const MAX_BATCH_BYTES = 3_500_000;
 const PARALLEL_PARTITIONS = 8;
 
@@ -41,7 +41,7 @@ export function chunkActions(actions: readonly TransactionAction[]): Transaction
   let bytes = 0;
   for (const action of actions) {
     const size = 2 * JSON.stringify(action[1]).length + 1024;
-    if (current.length && (current.length >= MAX_BATCH_ACTIONS || bytes + size > MAX_BATCH_BYTES)) {
+    if (current.length && (current.length >= MAX_ROWS_PER_TRANSACTION || bytes + size > MAX_BATCH_BYTES)) {
       chunks.push(current);
       current = [];
       bytes = 0;

@@ -9,15 +9,15 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
-import { ValidationError } from '../domain/errors.js';
 import type { HistoryStore } from '../domain/ports.js';
 import type { HistoryEvent, Page, PageRequest } from '../domain/records.js';
+import { checkHistoryTime, MAX_HISTORY_MS } from '../domain/storeRules.js';
 import { encodeKey } from './encodeKey.js';
 import { jsonProperties, readJsonProperties } from './jsonProperties.js';
 import { readPage } from './readPage.js';
 import { submitBatches } from './submitBatches.js';
+import { normalizeId } from '../domain/armId.js';
 
-const MAX_MS = 9_999_999_999_999; // 13 digits: good until the year 2286
 const MAX_SEQ = 999_999;
 let sequence = 0;
 
@@ -40,10 +40,8 @@ export class TableHistoryStore implements HistoryStore {
 
 /** A RowKey that sorts newest first (the same for the same event when it carries `seq`); exported for tests. */
 export function historyRowKey(event: Pick<HistoryEvent, 'at' | 'actor' | 'seq'>): string {
-  const ms = Date.parse(event.at);
-  if (Number.isNaN(ms) || ms < 0 || ms > MAX_MS)
-    throw new ValidationError(`history event time "${event.at}" is not valid`);
-  const inverted = String(MAX_MS - ms).padStart(13, '0');
+  const ms = checkHistoryTime(event.at);
+  const inverted = String(MAX_HISTORY_MS - ms).padStart(13, '0');
   if (event.seq !== undefined) {
     const seq = String(MAX_SEQ - (event.seq % MAX_SEQ)).padStart(6, '0');
     return `${inverted}-${seq}-${createHash('sha256').update(event.actor).digest('hex').slice(0, 8)}`;
@@ -57,7 +55,7 @@ function historyEntity(event: HistoryEvent) {
   return {
     partitionKey: encodeKey(event.clusterId),
     rowKey: historyRowKey(event),
-    clusterId: event.clusterId.toLowerCase(),
+    clusterId: normalizeId(event.clusterId),
     at: event.at,
     action: event.action,
     result: event.result,

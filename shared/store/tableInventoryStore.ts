@@ -13,6 +13,7 @@ import { odata, type TableClient, type TransactionAction } from '@azure/data-tab
 import { osmExtensions } from '../domain/cluster.js';
 import type { OnboardingMark } from '../domain/connectWatch.js';
 import type { InventoryStore } from '../domain/ports.js';
+import { inventoryOsmFilter } from '../domain/storeRules.js';
 import type { InventoryRecord, Page, PageRequest, Versioned } from '../domain/records.js';
 import { storageCall } from './classifyStorageError.js';
 import { encodeKey } from './encodeKey.js';
@@ -38,8 +39,7 @@ export class TableInventoryStore implements InventoryStore {
     if (filter?.subscriptionId !== undefined)
       parts.push(odata`PartitionKey eq ${encodeKey(filter.subscriptionId)}`);
     if (filter?.osmVersion !== undefined) {
-      const version = filter.osmVersion.toLowerCase() === 'none' ? '' : filter.osmVersion;
-      parts.push(odata`osmVersion eq ${version}`);
+      parts.push(odata`osmVersion eq ${inventoryOsmFilter(filter.osmVersion)}`);
     }
     if (filter?.withDriftSeen) parts.push(odata`driftSeen gt ${''}`);
     return readPage(this.table, parts.length ? parts.join(' and ') : undefined, page, fromEntity);

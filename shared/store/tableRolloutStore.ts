@@ -4,7 +4,7 @@
  * half-written rollout is never driven. A retried create of a half-written rollout overwrites its rows.
  */
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
-import { ConflictError, ValidationError } from '../domain/errors.js';
+import { ConflictError } from '../domain/errors.js';
 import type { RolloutStore } from '../domain/ports.js';
 import type { Page, PageRequest, RolloutClusterRecord, RolloutRecord, Versioned } from '../domain/records.js';
 import type { ClusterState } from '../domain/rolloutState.js';
@@ -12,8 +12,8 @@ import { storageCall } from './classifyStorageError.js';
 import { encodeKey } from './encodeKey.js';
 import { etagOf, readEntity } from './readEntity.js';
 import { readAll, readPage } from './readPage.js';
+import { ACTIVE_ROLLOUT_STATES, checkClusterTransaction, checkRowsBelongTo } from '../domain/storeRules.js';
 import {
-  ACTIVE_STATES,
   clusterEntity,
   fromClusterEntity,
   fromRolloutEntity,
@@ -22,7 +22,7 @@ import {
   ROLLOUT_PK,
   rolloutEntity,
 } from './rolloutEntities.js';
-import { MAX_BATCH_ACTIONS, submitBatches } from './submitBatches.js';
+import { submitBatches } from './submitBatches.js';
 
 export class TableRolloutStore implements RolloutStore {
   constructor(
@@ -32,11 +32,7 @@ export class TableRolloutStore implements RolloutStore {
 
   async create(rollout: RolloutRecord, clusters: readonly RolloutClusterRecord[]): Promise<string> {
     const id = rollout.rollout.id;
-    const stranger = clusters.find((c) => encodeKey(c.rolloutId) !== encodeKey(id));
-    if (stranger)
-      throw new ValidationError(
-        `cluster row ${stranger.clusterId} belongs to rollout ${stranger.rolloutId}, not ${id}`,
-      );
+    checkRowsBelongTo(id, clusters);
     if (await readEntity(this.rollouts, ROLLOUT_PK, encodeKey(id)))
       throw new ConflictError(`rollout ${id} already exists`, 'RolloutExists');
     const rows = dedupe(clusters).map((c): TransactionAction => ['upsert', clusterEntity(c), 'Replace']);
@@ -81,9 +77,7 @@ export class TableRolloutStore implements RolloutStore {
   }
 
   listActive(): Promise<Versioned<RolloutRecord>[]> {
-    // Every active state, Halted included: a halted rollout still owns its clusters (no event onboards them
-    // past the halt) and still blocks a second rollout of its policy.
-    const states = ACTIVE_STATES.map((state) => odata`state eq ${state}`).join(' or ');
+    const states = ACTIVE_ROLLOUT_STATES.map((state) => odata`state eq ${state}`).join(' or ');
     const filter = `${odata`PartitionKey eq ${ROLLOUT_PK}`} and (${states})`;
     return readAll(this.rollouts, filter, fromRolloutEntity);
   }
@@ -126,13 +120,7 @@ export class TableRolloutStore implements RolloutStore {
   async updateClusters(values: readonly { value: RolloutClusterRecord; etag: string }[]): Promise<void> {
     const first = values[0];
     if (!first) return;
-    const pk = encodeKey(first.value.rolloutId);
-    if (values.some((v) => encodeKey(v.value.rolloutId) !== pk))
-      throw new ValidationError('updateClusters takes rows of one rollout only');
-    if (values.length > MAX_BATCH_ACTIONS)
-      throw new ValidationError(`updateClusters takes at most ${MAX_BATCH_ACTIONS} rows (one transaction)`);
-    if (new Set(values.map((v) => encodeKey(v.value.clusterId))).size !== values.length)
-      throw new ValidationError('updateClusters names a cluster twice');
+    checkClusterTransaction(values.map((v) => v.value));
     const actions = values.map((v): TransactionAction => [
       'update',
       clusterEntity(v.value),

@@ -150,7 +150,7 @@ describe('beginPutExtension', () => {
       count: 1,
     });
     const started = await h.arm.beginPutExtension(h.clusterId('c1'), 'osm', osm('1.2.6'));
-    expect(started.operationId).toBeDefined();
+    expect(started.operationId).toMatch(/^[0-9a-f-]{36}$/i);
     const stats = await h.control.stats();
     expect(stats.faultsInjected).toBe(1);
     expect(stats.putsPerCluster[h.clusterId('c1').toLowerCase()]).toBe(1);
@@ -210,7 +210,7 @@ describe('beginDeleteExtension and reads', () => {
     const before = await h.control.stats();
     const del = await h.arm.beginDeleteExtension(h.clusterId('c1'), 'osm');
     const stats = await h.control.stats();
-    expect(del.operationId).toBeDefined();
+    expect(del.operationId).toMatch(/^[0-9a-f-]{36}$/i);
     expect(stats.requestsTotal).toBe(before.requestsTotal + 1);
     await waitFor(
       async () =>

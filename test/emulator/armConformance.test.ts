@@ -1,7 +1,7 @@
 // Conformance: the real SDK client drives the emulator, every response body is validated against the
 // OpenAPI schemas in vendor/specs, and the spec's example requests are replayed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OSM_BODY, POLL, RG, SUB, extPath, startHarness, type Harness } from './harness.js';
+import { OSM_BODY, POLL, RG, SUB, extPath, startHarness, waitFor, type Harness } from './harness.js';
 import {
   ARM_TYPES,
   CLUSTERS_SPEC,
@@ -177,13 +177,17 @@ describe('wire responses validate against the OpenAPI schemas', () => {
     const asyncUrl = new URL(String(put.headers['azure-asyncoperation']));
     expect(asyncUrl.origin).toBe(h.emu.endpoint);
     expect(asyncUrl.pathname).toMatch(/\/extensions\/osm2\/operations\/[0-9a-f-]{36}$/);
-    expect(put.headers['retry-after']).toBeDefined();
+    expect(put.headers['retry-after']).toBe('0'); // the harness's retryAfterSeconds
 
     const inProgress = await h.raw('GET', asyncUrl.pathname + asyncUrl.search);
     expect((inProgress.body as { status: string }).status).toBe('InProgress');
     expectValid(KC_COMMON, 'OperationStatusResult', inProgress.body);
-    await new Promise((r) => setTimeout(r, 100));
-    const done = await h.raw('GET', asyncUrl.pathname + asyncUrl.search);
+    let done = inProgress;
+    await waitFor(
+      async () =>
+        ((done = await h.raw('GET', asyncUrl.pathname + asyncUrl.search)).body as { status: string })
+          .status !== 'InProgress',
+    );
     expect(done.body).toMatchObject({
       status: 'Succeeded',
       error: null,
@@ -206,8 +210,13 @@ describe('wire responses validate against the OpenAPI schemas', () => {
 
     const del = await h.raw('DELETE', `${extPath('c1', 'osm2')}${V}`);
     expect(del.status).toBe(202);
-    expect(del.headers['azure-asyncoperation']).toBeDefined();
-    await new Promise((r) => setTimeout(r, 100));
+    const delUrl = new URL(String(del.headers['azure-asyncoperation']));
+    expect(delUrl.pathname).toMatch(/\/extensions\/osm2\/operations\/[0-9a-f-]{36}$/);
+    await waitFor(
+      async () =>
+        ((await h.raw('GET', delUrl.pathname + delUrl.search)).body as { status: string }).status ===
+        'Succeeded',
+    );
     expect((await h.raw('DELETE', `${extPath('c1', 'osm2')}${V}`)).status).toBe(204);
   });
 
@@ -377,7 +386,9 @@ describe('ARM plumbing', () => {
       properties: { extensionType: 'Contoso.Thing' },
     });
     expect(Number(put.headers['x-ms-ratelimit-remaining-subscription-writes'])).toBeGreaterThan(0);
-    expect(put.headers['x-ms-request-id']).toBeDefined();
+    expect(put.headers['x-ms-request-id']).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+    );
     const del = await h.raw('DELETE', `${extPath('c1', 'hdr')}${V}&forceDelete=true`);
     expect(Number(del.headers['x-ms-ratelimit-remaining-subscription-deletes'])).toBeGreaterThan(0);
     const byGroup = await h.raw(

@@ -1,5 +1,10 @@
-/** In-memory fakes of the store ports with the real ETag semantics (no Azure SDK involved). */
-import { ConcurrencyError } from '../../shared/domain/errors.js';
+/**
+ * In-memory doubles of the store ports with the real ETag semantics (no Azure SDK involved). They keep the
+ * rules of shared/domain/storeRules.ts as the Table Storage adapters do, and test/contracts/ runs the same
+ * contract suite against both, so a difference between a double and its adapter fails a test.
+ */
+import { osmExtensions } from '../../shared/domain/cluster.js';
+import { ConcurrencyError, ConflictError } from '../../shared/domain/errors.js';
 import type {
   HistoryStore,
   InventoryStore,
@@ -16,37 +21,51 @@ import type {
   RolloutRecord,
   StoredPolicy,
 } from '../../shared/domain/records.js';
+import {
+  ACTIVE_ROLLOUT_STATES,
+  checkClusterTransaction,
+  checkHistoryTime,
+  checkRowsBelongTo,
+  inventoryOsmFilter,
+} from '../../shared/domain/storeRules.js';
+import { parseWorkMessage } from '../../shared/domain/workMessage.js';
 import { MemoryTable, pageOf } from './memoryTable.js';
+
+/** Keys compare case-insensitively, as the adapters' encoded keys do (encodeKey lower-cases). */
+const k = (id: string) => id.toLowerCase();
 
 export class MemoryPolicyStore implements PolicyStore {
   readonly table = new MemoryTable<StoredPolicy>();
   async get(name: string) {
-    return this.table.get(name);
+    return this.table.get(k(name));
   }
   async list(page?: Parameters<PolicyStore['list']>[0]) {
     return pageOf(this.table.values(), page);
   }
   async put(value: StoredPolicy, ifMatch?: string | null) {
-    return this.table.put(value.policy.name, value, ifMatch);
+    return this.table.put(k(value.policy.name), value, ifMatch);
   }
   async delete(name: string, ifMatch?: string) {
-    this.table.delete(name, ifMatch);
+    this.table.delete(k(name), ifMatch);
   }
 }
-
-const ACTIVE = new Set(['Pending', 'Running', 'Paused', 'Halted']);
 
 export class MemoryRolloutStore implements RolloutStore {
   readonly rolloutTable = new MemoryTable<RolloutRecord>();
   readonly clusterTable = new MemoryTable<RolloutClusterRecord>();
-  private key = (rolloutId: string, clusterId: string) => `${rolloutId}|${clusterId.toLowerCase()}`;
+  private key = (rolloutId: string, clusterId: string) => `${k(rolloutId)}|${k(clusterId)}`;
 
+  /** Like the table store: cluster rows first (upserted, so a retried half-written create completes), the rollout row last (create only). */
   async create(rollout: RolloutRecord, clusters: readonly RolloutClusterRecord[]) {
-    for (const c of clusters) this.clusterTable.put(this.key(c.rolloutId, c.clusterId), c, null);
-    return this.rolloutTable.put(rollout.rollout.id, rollout, null);
+    const id = rollout.rollout.id;
+    checkRowsBelongTo(id, clusters);
+    if (this.rolloutTable.get(k(id)))
+      throw new ConflictError(`rollout ${id} already exists`, 'RolloutExists');
+    for (const c of clusters) this.clusterTable.put(this.key(c.rolloutId, c.clusterId), c);
+    return this.rolloutTable.put(k(id), rollout, null);
   }
   async get(id: string) {
-    return this.rolloutTable.get(id);
+    return this.rolloutTable.get(k(id));
   }
   async list(page?: Parameters<RolloutStore['list']>[0]) {
     // Newest first, as the table store lists them (createdAt descending, then id).
@@ -58,10 +77,10 @@ export class MemoryRolloutStore implements RolloutStore {
     return pageOf(newest, page);
   }
   async listActive() {
-    return this.rolloutTable.values((r) => ACTIVE.has(r.rollout.state));
+    return this.rolloutTable.values((r) => ACTIVE_ROLLOUT_STATES.includes(r.rollout.state));
   }
   async update(value: RolloutRecord, etag: string) {
-    return this.rolloutTable.put(value.rollout.id, value, etag);
+    return this.rolloutTable.put(k(value.rollout.id), value, etag);
   }
   async getCluster(rolloutId: string, clusterId: string) {
     return this.clusterTable.get(this.key(rolloutId, clusterId));
@@ -73,7 +92,7 @@ export class MemoryRolloutStore implements RolloutStore {
   ) {
     const since = filter?.changedSince?.toISOString() ?? '';
     const rows = this.clusterTable
-      .values((c) => c.rolloutId === rolloutId && (!filter?.state || c.state === filter.state))
+      .values((c) => k(c.rolloutId) === k(rolloutId) && (!filter?.state || c.state === filter.state))
       .filter((r) => (r.changedAt ?? '') >= since);
     return pageOf(rows, page);
   }
@@ -81,6 +100,7 @@ export class MemoryRolloutStore implements RolloutStore {
     return this.clusterTable.put(this.key(value.rolloutId, value.clusterId), value, etag);
   }
   async updateClusters(values: readonly { value: RolloutClusterRecord; etag: string }[]) {
+    checkClusterTransaction(values.map((v) => v.value));
     for (const { value, etag } of values) {
       if (this.clusterTable.get(this.key(value.rolloutId, value.clusterId))?.etag !== etag)
         throw new ConcurrencyError(`${value.clusterId} changed; transaction refused`);
@@ -101,12 +121,8 @@ export class MemoryInventoryStore implements InventoryStore {
           (!filter?.withDriftSeen || Object.keys(r.driftSeen ?? {}).length > 0) &&
           (!filter?.subscriptionId ||
             r.cluster.subscriptionId.toLowerCase() === filter.subscriptionId.toLowerCase()) &&
-          (!filter?.osmVersion ||
-            r.cluster.extensions.some(
-              (e) =>
-                e.extensionType.toLowerCase() === 'microsoft.openservicemesh' &&
-                e.version === filter.osmVersion,
-            )),
+          (filter?.osmVersion === undefined ||
+            (osmExtensions(r.cluster)[0]?.version ?? '') === inventoryOsmFilter(filter.osmVersion)),
       )
       .map((r) => r.value);
     return pageOf(rows, page);
@@ -130,19 +146,30 @@ export class MemoryInventoryStore implements InventoryStore {
 }
 
 export class MemoryHistoryStore implements HistoryStore {
+  /** In the order appended; an event appended again (same cluster, actor, instant and `seq`) replaced in place. */
   readonly events: HistoryEvent[] = [];
-  /** Like the table store: an event with `seq` already stored (same cluster, actor, instant, seq) is not added again. */
+  /** Like the table store: every time checked first; an event with `seq` already stored is replaced (upsert). */
   async append(events: readonly HistoryEvent[]) {
+    for (const e of events) checkHistoryTime(e.at);
     const same = (a: HistoryEvent, b: HistoryEvent) =>
       a.seq !== undefined &&
       a.seq === b.seq &&
       a.at === b.at &&
       a.actor === b.actor &&
-      a.clusterId.toLowerCase() === b.clusterId.toLowerCase();
-    for (const e of events) if (!this.events.some((x) => same(x, e))) this.events.push(structuredClone(e));
+      k(a.clusterId) === k(b.clusterId);
+    for (const e of events) {
+      const at = this.events.findIndex((x) => same(x, e));
+      if (at >= 0) this.events[at] = structuredClone(e);
+      else this.events.push(structuredClone(e));
+    }
   }
+  /** Newest first by `at`; events of the same instant, the later appended first (as the table's row keys sort). */
   async list(clusterId: string, page?: Parameters<HistoryStore['list']>[1]) {
-    const mine = this.events.filter((e) => e.clusterId.toLowerCase() === clusterId.toLowerCase()).reverse();
+    const mine = this.events
+      .map((e, i) => ({ e, i, ms: Date.parse(e.at) }))
+      .filter(({ e }) => k(e.clusterId) === k(clusterId))
+      .sort((a, b) => b.ms - a.ms || b.i - a.i)
+      .map(({ e }) => structuredClone(e));
     return pageOf(mine, page);
   }
 }
@@ -155,8 +182,9 @@ export interface SentMessage {
 
 export class MemoryWorkQueue implements WorkQueue {
   readonly sent: SentMessage[] = [];
+  /** Like the queue adapter: a malformed message is refused (ValidationError) before it is queued. */
   async send(queue: QueueName, message: ClusterWorkMessage, options?: { delayMs?: number }) {
-    this.sent.push({ queue, message: structuredClone(message), delayMs: options?.delayMs ?? 0 });
+    this.sent.push({ queue, message: parseWorkMessage(message), delayMs: options?.delayMs ?? 0 });
   }
   /** Removes and returns every message sent so far (to feed them to handlers in a test). */
   drain(queue?: QueueName): SentMessage[] {

@@ -5,7 +5,13 @@
  * deletes the extension, and a reinstall through a policy works once the release namespace is gone.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SUBS, startFleetStack, waitFor, type FleetStack } from '../support/fleetStack.js';
+import {
+  SUBS,
+  afterWorkConsidered,
+  startFleetStack,
+  waitFor,
+  type FleetStack,
+} from '../support/fleetStack.js';
 import {
   extensionOf,
   osmExt,
@@ -89,7 +95,7 @@ describe('one-cluster operations over HTTP', () => {
     expect(Object.keys(uninstalled.terminatingNamespaces)).toContain('arc-osm-system');
     // osm-fleet waits a namespace out for at least a minute (Azure takes about 10): let it go first
     const gone = Date.parse(uninstalled.terminatingNamespaces['arc-osm-system']!);
-    await new Promise((r) => setTimeout(r, Math.max(gone - Date.now(), 0) + 50));
+    await waitFor(async () => Date.now() > gone); // the instant the emulator gave, not a guessed time
 
     await putPolicy(stack, 'one', { osm: { version: '1.2.6' }, target: { resourceGroups: [RG] } });
     const r = await stack.api('PUT', osmPath('h-current'), { policy: 'one' });
@@ -110,8 +116,11 @@ describe('one-cluster operations over HTTP', () => {
       state: 'AwaitingApproval',
       path: ['0.11.1', '1.0.0-1', '1.1.1-1', '1.2.6'],
     });
-    await new Promise((res) => setTimeout(res, 1_000));
+    await afterWorkConsidered(stack); // two reconcile passes and every message handled: no PUT
     expect((await extensionOf(stack, crd.id))?.puts).toBe(0);
+    expect((await rowsOf(stack, r.body.rolloutId)).get(crd.id.toLowerCase())).toMatchObject({
+      state: 'AwaitingApproval',
+    });
     await stack.control.markCrdPrepared(crd.id);
     const ok = await stack.api('POST', `/api/rollouts/${r.body.rolloutId}/approve`, { clusters: [crd.id] });
     expect(ok.status, JSON.stringify(ok.body)).toBe(200);

@@ -5,7 +5,7 @@
  * not registered) is recorded with ARM's code and message and not retried blindly.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SUBS, startFleetStack, type FleetStack } from '../support/fleetStack.js';
+import { SUBS, afterWorkConsidered, startFleetStack, type FleetStack } from '../support/fleetStack.js';
 import {
   armCall,
   extensionOf,
@@ -16,7 +16,6 @@ import {
   rowsOf,
   seedAndSettle,
   seedCluster,
-  sleep,
   startRollout,
   waitRollout,
 } from '../support/rolloutFlow.js';
@@ -115,7 +114,7 @@ describe('failure modes', () => {
       // refused at the first extension read: no PUT was ever attempted
       expect(row).toMatchObject({ state: 'Failed', reason: 'MissingSubscriptionRegistration', attempts: 0 });
       expect(row.message).toContain('not registered to use namespace');
-      await sleep(1_500); // several reconciles: nobody tries again
+      await afterWorkConsidered(stack); // two reconcile passes and every message handled: nobody tries again
       const stats = await stack.control.stats();
       expect(stats.putsPerCluster[unregistered.id.toLowerCase()] ?? 0).toBe(0);
       expect(await osmVersionOf(stack, unregistered.id)).toBeUndefined();

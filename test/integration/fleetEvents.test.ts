@@ -8,6 +8,7 @@ import { EVENT_FUNCTION } from '../../shared/functionNames.js';
 import {
   STACK_WORKSPACE,
   SUBS,
+  afterWorkConsidered,
   clusterIdOf,
   startFleetStack,
   waitFor,
@@ -27,7 +28,6 @@ import {
   rowsOf,
   seedAndSettle,
   seedCluster,
-  sleep,
   startRollout,
   waitRollout,
 } from '../support/rolloutFlow.js';
@@ -57,7 +57,7 @@ describe('offline and deleted clusters', () => {
       const r = await rolloutOf(stack, id);
       return r.counts.succeeded === 3 && r;
     });
-    await sleep(1_000); // reconciles: the rollout must not finish while clusters are deferred
+    await afterWorkConsidered(stack); // two reconcile passes: the rollout must not finish while clusters are deferred
     const held = await rolloutOf(stack, id);
     expect(held.state).toBe('Running');
     expect(held.counts).toMatchObject({ succeeded: 3, deferred: 2, failed: 0 });
@@ -144,7 +144,8 @@ describe('onboarding through Event Grid', () => {
     // replay the write event twice more by hand, then let every delayed duplicate land
     const event = clusterEvent(fresh, 'write');
     await postEvents(stack, [event, event]);
-    await sleep(2_000);
+    await stack.emulator.context.events.drain(); // every delayed duplicate delivered (and answered)
+    await afterWorkConsidered(stack);
 
     // Container insights is refused on OpenShift (docs/operations.md), with its reason in history
     await waitFor(async () => {

@@ -7,7 +7,14 @@
  * never rolls OSM back; OpenShift is refused with its reason; an unmonitored policy installs no monitor.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STACK_WORKSPACE, SUBS, startFleetStack, waitFor, type FleetStack } from '../support/fleetStack.js';
+import {
+  STACK_WORKSPACE,
+  SUBS,
+  afterWorkConsidered,
+  startFleetStack,
+  waitFor,
+  type FleetStack,
+} from '../support/fleetStack.js';
 import {
   armCall,
   extensionOf,
@@ -163,7 +170,9 @@ describe('Azure Monitor onboarding', () => {
     });
     const id = await startRollout(stack, 'plain');
     expect((await waitRollout(stack, id)).state).toBe('Succeeded');
-    await new Promise((r) => setTimeout(r, 800));
+    await afterWorkConsidered(stack); // two reconcile passes and every message handled
+    const row = await stack.app.store.rollouts.getCluster(id, plain.id);
+    expect(row?.value).toMatchObject({ state: 'Succeeded', monitor: 'NotRequested' });
     const state = await stack.control.getCluster(plain.id);
     expect(state.extensions.map((e) => e.resource.name)).toEqual(['osm']);
     expect(state.extensions[0]?.runningSettings['osm.osm.enablePrometheusScraping']).not.toBe('true');

@@ -4,7 +4,13 @@
  * when the plan has work (and only then).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SUBS, startFleetStack, waitFor, type FleetStack } from '../support/fleetStack.js';
+import {
+  SUBS,
+  afterWorkConsidered,
+  startFleetStack,
+  waitFor,
+  type FleetStack,
+} from '../support/fleetStack.js';
 import {
   extensionOf,
   type Json,
@@ -73,7 +79,16 @@ describe('policy changes', () => {
     for (const c of scheduled) {
       expect((await extensionOf(stack, c.id))?.resource.properties.currentVersion).toBe('1.2.6');
     }
-    await sleep(3_000); // more occurrences pass: nothing left to do, so no new rollout
+    // two more occurrences are claimed by the timer after the rollout ended: nothing left to do, no rollout
+    const claimedAt = async () =>
+      (await stack.app.store.policies.get('sched'))?.value.lastScheduledRunAt ?? '';
+    const ended = new Date().toISOString();
+    const first = await waitFor(async () => {
+      const at = await claimedAt();
+      return at > ended && at;
+    });
+    await waitFor(async () => (await claimedAt()) > first);
+    await afterWorkConsidered(stack, 1);
     const list = await stack.api('GET', '/api/rollouts?top=100');
     expect(list.body.items.filter((r: Json) => r.policy === 'sched')).toHaveLength(1);
     for (const c of scheduled) expect((await extensionOf(stack, c.id))?.puts).toBe(1);

@@ -4,7 +4,13 @@
  * resume continues, cancel stops (the rest Cancelled).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SUBS, startFleetStack, waitFor, type FleetStack } from '../support/fleetStack.js';
+import {
+  SUBS,
+  afterWorkConsidered,
+  startFleetStack,
+  waitFor,
+  type FleetStack,
+} from '../support/fleetStack.js';
 import {
   clusterEvent,
   type Json,
@@ -16,7 +22,6 @@ import {
   rowsOf,
   seedAndSettle,
   seedCluster,
-  sleep,
   startRollout,
   waitRollout,
 } from '../support/rolloutFlow.js';
@@ -66,7 +71,7 @@ describe('halt on failures', () => {
     await waitFor(async () => (await rolloutOf(stack, id)).counts.inProgress === 0);
     const ids = failFleet.map((c) => c.id);
     const putsHalted = await putsOf(ids);
-    await sleep(1_500);
+    await afterWorkConsidered(stack); // two reconcile passes and every message handled
     expect(await putsOf(ids)).toEqual(putsHalted);
     const rows = await rowsOf(stack, id);
     const failed = [...rows.values()].filter((r: Json) => r.state === 'Failed');
@@ -89,7 +94,7 @@ describe('halt on failures', () => {
     const second = await stack.api('POST', '/api/rollouts', { policy: 'fail' });
     expect(second.status, JSON.stringify(second.body)).toBe(409);
     expect(second.body.error.code).toBe('RolloutAlreadyRunning');
-    await sleep(1_000);
+    await afterWorkConsidered(stack); // the event was handled (the POST answered); then two reconcile passes
     expect(await putsOf(ids)).toEqual(putsHalted);
     const ofPolicy = (await stack.api('GET', '/api/rollouts')).body.items.filter(
       (r: Json) => r.policy === 'fail',
@@ -106,7 +111,7 @@ describe('halt on failures', () => {
     const puts = await putsOf(ids);
     for (const r of failed) expect(puts.get(r.id)).toBe(2);
     expect(total(puts)).toBe(13);
-  });
+  }, 90_000); // three waits for two full reconcile passes each
 });
 
 describe('pause, resume, cancel', () => {
@@ -131,7 +136,7 @@ describe('pause, resume, cancel', () => {
     expect(settled.counts.succeeded).toBeLessThanOrEqual(2);
     const putsPaused = await putsOf(ids);
     expect(total(putsPaused)).toBe(settled.counts.succeeded);
-    await sleep(1_500); // several reconcile ticks
+    await afterWorkConsidered(stack); // two reconcile passes and every message handled
     expect(await putsOf(ids)).toEqual(putsPaused);
     expect((await rolloutOf(stack, id)).counts.pending).toBe(12 - settled.counts.succeeded);
 
@@ -141,7 +146,7 @@ describe('pause, resume, cancel', () => {
     expect(cancelled.status).toBe(200);
     expect(cancelled.body.state).toBe('Cancelled');
     await waitFor(async () => (await rolloutOf(stack, id)).counts.inProgress === 0);
-    await sleep(1_000);
+    await afterWorkConsidered(stack); // two reconcile passes and every message handled
 
     const rows = await rowsOf(stack, id);
     const puts = await putsOf(ids);
@@ -181,7 +186,7 @@ describe('cancel during a multi-hop upgrade', () => {
         const rows = await rowsOf(stack, id);
         return [...rows.values()].every((r: Json) => r.state !== 'InProgress');
       });
-      await sleep(1_500); // a started next hop would show as a second PUT by now
+      await afterWorkConsidered(stack); // a next hop would have been sent by a check or a reconcile pass
       expect([...(await putsOf(ids)).values()]).toEqual([1, 1]);
       const rows = await rowsOf(stack, id);
       for (const c of hopFleet) {

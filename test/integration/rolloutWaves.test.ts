@@ -4,7 +4,13 @@
  * soak holds the next wave back.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SUBS, startFleetStack, waitFor, type FleetStack } from '../support/fleetStack.js';
+import {
+  SUBS,
+  afterWorkConsidered,
+  startFleetStack,
+  waitFor,
+  type FleetStack,
+} from '../support/fleetStack.js';
 import {
   FINAL,
   historyOf,
@@ -15,7 +21,6 @@ import {
   rowsOf,
   seedAndSettle,
   seedCluster,
-  sleep,
   startRollout,
   waitRollout,
 } from '../support/rolloutFlow.js';
@@ -153,7 +158,7 @@ describe('multi-wave rollout to a mixed fleet', () => {
     expect(until).toBeGreaterThanOrEqual(before + 55_000);
     expect(until).toBeLessThanOrEqual(Date.now() + 60_500);
 
-    await sleep(2_500); // several reconcile ticks: the rest wave must not start
+    await afterWorkConsidered(stack); // two reconcile passes and every message handled: the rest wave waits
     const still = await rolloutOf(stack, id);
     expect(still.waves[1]).toMatchObject({ state: 'Pending', counts: { pending: 3, inProgress: 0 } });
     const stats = await stack.control.stats();
@@ -175,7 +180,7 @@ describe('multi-wave rollout to a mixed fleet', () => {
       },
     });
     const id = await startRollout(stack, 'window');
-    await sleep(1_500); // several reconciles
+    await afterWorkConsidered(stack); // two reconcile passes and every message handled: nothing started
     const r = await rolloutOf(stack, id);
     expect(r.state).toBe('Running');
     expect(r.counts).toMatchObject({ pending: 2, inProgress: 0, succeeded: 0 });

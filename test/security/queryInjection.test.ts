@@ -119,8 +119,8 @@ describe('OData: Table Storage filters', () => {
     for (const v of widen('none')) expect((await inv.list({ osmVersion: v })).items).toEqual([]);
     for (const v of widen(SUB)) expect((await inv.list({ subscriptionId: v })).items).toEqual([]);
     const r = await stack.api('GET', `/api/clusters?osmVersion=${encodeURIComponent(widen('none')[0]!)}`);
-    expect(r.status).toBeLessThan(500);
-    expect(r.body.items ?? []).toEqual([]);
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body.items).toEqual([]);
   });
 
   it('rollout-row state filter, history and policy lookups cannot be widened', async () => {

@@ -353,7 +353,7 @@ describe('checkClusterStep', () => {
       return put(...a);
     };
     await applyClusterStep(deps, step());
-    await expect(drive(deps)).rejects.toThrow('worker died');
+    await expect(drive(deps, { propagateErrors: true })).rejects.toThrow('worker died');
     expect(await row(deps)).toMatchObject({ hop: 2, attempts: 3, hopAttempts: 1 });
     expect((await row(deps)).operation?.operationId).toBeUndefined();
     // The repair scan re-sends the check it believes lost: no trace of the PUT, so the hop is sent again.

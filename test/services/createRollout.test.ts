@@ -194,7 +194,7 @@ describe('createRollout refusals and scope', () => {
     expect(fleetWide.clusterCount).toBe(5);
     await expect(
       createRollout(deps, { policyName: 'prod', trigger: 'event', actor: 'e', clusterIds: [fleet[1]!.id] }),
-    ).resolves.toBeDefined();
+    ).resolves.toMatchObject({ clusterCount: 1, trigger: 'event' });
   });
 
   it('rollout ids are time-sortable, unique and valid table keys', () => {

@@ -17,6 +17,7 @@ import { startLocalHost, type LocalHost } from '../../local/localHost.js';
 import { loadConfig } from '../../shared/config.js';
 import { createAppContext, type RunningApp } from '../../shared/createAppContext.js';
 import { EVENT_FUNCTION } from '../../shared/functionNames.js';
+import type { StorageWorkQueue } from '../../shared/store/storageWorkQueue.js';
 import { uniquePrefix } from './storeFixture.js';
 
 export const SUBS = ['11111111-1111-4111-8111-111111111111', '22222222-2222-4222-8222-222222222222'];
@@ -158,4 +159,46 @@ export async function waitFor<T>(
 
 export function clusterIdOf(sub: string, rg: string, name: string): string {
   return `/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.Kubernetes/connectedClusters/${name}`;
+}
+
+/**
+ * Waits until a whole run of the function `name` (default the reconcile timer) has both started and finished
+ * after this call: the work an action caused has then been considered at least once. Use it instead of
+ * sleeping before asserting that nothing happened. `runs` = 2 waits for two full runs after the call (a run in
+ * progress at the call counts for nothing).
+ */
+export async function afterRuns(stack: FleetStack, runs = 1, name = 'reconcile'): Promise<void> {
+  const target = stack.host.completed(name) + runs + 1;
+  await waitFor(
+    async () => stack.host.completed(name) >= target,
+    20_000,
+    () => `waiting for ${runs} full run(s) of ${name}`,
+  );
+}
+
+/** Waits until every work queue (poison queues aside) holds no message: none waiting, delayed or in flight. */
+export async function workQueuesEmpty(stack: FleetStack): Promise<void> {
+  const store = stack.app.store;
+  const queue = store.queue as StorageWorkQueue;
+  const names = store.queueNames.filter((n) => !n.endsWith('-poison'));
+  const counts = async () =>
+    Promise.all(
+      names.map(async (n) => (await queue.client(n).getProperties()).approximateMessagesCount ?? 0),
+    );
+  let last: number[] = [];
+  await waitFor(
+    async () => (last = await counts()).every((c) => c === 0),
+    20_000,
+    () => `work queues never emptied: ${names.map((n, i) => `${n} ${last[i]}`).join(', ')}`,
+  );
+}
+
+/**
+ * The state after which "nothing happened" means something: `runs` full reconcile passes that started after
+ * this call, and then no work message left anywhere (every message those passes or earlier steps sent was
+ * handled).
+ */
+export async function afterWorkConsidered(stack: FleetStack, runs = 2): Promise<void> {
+  await afterRuns(stack, runs);
+  await workQueuesEmpty(stack);
 }
