@@ -116,7 +116,7 @@ describe('connect-watch', () => {
     const deps = await setup();
     deps.settings.connectWatchMs = 60 * 60_000;
     await handleClusterEvent(deps, writeEvent('e1'));
-    await drive(deps, { maxRounds: 200 });
+    await drive(deps, { maxDeliveries: 200 });
     expect(await mark(deps)).toMatchObject({ state: 'WatchEnded', reason: 'ConnectWatchExpired' });
     expect(looks(deps).length).toBeLessThan(80); // 60 in the fast 15 min, then backed off
     expect(puts(deps)).toHaveLength(0);
