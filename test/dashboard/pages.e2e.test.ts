@@ -88,6 +88,7 @@ beforeAll(async () => {
   });
   page.on('request', (r) => requests.push(r.url()));
   mkdirSync(ARTIFACTS, { recursive: true });
+  await signIn(page);
 }, 120_000);
 
 afterAll(async () => {
@@ -95,7 +96,14 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const url = (hash: string) => `${stack.host.url}/api/dashboard?code=${encodeURIComponent(KEY)}${hash}`;
+/** No key in the URL (issue 14 item 11): each browser context signs in once through the page's key prompt. */
+const url = (hash: string) => `${stack.host.url}/api/dashboard${hash}`;
+async function signIn(p: Page): Promise<void> {
+  await p.goto(url('#/'));
+  await p.fill('[data-testid=key-prompt] input[name=key]', KEY);
+  await p.click('[data-testid=key-prompt] button[type=submit]');
+  await p.waitForSelector('[data-testid=key-prompt]', { state: 'detached' });
+}
 
 describe('dashboard pages', () => {
   it('fleet page: a compliance card per policy with its classes, drill-down to the drifted cluster', async () => {
@@ -223,6 +231,7 @@ describe('dashboard pages', () => {
 
   it('at 420 px wide nothing overflows its card, on every page', async () => {
     const narrow = await browser.newPage({ viewport: { width: 420, height: 900 } });
+    await signIn(narrow);
     for (const [hash, ready] of [
       ['#/', 'section.compliance'],
       ['#/clusters', 'table.inventory'],

@@ -119,8 +119,9 @@ describe('OData: Table Storage filters', () => {
     for (const v of widen('none')) expect((await inv.list({ osmVersion: v })).items).toEqual([]);
     for (const v of widen(SUB)) expect((await inv.list({ subscriptionId: v })).items).toEqual([]);
     const r = await stack.api('GET', `/api/clusters?osmVersion=${encodeURIComponent(widen('none')[0]!)}`);
-    expect(r.status, JSON.stringify(r.body)).toBe(200);
-    expect(r.body.items).toEqual([]);
+    // Through the API the value never reaches a filter: it is not a version (issue 14 item 9), so a 400.
+    expect(r.status, JSON.stringify(r.body)).toBe(400);
+    expect(r.body.error.code).toBe('InvalidQueryParameter');
   });
 
   it('rollout-row state filter, history and policy lookups cannot be widened', async () => {
