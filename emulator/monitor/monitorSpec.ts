@@ -42,7 +42,11 @@ function load(target: Ajv, file: string): void {
   loaded.add(file);
   const pending: string[] = [];
   // Only the definitions are compiled: the paths' parameter files (e.g. operationalinsights common/v1) are not read.
-  const { paths: _paths, parameters: _parameters, ...schemas } = JSON.parse(readFileSync(file, 'utf8')) as Json;
+  const {
+    paths: _paths,
+    parameters: _parameters,
+    ...schemas
+  } = JSON.parse(readFileSync(file, 'utf8')) as Json;
   const doc = openSchema(schemas, file, pending) as Json;
   target.addSchema({ ...doc, $id: pathToFileURL(file).href });
   for (const other of pending) load(target, other);

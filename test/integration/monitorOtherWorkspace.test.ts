@@ -24,7 +24,10 @@ const TEAM_WS = `/subscriptions/${S}/resourceGroups/rg-team-logs/providers/Micro
 const WS_API = 'api-version=2022-10-01';
 const DCR_API = 'api-version=2022-06-01';
 const MONITOR = 'azuremonitor-containers';
-const clusters = [seedCluster(S, 'rg-team', 't-1'), seedCluster(S, 'rg-team', 't-2', { distribution: 'eks' })];
+const clusters = [
+  seedCluster(S, 'rg-team', 't-1'),
+  seedCluster(S, 'rg-team', 't-2', { distribution: 'eks' }),
+];
 
 let stack: FleetStack;
 beforeAll(async () => {
@@ -89,9 +92,8 @@ describe('Azure Monitor onboarding to a workspace other than the default', () =>
         auth: 'managedIdentity',
         workspaceResourceId: TEAM_WS,
       });
-      const protectedWsid = stack.emulator.state.clusters
-        .get(c.id.toLowerCase())
-        ?.extensions.get(MONITOR)?.protectedSettings['amalogs.secret.wsid'];
+      const protectedWsid = stack.emulator.state.clusters.get(c.id.toLowerCase())?.extensions.get(MONITOR)
+        ?.protectedSettings['amalogs.secret.wsid'];
       expect(protectedWsid, c.name).toBe(customerId);
 
       const history = await waitFor(async () => {
