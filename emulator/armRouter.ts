@@ -7,6 +7,7 @@ import { handleExtensions } from './extensionsHandler.js';
 import type { ArmRequest, ArmResponse } from './httpTypes.js';
 import { handleDataCollectionRule, listDataCollectionRules } from './monitor/dataCollectionRulesHandler.js';
 import { handleAssociation } from './monitor/dcrAssociationsHandler.js';
+import { handleWorkspace } from './monitor/workspacesHandler.js';
 import type { Throttle } from './throttle.js';
 import { kindOfMethod, remainingHeader } from './throttle.js';
 
@@ -22,6 +23,7 @@ const EXTENSION_VERSIONS = [
 ];
 
 const MONITOR_VERSIONS = ['2022-06-01'];
+const WORKSPACE_VERSIONS = ['2022-10-01'];
 
 const SEG = '([^/]+)';
 const SUB = `^/subscriptions/${SEG}`;
@@ -51,6 +53,7 @@ const routes = {
     `${SUB}/providers/microsoft\\.insights/datacollectionrules$`,
     'i',
   ),
+  workspace: new RegExp(`${RG}/providers/microsoft\\.operationalinsights/workspaces/${SEG}$`, 'i'),
   resourceGroup: new RegExp(`${RG}$`, 'i'),
 };
 
@@ -107,6 +110,7 @@ export function routeArm(ctx: EmulatorContext, throttle: Throttle, req: ArmReque
 function supportedVersions(name: keyof typeof routes): string[] | null {
   if (name === 'extensions') return EXTENSION_VERSIONS;
   if (name === 'resourceGroup') return null;
+  if (name === 'workspace') return WORKSPACE_VERSIONS;
   if (isMonitorRoute(name)) return MONITOR_VERSIONS;
   return CLUSTER_VERSIONS;
 }
@@ -164,6 +168,8 @@ function dispatch(
       return onlyGet(req, () => listClusters(ctx, req, sub));
     case 'clusterOperation':
       return onlyGet(req, () => getClusterOperation(ctx, b));
+    case 'workspace':
+      return handleWorkspace(ctx, req, sub, a, b);
     case 'resourceGroup':
       return handleResourceGroup(ctx, req, sub, a);
   }
@@ -203,6 +209,7 @@ function checkApiVersion(apiVersion: string, supported: string[] | null, route: 
 
 function providerOf(route: string): [string, string] {
   if (route === 'extensions') return ['extensions', 'Microsoft.KubernetesConfiguration'];
+  if (route === 'workspace') return ['workspaces', 'Microsoft.OperationalInsights'];
   if (route === 'dcrAssociations') return ['dataCollectionRuleAssociations', 'Microsoft.Insights'];
   if (route.startsWith('dataCollectionRule')) return ['dataCollectionRules', 'Microsoft.Insights'];
   return ['connectedClusters', 'Microsoft.Kubernetes'];

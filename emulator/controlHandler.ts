@@ -11,6 +11,7 @@ import { cancelOperation, removeExtension, resumeOperations } from './extensionO
 import type { FaultRuleInput, FaultRules, InstallOutcomeRule } from './faultRules.js';
 import type { ArmResponse } from './httpTypes.js';
 import { containerInsightsFlow } from './monitor/containerInsightsFlow.js';
+import { seedWorkspace, type WorkspaceSeed } from './monitor/workspacesHandler.js';
 import { seedFleet, type SeedInput } from './seedFleet.js';
 import type { Throttle } from './throttle.js';
 
@@ -40,6 +41,8 @@ export async function handleControl(
   switch (route) {
     case 'POST seed':
       return ok(seedFleet(ctx, b as SeedInput));
+    case 'POST workspaces':
+      return ok(seedWorkspace(ctx, b as unknown as WorkspaceSeed));
     case 'GET clusters/*':
       return ok(clusterState(ctx, cluster(ctx, idPart)));
     case 'POST clusters/*/connectivity':

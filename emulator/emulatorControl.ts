@@ -8,6 +8,7 @@ import type { SeedInput, SeedResult } from './seedFleet.js';
 import type { ConnectivityStatus } from './emulatorState.js';
 
 import type { MonitoringState } from './monitor/containerInsightsFlow.js';
+import type { WorkspaceSeed } from './monitor/workspacesHandler.js';
 
 export type { MonitoringState };
 
@@ -46,6 +47,10 @@ export class EmulatorControl {
 
   seed(input: SeedInput): Promise<SeedResult> {
     return this.call('POST', 'seed', input);
+  }
+  /** Creates a Log Analytics workspace (e.g. the stack's default one, with its known customer ID). */
+  seedWorkspace(input: WorkspaceSeed): Promise<Record<string, unknown>> {
+    return this.call('POST', 'workspaces', input);
   }
   setConnectivity(
     clusterId: string,

@@ -45,6 +45,16 @@ export function containerInsightsFlow(cluster: ClusterRecord, store: MonitorStor
       dataFlows: false,
       reason: 'the extension has no amalogs.secret.wsid protected setting',
     };
+  // The agents send to the workspace named by its customer ID (the CLI writes the workspace's customerId into
+  // amalogs.secret.wsid); a known workspace with another customer ID receives nothing.
+  const known = store.workspaces.get(workspace.toLowerCase());
+  const wsid = protectedValue(ext, 'secret.wsid');
+  if (known && wsid.toLowerCase() !== String(known.properties.customerId).toLowerCase())
+    return {
+      ...base,
+      dataFlows: false,
+      reason: "amalogs.secret.wsid is not the customer ID of the extension's workspace",
+    };
   if (!usesManagedIdentity(ext)) {
     if (!hasProtected(ext, 'secret.key'))
       return {
@@ -128,7 +138,15 @@ function usesManagedIdentity(ext: ExtensionRecord): boolean {
 }
 
 function hasProtected(ext: ExtensionRecord, suffix: string): boolean {
-  return ['amalogs.', 'omsagent.'].some((p) => (ext.protectedSettings[`${p}${suffix}`] ?? '') !== '');
+  return protectedValue(ext, suffix) !== '';
+}
+
+function protectedValue(ext: ExtensionRecord, suffix: string): string {
+  for (const p of ['amalogs.', 'omsagent.']) {
+    const v = ext.protectedSettings[`${p}${suffix}`] ?? '';
+    if (v !== '') return v;
+  }
+  return '';
 }
 
 function setting(settings: Record<string, string>, key: string): string | undefined {

@@ -110,6 +110,7 @@ function putRule(
   problems.push(...ruleProblems((b.properties ?? {}) as Json));
   if (problems.length) throw invalidPayload(problems);
   const location = String(b.location);
+  checkWorkspaceRegions(ctx, (b.properties ?? {}) as Json, location);
   if (existing && normal(existing.location) !== normal(location)) {
     throw badRequest(
       'InvalidResourceLocation',
@@ -132,7 +133,7 @@ function putRule(
     (existing?.properties.immutableId as string | undefined) ?? `dcr-${randomBytes(16).toString('hex')}`;
   rule.tags = stringMap(b.tags, 'tags'); // no `tags` key in the answer when none were sent (recorded)
   rule.kind = typeof b.kind === 'string' ? b.kind : undefined;
-  rule.properties = storedProperties((b.properties ?? {}) as Json, immutableId);
+  rule.properties = storedProperties(ctx, (b.properties ?? {}) as Json, immutableId);
   ctx.state.ensureResourceGroup(sub, rg, location);
   ctx.state.monitor.rules.set(id.toLowerCase(), rule);
   touch(ctx, req, rule);
@@ -170,12 +171,32 @@ function ruleProblems(p: Json): string[] {
   return problems;
 }
 
-function storedProperties(p: Json, immutableId: string): Json {
+/**
+ * Harsher reading (no public source found): a Log Analytics destination in a known workspace of another region
+ * is refused. Microsoft's Container insights onboarding always puts the rule in the workspace's region.
+ */
+function checkWorkspaceRegions(ctx: EmulatorContext, p: Json, location: string): void {
+  const list = ((p.destinations as Json | undefined)?.logAnalytics ?? []) as Json[];
+  for (const d of list) {
+    const ws = ctx.state.monitor.workspaces.get(String(d.workspaceResourceId).toLowerCase());
+    if (ws && normal(ws.location) !== normal(location)) {
+      throw badRequest(
+        'InvalidPayload',
+        `The request payload is invalid: destinations.logAnalytics '${String(d.name)}': the workspace is in ` +
+          `'${ws.location}' but the data collection rule is in '${location}'; they must be in the same region.`,
+      );
+    }
+  }
+}
+
+function storedProperties(ctx: EmulatorContext, p: Json, immutableId: string): Json {
   const { immutableId: _i, provisioningState: _p, metadata: _m, ...rest } = structuredClone(p);
   const destinations = rest.destinations as { logAnalytics?: Json[] } | undefined;
   for (const d of destinations?.logAnalytics ?? []) {
-    // workspaceId is the workspace's customer ID (read-only); derived from the resource ID here.
-    d.workspaceId = guidFrom(String(d.workspaceResourceId).toLowerCase());
+    // workspaceId is the workspace's customer ID (read-only): the known workspace's, else derived from its ID.
+    const key = String(d.workspaceResourceId).toLowerCase();
+    const known = ctx.state.monitor.workspaces.get(key)?.properties.customerId;
+    d.workspaceId = typeof known === 'string' ? known : guidFrom(key);
   }
   return { ...rest, immutableId, provisioningState: 'Succeeded' };
 }

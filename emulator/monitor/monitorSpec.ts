@@ -1,4 +1,5 @@
-// Request bodies of Microsoft.Insights data collection rules and associations (2022-06-01) checked against
+// Request bodies of Microsoft.Insights data collection rules and associations (2022-06-01) and of Log Analytics
+// workspaces (Microsoft.OperationalInsights 2022-10-01) checked against
 // the official OpenAPI files vendored in vendor/specs (vendor/MANIFEST.md), with ajv. As the service does,
 // enums marked `x-ms-enum.modelAsString` are open (any string), read-only properties are ignored and unknown
 // properties are allowed.
@@ -10,6 +11,8 @@ import { Ajv, type ValidateFunction } from 'ajv';
 const SPECS = fileURLToPath(new URL('../../vendor/specs/specification/', import.meta.url));
 export const DCR_SPEC =
   'monitor/resource-manager/Microsoft.Insights/stable/2022-06-01/dataCollectionRules_API.json';
+export const WORKSPACE_SPEC =
+  'operationalinsights/resource-manager/Microsoft.OperationalInsights/stable/2022-10-01/Workspaces.json';
 export const DCRA_SPEC =
   'monitor/resource-manager/Microsoft.Insights/stable/2022-06-01/dataCollectionRuleAssociations_API.json';
 
@@ -38,7 +41,13 @@ function load(target: Ajv, file: string): void {
   if (loaded.has(file)) return;
   loaded.add(file);
   const pending: string[] = [];
-  const doc = openSchema(JSON.parse(readFileSync(file, 'utf8')), file, pending) as Json;
+  // Only the definitions are compiled: the paths' parameter files (e.g. operationalinsights common/v1) are not read.
+  const {
+    paths: _paths,
+    parameters: _parameters,
+    ...schemas
+  } = JSON.parse(readFileSync(file, 'utf8')) as Json;
+  const doc = openSchema(schemas, file, pending) as Json;
   target.addSchema({ ...doc, $id: pathToFileURL(file).href });
   for (const other of pending) load(target, other);
 }

@@ -1,5 +1,6 @@
-// Azure Monitor resources the emulator keeps: data collection rules (resource group scope) and data collection
-// rule associations (extension resources on a connected cluster), indexed by lower-cased ARM ID.
+// Azure Monitor resources the emulator keeps: Log Analytics workspaces and data collection rules (resource group
+// scope) and data collection rule associations (extension resources on a connected cluster), indexed by
+// lower-cased ARM ID.
 import type { SystemData } from '../emulatorState.js';
 
 export interface DataCollectionRuleRecord {
@@ -26,8 +27,23 @@ export interface AssociationRecord {
   systemData: SystemData;
 }
 
+export interface WorkspaceRecord {
+  id: string;
+  name: string;
+  subscriptionId: string;
+  resourceGroup: string;
+  location: string;
+  tags?: Record<string, string>;
+  /** The properties as sent (read-only ones dropped), plus customerId, provisioningState and the dates. */
+  properties: Record<string, unknown>;
+  etag: string;
+  systemData: SystemData;
+}
+
 export class MonitorStore {
   readonly rules = new Map<string, DataCollectionRuleRecord>();
+  /** Microsoft.OperationalInsights/workspaces, by lower-cased ARM ID. */
+  readonly workspaces = new Map<string, WorkspaceRecord>();
   readonly associations = new Map<string, AssociationRecord>();
 
   associationsOf(clusterKey: string): AssociationRecord[] {
@@ -44,5 +60,6 @@ export class MonitorStore {
   clear(): void {
     this.rules.clear();
     this.associations.clear();
+    this.workspaces.clear();
   }
 }

@@ -40,7 +40,8 @@ export class SpecValidator {
   private load(file: string): void {
     if (this.loaded.has(file)) return;
     this.loaded.add(file);
-    const doc = JSON.parse(readFileSync(file, 'utf8')) as Json;
+    // Definitions only: the paths' parameter files (e.g. operationalinsights common/v1) are not vendored.
+    const { paths: _paths, parameters: _parameters, ...doc } = JSON.parse(readFileSync(file, 'utf8')) as Json;
     const pending: string[] = [];
     const rewritten = rewrite(doc, file, pending) as Json;
     this.ajv.addSchema({ ...rewritten, $id: pathToFileURL(file).href });

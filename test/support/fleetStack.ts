@@ -23,8 +23,8 @@ import { uniquePrefix } from './storeFixture.js';
 export const SUBS = ['11111111-1111-4111-8111-111111111111', '22222222-2222-4222-8222-222222222222'];
 /**
  * The stack's default Log Analytics workspace. Its region and customer ID are configuration, as infra/ sets
- * them in Azure, so Container insights onboarding needs no workspace read for it (the emulator models no
- * workspaces: a policy naming another workspace fails onboarding with MonitorWorkspaceNotFound here).
+ * them in Azure, so Container insights onboarding needs no workspace read for it. The emulator holds it too
+ * (seeded with the same region and customer ID); a policy naming another workspace needs it created first.
  */
 export const STACK_WORKSPACE = `/subscriptions/${SUBS[1]}/resourceGroups/rg-logs/providers/Microsoft.OperationalInsights/workspaces/fleet-ws`;
 export const STACK_WORKSPACE_LOCATION = 'westeurope';
@@ -75,6 +75,13 @@ export async function startFleetStack(options: StackOptions = {}): Promise<Fleet
     },
   });
   const control = new EmulatorControl(emulator.endpoint, emulator.caPem);
+  await control.seedWorkspace({
+    subscriptionId: SUBS[1]!,
+    resourceGroup: 'rg-logs',
+    name: 'fleet-ws',
+    location: STACK_WORKSPACE_LOCATION,
+    customerId: STACK_WORKSPACE_CUSTOMER_ID,
+  });
   const config = loadConfig({
     FLEET_SUBSCRIPTIONS: SUBS.join(','),
     AzureWebJobsStorage: inject('azurite').connectionString,
