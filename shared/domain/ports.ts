@@ -16,6 +16,7 @@ import type {
   InventoryRecord,
   Page,
   PageRequest,
+  PolicyLock,
   QueueName,
   RolloutClusterRecord,
   RolloutRecord,
@@ -131,6 +132,14 @@ export interface RolloutStore {
   updateCluster(value: RolloutClusterRecord, etag: string): Promise<string>;
   /** Several rows of one rollout in one transaction (all or none); each with its ETag. */
   updateClusters(values: readonly { value: RolloutClusterRecord; etag: string }[]): Promise<void>;
+  /** The policy's rollout lock (policyLock.ts), if a row exists. */
+  getPolicyLock(policy: string): Promise<Versioned<PolicyLock> | undefined>;
+  /** Inserts the lock; ConflictError when the policy already has one (whatever its state). */
+  createPolicyLock(lock: PolicyLock): Promise<string>;
+  /** Replaces the lock (taking over a free one); ConcurrencyError when it changed since `etag` was read. */
+  updatePolicyLock(lock: PolicyLock, etag: string): Promise<string>;
+  /** Deletes the lock if it is still at `etag`; ConcurrencyError if it changed; nothing if it is gone. */
+  deletePolicyLock(policy: string, etag: string): Promise<void>;
 }
 
 export interface InventoryStore {

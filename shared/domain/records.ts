@@ -138,6 +138,18 @@ export interface MonitorProgress {
   namespaces?: string[];
 }
 
+/**
+ * The lock of a policy's fleet-wide rollouts (one row per policy): the rollout that holds it is the only
+ * `api`/`schedule` rollout of the policy that may be active. Taken with a conditional insert before anything
+ * else is written (shared/services/policyLock.ts); free again once its holder is over (policyLockHeld).
+ */
+export interface PolicyLock {
+  policy: string;
+  rolloutId: string;
+  /** When it was taken (ISO 8601). */
+  at: string;
+}
+
 export interface RolloutRecord {
   rollout: Rollout;
   /** The policy as it was when the rollout was created: the rollout applies this, not later edits. */

@@ -5,26 +5,26 @@
  *
  * One fleet-wide rollout per policy: an `api` or `schedule` rollout is refused (409
  * `RolloutAlreadyRunning`) while another `api`/`schedule` rollout of the policy is Pending, Running or
- * Paused. Event-driven rollouts (`event`, one cluster each) neither check nor block; a rollout scoped with
- * `clusterIds` does not check either (the record does not keep its scope, so an `api` one scoped to a few
- * clusters still blocks a fleet-wide one until it ends). Overlapping rollouts are safe: the per-cluster
- * lease taken by the workers keeps two operations off one extension.
+ * Paused. The guard is the policy's lock row (policyLock.ts), taken with a conditional insert before the
+ * sweep: of concurrent requests one wins and the others answer 409 having written nothing. Event-driven
+ * rollouts (`event`, one cluster each) neither check nor block; a rollout scoped with `clusterIds` does not
+ * check either (the record does not keep its scope, so an `api` one scoped to a few clusters still blocks a
+ * fleet-wide one until it ends). Overlapping rollouts are safe: the per-cluster lease taken by the workers
+ * keeps two operations off one extension.
  */
 import type { ClusterInfo } from '../domain/cluster.js';
 import { ConflictError, NotFoundError } from '../domain/errors.js';
 import { planPolicy } from '../domain/planner.js';
 import type { Policy } from '../domain/policy.js';
-import type { HistoryEvent, ProtectedSettingsRef, RolloutRecord } from '../domain/records.js';
-import { cancelRollout } from '../domain/rolloutCommands.js';
+import type { HistoryEvent, ProtectedSettingsRef, RolloutRecord, StoredPolicy } from '../domain/records.js';
 import type { Rollout } from '../domain/rolloutState.js';
 import { clusterRowFromPlan, rowHasWork } from './clusterRowFromPlan.js';
-import { loadRolloutClusters } from './loadRolloutClusters.js';
 import { newRolloutId } from './newRolloutId.js';
+import { takePolicyLock } from './policyLock.js';
 import { snapshotProtectedSettings, withoutProtectedValues } from './protectedSettings.js';
 import { reconcileRollout } from './reconcileRollout.js';
 import type { ServiceDeps } from './serviceDeps.js';
 import { toInventoryRecord } from './toInventoryRecord.js';
-import { writeClusterRows } from './writeClusterRows.js';
 import { normalizeId } from '../domain/armId.js';
 
 export interface CreateRolloutInput {
@@ -53,8 +53,12 @@ export async function createRollout(deps: ServiceDeps, input: CreateRolloutInput
   const stored = input.policy ? undefined : (await deps.policies.get(input.policyName))?.value;
   const policy = input.policy ?? stored?.policy;
   if (!policy) throw new NotFoundError(`policy ${input.policyName} not found`, 'PolicyNotFound');
+  const id = input.id ?? newRolloutId(deps.clock.now());
   const fleetWide = input.trigger !== 'event' && input.clusterIds === undefined;
-  if (fleetWide) {
+  if (!fleetWide) return writeRollout(deps, input, policy, stored, id);
+  const lock = await takePolicyLock(deps, policy.name, id);
+  try {
+    // Active rollouts the lock does not cover: a scoped `api` one, or one created before the lock existed.
     const running = (await deps.rollouts.listActive()).find((r) => blocksFleetRollout(r.value, policy.name));
     if (running) {
       throw new ConflictError(
@@ -62,11 +66,25 @@ export async function createRollout(deps: ServiceDeps, input: CreateRolloutInput
         'RolloutAlreadyRunning',
       );
     }
+    return await writeRollout(deps, input, policy, stored, id);
+  } catch (err) {
+    // The rollout row is written last: without it nothing holds the policy (the check above still guards
+    // a lock released wrongly because this read failed).
+    if (!(await deps.rollouts.get(id).catch(() => undefined))) await lock.release();
+    throw err;
   }
+}
+
+async function writeRollout(
+  deps: ServiceDeps,
+  input: CreateRolloutInput,
+  policy: Policy,
+  stored: StoredPolicy | undefined,
+  id: string,
+): Promise<RolloutRecord> {
   const fleet = await sweep(deps, input);
   const now = deps.clock.now();
   const plan = planPolicy(policy, fleet, { catalog: deps.catalog, now });
-  const id = input.id ?? newRolloutId(now);
   const rows = plan.clusters.map((c) => clusterRowFromPlan(id, c, policy, now));
   const rollout: Rollout = {
     id,
@@ -92,7 +110,6 @@ export async function createRollout(deps: ServiceDeps, input: CreateRolloutInput
     clusterCount: rows.length,
   };
   await deps.rollouts.create(record, rows);
-  if (fleetWide) await refuseIfRaced(deps, record);
   deps.log.info('rollout created', {
     rolloutId: id,
     policy: policy.name,
@@ -125,40 +142,6 @@ export async function createRollout(deps: ServiceDeps, input: CreateRolloutInput
     deps.log.error('first reconcile of new rollout failed', { rolloutId: id, error: String(err) });
   }
   return (await deps.rollouts.get(id))?.value ?? record;
-}
-
-/**
- * Two fleet-wide rollouts of one policy created at the same moment both pass the check above. Once ours
- * is written, the one with the smaller (earlier) id wins: a later one cancels itself and answers 409, so
- * a double-clicked POST leaves one rollout running.
- */
-async function refuseIfRaced(deps: ServiceDeps, record: RolloutRecord): Promise<void> {
-  const mine = record.rollout;
-  const earlier = (await deps.rollouts.listActive()).find(
-    (r) => blocksFleetRollout(r.value, mine.policy) && r.value.rollout.id < mine.id,
-  );
-  if (!earlier) return;
-  const stored = await deps.rollouts.get(mine.id);
-  if (stored) {
-    const now = deps.clock.now();
-    const cancelled = cancelRollout(stored.value.rollout, [], now).rollout;
-    await deps.rollouts.update({ ...stored.value, rollout: cancelled }, stored.etag);
-    const rows = await loadRolloutClusters(deps, mine.id);
-    await writeClusterRows(deps, rows, (r) =>
-      r.state === 'InProgress' || r.state === 'Skipped'
-        ? undefined
-        : { ...r, state: 'Cancelled', reason: 'DuplicateRollout', updatedAt: now.toISOString() },
-    );
-  }
-  deps.log.warn('duplicate rollout cancelled', {
-    rolloutId: mine.id,
-    policy: mine.policy,
-    kept: earlier.value.rollout.id,
-  });
-  throw new ConflictError(
-    `rollout ${earlier.value.rollout.id} of policy ${mine.policy} started at the same time; this one was cancelled`,
-    'RolloutAlreadyRunning',
-  );
 }
 
 async function sweep(deps: ServiceDeps, input: CreateRolloutInput): Promise<ClusterInfo[]> {

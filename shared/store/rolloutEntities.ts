@@ -7,11 +7,12 @@
  *   id>`, property `rolloutId`. Table Storage lists a partition in ascending RowKey order only, so the
  *   inverted instant makes the newest rollout come first (`list`); the rollout row stays keyed by its id
  *   (`get`, `update` unchanged).
+ *   And the per-policy rollout locks: PK `policylock`, RK encoded policy name; `policy`, `rolloutId`, `at`.
  * - `rolloutClusters`: PK encoded rollout id (a rollout's rows share a partition, so they batch), RK encoded
  *   cluster id; `clusterId`, `state`, `wave`, `reason`, `updatedAt` as plain properties (`state` for the
  *   filter), the RolloutClusterRecord as JSON in `data0..n` / `dataChunks`.
  */
-import type { RolloutClusterRecord, RolloutRecord, Versioned } from '../domain/records.js';
+import type { PolicyLock, RolloutClusterRecord, RolloutRecord, Versioned } from '../domain/records.js';
 import type { ClusterState } from '../domain/rolloutState.js';
 import { encodeKey } from './encodeKey.js';
 import { jsonProperties, readJsonProperties } from './jsonProperties.js';
@@ -20,6 +21,7 @@ import { normalizeId } from '../domain/armId.js';
 
 export const ROLLOUT_PK = 'rollout';
 export const NEWEST_PK = 'newest';
+export const POLICY_LOCK_PK = 'policylock';
 const MAX_MS = 9_999_999_999_999; // 13 digits: good until the year 2286
 
 /** The index row that lists a rollout newest first. */
@@ -67,4 +69,15 @@ export function clusterEntity(value: RolloutClusterRecord) {
 export function fromClusterEntity(entity: StoredEntity): Versioned<RolloutClusterRecord> {
   const value = readJsonProperties<RolloutClusterRecord>(entity, 'data');
   return { value, etag: entity.etag, ...(entity.timestamp ? { changedAt: entity.timestamp } : {}) };
+}
+
+export function policyLockEntity(lock: PolicyLock) {
+  return { partitionKey: POLICY_LOCK_PK, rowKey: encodeKey(lock.policy), ...lock };
+}
+
+export function fromPolicyLockEntity(entity: StoredEntity): Versioned<PolicyLock> {
+  return {
+    value: { policy: String(entity.policy), rolloutId: String(entity.rolloutId), at: String(entity.at) },
+    etag: entity.etag,
+  };
 }

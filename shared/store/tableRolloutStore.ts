@@ -4,9 +4,16 @@
  * half-written rollout is never driven. A retried create of a half-written rollout overwrites its rows.
  */
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
-import { ConflictError } from '../domain/errors.js';
+import { ConflictError, NotFoundError } from '../domain/errors.js';
 import type { RolloutStore } from '../domain/ports.js';
-import type { Page, PageRequest, RolloutClusterRecord, RolloutRecord, Versioned } from '../domain/records.js';
+import type {
+  Page,
+  PageRequest,
+  PolicyLock,
+  RolloutClusterRecord,
+  RolloutRecord,
+  Versioned,
+} from '../domain/records.js';
 import type { ClusterState } from '../domain/rolloutState.js';
 import { storageCall } from './classifyStorageError.js';
 import { encodeKey } from './encodeKey.js';
@@ -16,9 +23,12 @@ import { ACTIVE_ROLLOUT_STATES, checkClusterTransaction, checkRowsBelongTo } fro
 import {
   clusterEntity,
   fromClusterEntity,
+  fromPolicyLockEntity,
   fromRolloutEntity,
   NEWEST_PK,
   newestIndexEntity,
+  POLICY_LOCK_PK,
+  policyLockEntity,
   ROLLOUT_PK,
   rolloutEntity,
 } from './rolloutEntities.js';
@@ -130,6 +140,34 @@ export class TableRolloutStore implements RolloutStore {
     await storageCall(`update ${values.length} clusters of rollout ${first.value.rolloutId}`, () =>
       this.clusters.submitTransaction(actions),
     );
+  }
+
+  async getPolicyLock(policy: string): Promise<Versioned<PolicyLock> | undefined> {
+    const entity = await readEntity(this.rollouts, POLICY_LOCK_PK, encodeKey(policy));
+    return entity && fromPolicyLockEntity(entity);
+  }
+
+  async createPolicyLock(lock: PolicyLock): Promise<string> {
+    const what = `lock policy ${lock.policy} for rollout ${lock.rolloutId}`;
+    return etagOf(await storageCall(what, () => this.rollouts.createEntity(policyLockEntity(lock))), what);
+  }
+
+  async updatePolicyLock(lock: PolicyLock, etag: string): Promise<string> {
+    const what = `take over the lock of policy ${lock.policy} for rollout ${lock.rolloutId}`;
+    return etagOf(
+      await storageCall(what, () => this.rollouts.updateEntity(policyLockEntity(lock), 'Replace', { etag })),
+      what,
+    );
+  }
+
+  async deletePolicyLock(policy: string, etag: string): Promise<void> {
+    try {
+      await storageCall(`release the lock of policy ${policy}`, () =>
+        this.rollouts.deleteEntity(POLICY_LOCK_PK, encodeKey(policy), { etag }),
+      );
+    } catch (err) {
+      if (!(err instanceof NotFoundError)) throw err;
+    }
   }
 }
 

@@ -199,5 +199,33 @@ export function rolloutStoreContract(make: MakeStores): void {
         MAX_ROWS_PER_TRANSACTION,
       );
     });
+
+    it('policy locks: one insert wins, an ETag guards take-over and release, names compare case-insensitively', async () => {
+      const { rollouts } = await make();
+      const lock = { policy: 'Web', rolloutId: 'r-1', at: '2026-12-03T10:00:00.000Z' };
+      expect(await rollouts.getPolicyLock('web')).toBeUndefined();
+      const results = await Promise.allSettled(
+        ['r-1', 'r-2', 'r-3'].map((rolloutId) => rollouts.createPolicyLock({ ...lock, rolloutId })),
+      );
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      for (const r of results.filter((x) => x.status === 'rejected'))
+        expect((r as PromiseRejectedResult).reason).toBeInstanceOf(ConflictError);
+      const held = (await rollouts.getPolicyLock('WEB'))!;
+      expect(['r-1', 'r-2', 'r-3']).toContain(held.value.rolloutId);
+      expect(held.value.policy).toBe('Web');
+
+      const next = { ...lock, rolloutId: 'r-9', at: '2026-12-03T11:00:00.000Z' };
+      const etag = await rollouts.updatePolicyLock(next, held.etag);
+      await expect(
+        rollouts.updatePolicyLock({ ...next, rolloutId: 'r-10' }, held.etag),
+      ).rejects.toBeInstanceOf(ConcurrencyError);
+      await expect(rollouts.deletePolicyLock('web', held.etag)).rejects.toBeInstanceOf(ConcurrencyError);
+      expect((await rollouts.getPolicyLock('web'))?.value).toEqual(next);
+      await rollouts.deletePolicyLock('web', etag);
+      expect(await rollouts.getPolicyLock('web')).toBeUndefined();
+      await rollouts.deletePolicyLock('web', etag); // gone already: nothing to do
+      expect(await rollouts.listActive()).toEqual([]);
+      expect((await rollouts.list()).items).toEqual([]);
+    });
   });
 }

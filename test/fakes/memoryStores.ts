@@ -16,6 +16,7 @@ import type {
   ClusterWorkMessage,
   HistoryEvent,
   InventoryRecord,
+  PolicyLock,
   QueueName,
   RolloutClusterRecord,
   RolloutRecord,
@@ -106,6 +107,19 @@ export class MemoryRolloutStore implements RolloutStore {
         throw new ConcurrencyError(`${value.clusterId} changed; transaction refused`);
     }
     for (const { value, etag } of values) await this.updateCluster(value, etag);
+  }
+  readonly lockTable = new MemoryTable<PolicyLock>();
+  async getPolicyLock(policy: string) {
+    return this.lockTable.get(k(policy));
+  }
+  async createPolicyLock(lock: PolicyLock) {
+    return this.lockTable.put(k(lock.policy), lock, null);
+  }
+  async updatePolicyLock(lock: PolicyLock, etag: string) {
+    return this.lockTable.put(k(lock.policy), lock, etag);
+  }
+  async deletePolicyLock(policy: string, etag: string) {
+    if (this.lockTable.get(k(policy))) this.lockTable.delete(k(policy), etag);
   }
 }
 

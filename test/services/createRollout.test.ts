@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConflictError, NotFoundError } from '../../shared/domain/errors.js';
 import type { RolloutClusterRecord } from '../../shared/domain/records.js';
+import { CREATION_GRACE_MS } from '../../shared/domain/policyLock.js';
 import { createRollout } from '../../shared/services/createRollout.js';
 import { newRolloutId } from '../../shared/services/newRolloutId.js';
 import {
@@ -162,21 +163,80 @@ describe('createRollout refusals and scope', () => {
     },
   );
 
-  it('two fleet-wide rollouts created at once: one runs, the other cancels itself with a 409', async () => {
+  it('twenty fleet-wide rollouts created at once: one is created, nineteen 409s leave nothing behind', async () => {
     const deps = newDeps();
     installFleet(deps, 'c', 3);
     await seedPolicy(deps, 'prod', policyInput());
-    const results = await Promise.allSettled([
-      createRollout(deps, { policyName: 'prod', trigger: 'api', actor: 'x' }),
-      createRollout(deps, { policyName: 'prod', trigger: 'api', actor: 'y' }),
-    ]);
-    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
-    const rejected = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
-    expect(rejected.reason.code).toBe('RolloutAlreadyRunning');
-    expect(await deps.rollouts.listActive()).toHaveLength(1);
-    const all = (await deps.rollouts.list()).items.map((r) => r.value.rollout.state).sort();
-    expect(all).toEqual(['Cancelled', 'Running']); // both were written: the race was real
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, i) =>
+        createRollout(deps, { policyName: 'prod', trigger: 'api', actor: `api:u${i}` }),
+      ),
+    );
+    const won = results.filter((r) => r.status === 'fulfilled');
+    const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(won).toHaveLength(1);
+    expect(lost).toHaveLength(19);
+    for (const r of lost) expect(r.reason).toMatchObject({ code: 'RolloutAlreadyRunning' });
+    // No leftover record in any state, no rows, no history of a loser.
+    const all = (await deps.rollouts.list()).items.map((r) => r.value.rollout);
+    expect(all.map((r) => r.state)).toEqual(['Running']);
+    expect(deps.rollouts.clusterTable.values((c) => c.rolloutId !== all[0]!.id)).toEqual([]);
+    expect(deps.history.events.every((e) => e.rolloutId === all[0]!.id)).toBe(true);
     expect(stepMessages(deps)).toHaveLength(3);
+    expect((await deps.rollouts.getPolicyLock('prod'))?.value.rolloutId).toBe(all[0]!.id);
+  });
+
+  it('the lock frees itself when its rollout ends: the next rollout of the policy starts', async () => {
+    const deps = newDeps();
+    installFleet(deps, 'c', 2);
+    await seedPolicy(deps, 'prod', policyInput());
+    const first = await createRollout(deps, { policyName: 'prod', trigger: 'api', actor: 'x' });
+    const stored = (await deps.rollouts.get(first.rollout.id))!;
+    await deps.rollouts.update(
+      { ...stored.value, rollout: { ...stored.value.rollout, state: 'Succeeded' } },
+      stored.etag,
+    );
+    deps.clock.advance(1000);
+    const second = await createRollout(deps, { policyName: 'prod', trigger: 'schedule', actor: 'timer' });
+    expect(second.rollout.id).not.toBe(first.rollout.id);
+    expect((await deps.rollouts.getPolicyLock('prod'))?.value.rolloutId).toBe(second.rollout.id);
+  });
+
+  it('a creation that fails before its rollout exists releases the lock', async () => {
+    const deps = newDeps();
+    installFleet(deps, 'c', 2);
+    await seedPolicy(deps, 'prod', policyInput());
+    const sweep = deps.fleet.sweep.bind(deps.fleet);
+    deps.fleet.sweep = async () => {
+      throw new Error('Resource Graph unavailable');
+    };
+    await expect(createRollout(deps, { policyName: 'prod', trigger: 'api', actor: 'x' })).rejects.toThrow(
+      'Resource Graph unavailable',
+    );
+    expect(await deps.rollouts.getPolicyLock('prod')).toBeUndefined();
+    expect((await deps.rollouts.list()).items).toEqual([]);
+    deps.fleet.sweep = sweep;
+    await expect(
+      createRollout(deps, { policyName: 'prod', trigger: 'api', actor: 'x' }),
+    ).resolves.toMatchObject({ clusterCount: 2 });
+  });
+
+  it('a lock left by a crashed creation holds for the grace period, then is taken over', async () => {
+    const deps = newDeps();
+    installFleet(deps, 'c', 2);
+    await seedPolicy(deps, 'prod', policyInput());
+    const at = deps.clock.now().toISOString();
+    await deps.rollouts.createPolicyLock({ policy: 'prod', rolloutId: 'r-crashed', at });
+    deps.clock.advance(CREATION_GRACE_MS - 1000);
+    const early = await createRollout(deps, { policyName: 'prod', trigger: 'api', actor: 'x' }).catch(
+      (e) => e,
+    );
+    expect(early).toMatchObject({ code: 'RolloutAlreadyRunning' });
+    expect(early.message).toContain('r-crashed');
+    expect((await deps.rollouts.list()).items).toEqual([]);
+    deps.clock.advance(2000);
+    const taken = await createRollout(deps, { policyName: 'prod', trigger: 'api', actor: 'x' });
+    expect((await deps.rollouts.getPolicyLock('prod'))?.value.rolloutId).toBe(taken.rollout.id);
   });
 
   it('an event rollout of one cluster coexists with a running fleet rollout, and does not block one', async () => {
