@@ -42,6 +42,8 @@ export interface Config {
   keyVaultUrl?: string;
   operationDeadlineMinutes: number;
   checkDelaySeconds: number;
+  /** How old a fleet sweep may be to serve an interactive plan (FLEET_PLAN_SWEEP_MAX_AGE_SECONDS). */
+  planSweepMaxAgeSeconds: number;
   /** How long a cluster written while not yet Connected is watched for its connection (connect-watch). */
   connectWatchMinutes: number;
   maxDequeueCount: number;
@@ -123,6 +125,7 @@ const schema = z.object({
   AZURE_CLIENT_ID: optional,
   FLEET_OPERATION_DEADLINE_MINUTES: positiveInt(30, 7 * 24 * 60),
   FLEET_CHECK_DELAY_SECONDS: positiveInt(15, 3600),
+  FLEET_PLAN_SWEEP_MAX_AGE_SECONDS: positiveInt(60, 3600),
   FLEET_CONNECT_WATCH_MINUTES: positiveInt(24 * 60, 7 * 24 * 60),
   FLEET_MAX_DEQUEUE_COUNT: positiveInt(5, 100),
   FLEET_LOG_ANALYTICS_WORKSPACE_ID: optional.pipe(
@@ -217,6 +220,7 @@ export function loadConfig(env: Env = process.env): Config {
     ...(e.KEY_VAULT_URL ? { keyVaultUrl: e.KEY_VAULT_URL.replace(/\/+$/, '') } : {}),
     operationDeadlineMinutes: e.FLEET_OPERATION_DEADLINE_MINUTES,
     checkDelaySeconds: e.FLEET_CHECK_DELAY_SECONDS,
+    planSweepMaxAgeSeconds: e.FLEET_PLAN_SWEEP_MAX_AGE_SECONDS,
     connectWatchMinutes: e.FLEET_CONNECT_WATCH_MINUTES,
     maxDequeueCount: e.FLEET_MAX_DEQUEUE_COUNT,
     ...(e.FLEET_LOG_ANALYTICS_WORKSPACE_ID

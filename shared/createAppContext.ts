@@ -13,6 +13,7 @@ import type { Logger } from './domain/ports.js';
 import { jsonLogger } from './jsonLogger.js';
 import { cachedCheck } from './services/cachedCheck.js';
 import { coalesce } from './services/coalesce.js';
+import { DEFAULT_PLAN_SWEEP_LIMITS, PlanSweeps } from './services/planSweeps.js';
 import { reconcileRollout } from './services/reconcileRollout.js';
 import { RolloutRowCache } from './services/rolloutRowCache.js';
 import type { ServiceDeps } from './services/serviceDeps.js';
@@ -90,6 +91,11 @@ export async function createAppContext(config: Config, options: AppContextOption
     },
   };
   deps.rowCache = new RolloutRowCache();
+  deps.planSweeps = new PlanSweeps(azure.inventory, deps.clock, {
+    ...DEFAULT_PLAN_SWEEP_LIMITS,
+    maxAgeMs: config.planSweepMaxAgeSeconds * 1000,
+  });
+  deps.fleet = deps.planSweeps.observe(azure.inventory);
   deps.onSlotFreed = coalesce(async (rolloutId) => {
     await reconcileRollout(deps, rolloutId, undefined, { repairLostMessages: false });
   });

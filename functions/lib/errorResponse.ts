@@ -66,7 +66,7 @@ export function errorResponse(err: unknown, context?: InvocationContext): HttpRe
   if (err instanceof ConflictError) return json(409, err.code, err.message);
   if (err instanceof ConcurrencyError) return json(412, 'PreconditionFailed', err.message);
   if (err instanceof TransientError)
-    return json(503, err.code, err.message, undefined, {
+    return json(err.code === 'TooManyPlans' ? 429 : 503, err.code, err.message, undefined, {
       'retry-after': String(Math.max(1, Math.ceil(err.retryAfterMs / 1000))),
     });
   if (err instanceof TerminalError) return json(422, err.code, err.message);

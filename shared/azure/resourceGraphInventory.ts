@@ -6,6 +6,11 @@
  * SDK does not retry it) is waited out and retried a bounded number of times. Errors go through
  * classifyAzureError.
  *
+ * Priority: an `interactive` sweep (a plan someone asked for) never waits in line with the rollout engine's
+ * sweeps. It is refused at once (TransientError `ResourceGraphBusy`, with the time until the window resets)
+ * while the window is spent, while fewer than `reservedQuota` queries are left in it, or on a 429, so the
+ * engine keeps the last queries of every window (docs/security.md, item 6).
+ *
  * Staleness: Resource Graph lags ARM writes (seconds, sometimes minutes). A sweep can show a cluster as it
  * was before a write osm-fleet just made; services confirm their own writes with ArmClient.getExtension /
  * getOperation, never with a sweep.
@@ -31,6 +36,8 @@ export interface ResourceGraphInventoryOptions {
   idsPerQuery?: number;
   /** How many throttled (429) answers one page may wait out before the error is passed on. */
   maxThrottleWaits?: number;
+  /** Queries of each quota window an interactive sweep leaves to the engine (default 5 of ARG's 15). */
+  reservedQuota?: number;
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
   logger?: Logger;
@@ -48,6 +55,8 @@ export class ResourceGraphInventory implements FleetInventory {
   private readonly now: () => number;
   /** No query before this time: the principal's quota window is spent. Shared by concurrent sweeps. */
   private pausedUntilMs = 0;
+  /** The last `x-ms-user-quota-remaining` seen and until when it holds (the window's reset). */
+  private quota: { remaining: number; untilMs: number } | undefined;
 
   constructor(
     private readonly client: ResourceGraphClient,
@@ -62,7 +71,8 @@ export class ResourceGraphInventory implements FleetInventory {
     this.now = options.now ?? Date.now;
   }
 
-  async sweep(filter?: { clusterIds?: readonly string[] }): Promise<ClusterInfo[]> {
+  async sweep(filter?: { clusterIds?: readonly string[]; interactive?: boolean }): Promise<ClusterInfo[]> {
+    const interactive = filter?.interactive === true;
     const ids = filter?.clusterIds;
     if (ids !== undefined && ids.length === 0) return [];
     const idChunks = ids === undefined ? [undefined] : chunk([...new Set(ids)], this.idsPerQuery);
@@ -72,7 +82,7 @@ export class ResourceGraphInventory implements FleetInventory {
         const query = fleetQuery(idChunk);
         let skipToken: string | undefined;
         do {
-          const page = await this.page(query, subscriptions, skipToken);
+          const page = await this.page(query, subscriptions, skipToken, interactive);
           for (const row of rows(page.data)) collect(clusters, row);
           skipToken = page.skipToken || undefined;
         } while (skipToken);
@@ -81,9 +91,15 @@ export class ResourceGraphInventory implements FleetInventory {
     return [...clusters.values()].map((c) => clusterInfo(c.fields, [...c.extensions.values()]));
   }
 
-  private async page(query: string, subscriptions: string[], skipToken: string | undefined) {
+  private async page(
+    query: string,
+    subscriptions: string[],
+    skipToken: string | undefined,
+    interactive: boolean,
+  ) {
     for (let waits = 0; ; waits++) {
       const pause = this.pausedUntilMs - this.now();
+      if (interactive) this.leaveToEngine(pause);
       if (pause > 0) await this.sleep(pause);
       let headers: HeaderSource | undefined;
       try {
@@ -96,6 +112,7 @@ export class ResourceGraphInventory implements FleetInventory {
       } catch (error) {
         const classified = classifyAzureError(error);
         if (!(classified instanceof TransientError) || classified.code !== 'ArmThrottled') throw classified;
+        if (interactive) throw busy(classified.retryAfterMs);
         if (waits >= this.maxThrottleWaits) throw classified;
         this.options.logger?.warn('Resource Graph quota exhausted, waiting', {
           waitMs: classified.retryAfterMs,
@@ -106,13 +123,31 @@ export class ResourceGraphInventory implements FleetInventory {
     }
   }
 
+  /** An interactive query may not take the window's last queries, nor wait for its reset. */
+  private leaveToEngine(pauseMs: number): void {
+    if (pauseMs > 0) throw busy(pauseMs);
+    const q = this.quota;
+    const reserved = this.options.reservedQuota ?? 5;
+    if (q && q.untilMs > this.now() && q.remaining <= reserved) throw busy(q.untilMs - this.now());
+  }
+
   /** When the window's quota is used up, the next query waits for its reset instead of getting a 429. */
   private noteQuota(headers: HeaderSource | undefined): void {
     const remaining = headers?.get('x-ms-user-quota-remaining');
-    if (remaining === undefined || remaining === null || Number(remaining) > 0) return;
+    if (remaining === undefined || remaining === null || remaining === '') return;
     const resetMs = parseTimeSpanMs(headers?.get('x-ms-user-quota-resets-after')) ?? 1000;
+    this.quota = { remaining: Number(remaining), untilMs: this.now() + resetMs };
+    if (Number(remaining) > 0) return;
     this.pausedUntilMs = Math.max(this.pausedUntilMs, this.now() + resetMs);
   }
+}
+
+function busy(retryAfterMs: number): TransientError {
+  return new TransientError(
+    'Resource Graph quota is kept for the rollout engine right now; try the plan again shortly',
+    Math.max(1000, retryAfterMs),
+    'ResourceGraphBusy',
+  );
 }
 
 function chunk<T>(items: readonly T[], size: number): T[][] {

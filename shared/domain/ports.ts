@@ -31,8 +31,12 @@ export interface Clock {
 
 /** Resource Graph: one paged, quota-aware sweep. Values in the query are escaped by the adapter. */
 export interface FleetInventory {
-  /** Clusters of the configured subscriptions (or of `clusterIds` only) with their extensions. */
-  sweep(filter?: { clusterIds?: readonly string[] }): Promise<ClusterInfo[]>;
+  /**
+   * Clusters of the configured subscriptions (or of `clusterIds` only) with their extensions. `interactive`:
+   * a sweep someone asked for (a plan), which yields the quota to the engine's sweeps (TransientError
+   * `ResourceGraphBusy` instead of waiting).
+   */
+  sweep(filter?: { clusterIds?: readonly string[]; interactive?: boolean }): Promise<ClusterInfo[]>;
 }
 
 /** What osm-fleet asks ARM to run for one extension (PUT body, in domain terms). */

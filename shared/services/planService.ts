@@ -1,7 +1,11 @@
-/** POST /policies/{name}/plan: the dry run, over the fleet as Resource Graph reports it now. No side effects. */
+/**
+ * POST /policies/{name}/plan: the dry run, over a recent sweep of the fleet (planSweeps.ts: at most a minute
+ * old by default, shown in `sweep`). No side effects.
+ */
 import { NotFoundError } from '../domain/errors.js';
 import type { Plan, PlanSummary } from '../domain/planner.js';
 import { planPolicy } from '../domain/planner.js';
+import { PlanSweeps, type SweepStamp } from './planSweeps.js';
 import type { ServiceDeps } from './serviceDeps.js';
 
 export interface PlanClusterView {
@@ -25,14 +29,20 @@ export interface PlanView {
   generatedAt: string;
   targetVersion: string;
   summary: PlanSummary;
+  /** The Resource Graph sweep the plan was made from. */
+  sweep?: SweepStamp;
   clusters: PlanClusterView[];
 }
 
 export async function planPolicyNow(deps: ServiceDeps, name: string): Promise<PlanView> {
   const stored = await deps.policies.get(name);
   if (!stored) throw new NotFoundError(`policy "${name}" does not exist`, 'PolicyNotFound');
-  const fleet = await deps.fleet.sweep();
-  return planView(planPolicy(stored.value.policy, fleet, { catalog: deps.catalog, now: deps.clock.now() }));
+  // Without an instance's PlanSweeps (unit tests), every plan sweeps afresh, still as an interactive caller.
+  const sweeps = deps.planSweeps ?? new PlanSweeps(deps.fleet, deps.clock);
+  return sweeps.run((fleet, sweep) => ({
+    ...planView(planPolicy(stored.value.policy, fleet, { catalog: deps.catalog, now: deps.clock.now() })),
+    sweep,
+  }));
 }
 
 export function planView(plan: Plan): PlanView {

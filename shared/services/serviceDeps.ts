@@ -16,6 +16,7 @@ import type {
   SecretStore,
   WorkQueue,
 } from '../domain/ports.js';
+import type { PlanSweeps } from './planSweeps.js';
 import type { RolloutRowCache } from './rolloutRowCache.js';
 
 export interface ServiceSettings {
@@ -51,6 +52,8 @@ export interface ServiceDeps {
   clock: Clock;
   log: Logger;
   settings: ServiceSettings;
+  /** This instance's recent fleet sweeps for interactive plans (absent: each plan sweeps). */
+  planSweeps?: PlanSweeps;
   /** This instance's copy of rollout rows, for reconciles after a freed slot (absent: every pass reads all). */
   rowCache?: RolloutRowCache;
   /** Called when a cluster of a rollout settles (slot freed); the composition wires it to reconcileRollout. */

@@ -17,6 +17,7 @@ describe('loadConfig: valid environments', () => {
       arm: { endpoint: 'https://management.azure.com' },
       operationDeadlineMinutes: 30,
       checkDelaySeconds: 15,
+      planSweepMaxAgeSeconds: 60,
       connectWatchMinutes: 1440,
       maxDequeueCount: 5,
     });
@@ -53,12 +54,14 @@ describe('loadConfig: valid environments', () => {
         FLEET_OPERATION_DEADLINE_MINUTES: '45',
         FLEET_CHECK_DELAY_SECONDS: '5',
         FLEET_MAX_DEQUEUE_COUNT: '3',
+        FLEET_PLAN_SWEEP_MAX_AGE_SECONDS: '10',
         AZURE_CLIENT_ID: 'cid',
         FLEET_LOG_ANALYTICS_WORKSPACE_ID: WS,
       },
       {
         operationDeadlineMinutes: 45,
         checkDelaySeconds: 5,
+        planSweepMaxAgeSeconds: 10,
         maxDequeueCount: 3,
         azureClientId: 'cid',
         logAnalyticsWorkspaceId: WS,

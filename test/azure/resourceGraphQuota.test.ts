@@ -76,4 +76,28 @@ describe('quota', () => {
     expect(graph.stats().throttled - before.throttled).toBe(3);
     expect(waits).toHaveLength(2);
   });
+
+  it('an interactive sweep leaves the last queries of a window to the engine, which then completes unthrottled', async () => {
+    const { inventory: inv } = inventory('quota-interactive', { reservedQuota: 1 });
+    const before = graph.stats();
+    const error = await inv.sweep({ interactive: true }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TransientError);
+    expect(error).toMatchObject({ code: 'ResourceGraphBusy' });
+    expect((error as TransientError).retryAfterMs).toBeGreaterThanOrEqual(1000);
+    expect(graph.stats().queries - before.queries).toBe(1); // one page, then it stepped aside
+    const clusters = await inv.sweep(); // the engine, same principal and adapter
+    expect(clusters).toHaveLength(1200);
+    expect(graph.stats().throttled - before.throttled).toBe(0);
+  });
+
+  it('an interactive sweep does not wait out a 429: it answers ResourceGraphBusy at once', async () => {
+    const { client, inventory: inv } = inventory('quota-interactive-burnt');
+    for (let i = 0; i < 2; i++)
+      await client.resources({ query: 'Resources | project id', subscriptions: [SUB] });
+    const before = graph.stats();
+    const error = await inv.sweep({ interactive: true }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'ResourceGraphBusy' });
+    expect(graph.stats().throttled - before.throttled).toBe(1);
+    expect(graph.stats().queries - before.queries).toBe(1);
+  });
 });

@@ -1,0 +1,55 @@
+/**
+ * Issue 14 item 6: 60 plan requests (20 at a time) made 83 Resource Graph queries, spent the principal's
+ * quota, and the timer's reconcile waited behind them. Plans now share a recent sweep (docs/security.md):
+ * the burst costs at most a couple of queries, every plan names the sweep it was made from, and the
+ * engine's own sweep afterwards finds the quota untouched.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resourceGraphServiceFor } from '../../emulator/graph/resourceGraphHandler.js';
+import { policyBody } from '../support/apiExpect.js';
+import { SUBS, startFleetStack, type FleetStack } from '../support/fleetStack.js';
+
+let stack: FleetStack;
+const graphStats = () => resourceGraphServiceFor(stack.emulator.context.graph).stats();
+
+beforeAll(async () => {
+  stack = await startFleetStack({ reconcileEveryMs: 60 * 60_000, events: false });
+  await stack.control.seed({
+    explicit: Array.from({ length: 30 }, (_, i) => ({
+      subscriptionId: SUBS[i % 2]!,
+      resourceGroup: 'rg-plan',
+      name: `plan-${i}`,
+      distribution: 'aks',
+    })),
+  });
+  expect((await stack.api('PUT', '/api/policies/burst', policyBody())).status).toBe(201);
+});
+afterAll(async () => stack?.stop());
+
+describe('plan requests and the Resource Graph quota', () => {
+  it('60 plans, 20 at a time: a couple of queries at most, no 429, each plan names its sweep', async () => {
+    const before = { ...graphStats() };
+    const started = Date.now();
+    for (let round = 0; round < 3; round++) {
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, () => stack.api('POST', '/api/policies/burst/plan')),
+      );
+      for (const a of answers) {
+        expect(a.status).toBe(200);
+        expect(a.body.summary.clusters).toBe(30);
+        expect(a.body.sweep.ageSeconds).toBeGreaterThanOrEqual(0);
+        expect(a.body.sweep.ageSeconds).toBeLessThanOrEqual(60 + (Date.now() - started) / 1000);
+        expect(Date.parse(a.body.sweep.at)).toBeLessThanOrEqual(Date.now());
+        expect(typeof a.body.sweep.reused).toBe('boolean');
+      }
+    }
+    const after = graphStats();
+    expect(after.queries - before.queries).toBeLessThanOrEqual(2);
+    expect(after.throttled - before.throttled).toBe(0);
+
+    // The engine's sweep right after: answered, with no 429 on the way (its quota window was left alone).
+    const fleet = await stack.app.deps.fleet.sweep();
+    expect(fleet.filter((c) => c.resourceGroup === 'rg-plan')).toHaveLength(30);
+    expect(graphStats().throttled - before.throttled).toBe(0);
+  });
+});
