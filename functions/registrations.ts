@@ -26,6 +26,8 @@ import {
   monitorSteps,
   monitorStepsPoison,
   reconcile,
+  rolloutPlanning,
+  rolloutPlanningPoison,
 } from './workers.js';
 
 export const registrations: readonly FunctionRegistration[] = [
@@ -60,5 +62,7 @@ export const registrations: readonly FunctionRegistration[] = [
   clusterChecksPoison,
   monitorStepsPoison,
   connectWatchPoison,
+  rolloutPlanning,
+  rolloutPlanningPoison,
   onClusterEvent,
 ];

@@ -13,12 +13,19 @@ export const createRolloutFn = httpEndpoint({
   route: 'rollouts',
   handle: async (req) => {
     const { policy } = readRolloutRequest(await req.json());
+    // Fleet-size work (sweep, plan, rows) runs on the planning queue: this answers at once, Planning.
     const created = await createRollout(req.app.deps, {
       policyName: policy,
       trigger: 'api',
       actor: req.actor,
+      planLater: true,
     });
-    return { status: 201, body: await getRolloutView(req.app.deps, created.rollout.id) };
+    const id = created.rollout.id;
+    return {
+      status: 201,
+      body: await getRolloutView(req.app.deps, id),
+      headers: { location: `/api/rollouts/${encodeURIComponent(id)}` },
+    };
   },
 });
 

@@ -4,6 +4,7 @@ import { RECONCILE_SCHEDULE } from '../shared/functionNames.js';
 import { applyClusterStep } from '../shared/services/applyClusterStep.js';
 import { checkClusterStep } from '../shared/services/checkClusterStep.js';
 import { onboardMonitor } from '../shared/services/onboardMonitor.js';
+import { failPlanning, planRollout } from '../shared/services/planRollout.js';
 import { reconcileFleet } from '../shared/services/reconcileFleet.js';
 import { recordPoisonedWork } from '../shared/services/recordPoisonedWork.js';
 import { endPoisonedWatch, watchClusterConnect } from '../shared/services/watchClusterConnect.js';
@@ -40,6 +41,7 @@ export const clusterSteps = worker('clusterSteps', QUEUES.clusterSteps, applyClu
 export const clusterChecks = worker('clusterChecks', QUEUES.clusterChecks, checkClusterStep);
 export const monitorSteps = worker('monitorSteps', QUEUES.monitorSteps, onboardMonitor);
 export const connectWatch = worker('connectWatch', QUEUES.connectWatch, watchClusterConnect);
+export const rolloutPlanning = worker('rolloutPlanning', QUEUES.rolloutPlanning, planRollout);
 
 /** Poison queues: the host moved a message here after maxDequeueCount failures; the row records why. */
 function poisonWorker(
@@ -67,4 +69,15 @@ export const monitorStepsPoison = poisonWorker('monitorStepsPoison', QUEUES.moni
 /** A poisoned connect-watch ends the watch; the sweep's safety net onboards the cluster once it connects. */
 export const connectWatchPoison = poisonWorker('connectWatchPoison', QUEUES.connectWatch, (deps, _q, msg) =>
   endPoisonedWatch(deps, msg),
+);
+/** A poisoned planning message ends its rollout Failed with the reason (it no longer holds its policy). */
+export const rolloutPlanningPoison = poisonWorker(
+  'rolloutPlanningPoison',
+  QUEUES.rolloutPlanning,
+  (deps, _q, msg) =>
+    failPlanning(
+      deps,
+      msg,
+      'planning failed on every delivery (sweep or store errors); see the function logs, then start the rollout again',
+    ),
 );

@@ -25,6 +25,8 @@ var queueNames = [
   'monitor-steps-poison'
   'connect-watch'
   'connect-watch-poison'
+  'rollout-planning'
+  'rollout-planning-poison'
 ]
 
 resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {

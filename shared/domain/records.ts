@@ -158,8 +158,25 @@ export interface RolloutRecord {
   protectedSettings?: ProtectedSettingsRef;
   /** How the rollout was started: `api`, `schedule`, `event`, `drift` (the policy's `correctDrift`). */
   trigger: 'api' | 'schedule' | 'event' | 'drift';
-  /** Total clusters in the rollout, for cheap listing. */
+  /** Total clusters in the rollout, for cheap listing (0 while Planning). */
   clusterCount: number;
+  /** Progress of the planning worker (fleet-wide rollouts created through the API); kept once planned. */
+  planning?: PlanningProgress;
+}
+
+export interface PlanningProgress {
+  /** Clusters planned from the sweep (known once swept). */
+  total?: number;
+  /** Cluster rows written so far. */
+  written: number;
+  /** When the planning worker last recorded progress (a stalled Planning rollout is re-sent its message). */
+  updatedAt: string;
+  /** When planning ended (the rollout left Planning). */
+  finishedAt?: string;
+  /** Why planning failed (the rollout is then Failed). */
+  error?: string;
+  /** Who started the rollout, for the history events the worker writes. */
+  actor: string;
 }
 
 /** The fleet as last discovered (PK = subscription). */
@@ -211,6 +228,8 @@ export const QUEUES = {
   clusterChecks: 'cluster-checks',
   monitorSteps: 'monitor-steps',
   connectWatch: 'connect-watch',
+  /** Planning of a fleet-wide rollout (message: `rolloutId`, `clusterId` `*`, `hop` 0). */
+  rolloutPlanning: 'rollout-planning',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 

@@ -32,6 +32,11 @@ const touch = (r: Rollout, now: Date): Rollout => ({ ...r, updatedAt: now.toISOS
 
 export function pauseRollout(r: Rollout, _clusters: readonly RolloutClusterView[], now: Date): CommandResult {
   if (isTerminalRollout(r.state)) throw finished(r, 'paused');
+  if (r.state === 'Planning')
+    throw new ConflictError(
+      `rollout ${r.id} is still Planning: pause it once it runs, or cancel it`,
+      'RolloutPlanning',
+    );
   if (r.state === 'Halted') {
     throw new ConflictError(
       `rollout ${r.id} is Halted (${r.haltedReason ?? 'failures'}): resume, retry-failed or cancel it`,

@@ -3,7 +3,12 @@
  * plain strings, numbers and ISO-8601 instants so that it maps directly onto Table Storage rows.
  */
 
-export type RolloutState = 'Pending' | 'Running' | 'Paused' | 'Halted' | 'Succeeded' | 'Failed' | 'Cancelled';
+/**
+ * `Planning`: created, its clusters being swept, planned and written by the planning worker
+ * (shared/services/planRollout.ts); then `Pending`, and `Running` from its first reconcile.
+ */
+export type RolloutState =
+  'Planning' | 'Pending' | 'Running' | 'Paused' | 'Halted' | 'Succeeded' | 'Failed' | 'Cancelled';
 
 export type ClusterState =
   | 'Pending'
@@ -16,6 +21,7 @@ export type ClusterState =
   | 'Cancelled';
 
 export const ROLLOUT_STATES: readonly RolloutState[] = [
+  'Planning',
   'Pending',
   'Running',
   'Paused',

@@ -14,15 +14,15 @@
  */
 import type { ClusterInfo } from '../domain/cluster.js';
 import { ConflictError, NotFoundError } from '../domain/errors.js';
-import { planPolicy } from '../domain/planner.js';
 import type { Policy } from '../domain/policy.js';
-import type { HistoryEvent, ProtectedSettingsRef, RolloutRecord, StoredPolicy } from '../domain/records.js';
-import type { Rollout } from '../domain/rolloutState.js';
-import { clusterRowFromPlan, rowHasWork } from './clusterRowFromPlan.js';
+import type { ProtectedSettingsRef, RolloutRecord, StoredPolicy } from '../domain/records.js';
+import { QUEUES } from '../domain/records.js';
 import { newRolloutId } from './newRolloutId.js';
 import { takePolicyLock } from './policyLock.js';
 import { snapshotProtectedSettings, withoutProtectedValues } from './protectedSettings.js';
-import { reconcileRollout } from './reconcileRollout.js';
+import { planningMessage } from './planningMessage.js';
+import { firstReconcile } from './reconcileRollout.js';
+import { newRollout, plannedEvents, planRows } from './rolloutPlanRows.js';
 import type { ServiceDeps } from './serviceDeps.js';
 import { toInventoryRecord } from './toInventoryRecord.js';
 import { normalizeId } from '../domain/armId.js';
@@ -42,6 +42,11 @@ export interface CreateRolloutInput {
   clusters?: readonly ClusterInfo[];
   /** The rollout's id, when the caller needed it first (an event takes the cluster's lease under it). */
   id?: string;
+  /**
+   * Fleet-wide rollouts only: write the rollout `Planning` and leave the sweep, plan and rows to the
+   * planning worker (planRollout.ts), so the caller (an HTTP request) answers at once whatever the fleet size.
+   */
+  planLater?: boolean;
 }
 
 /** Whether an active rollout blocks a new fleet-wide one of the same policy. */
@@ -82,33 +87,27 @@ async function writeRollout(
   stored: StoredPolicy | undefined,
   id: string,
 ): Promise<RolloutRecord> {
-  const fleet = await sweep(deps, input);
+  const planLater = input.planLater === true && input.trigger !== 'event' && input.clusterIds === undefined;
+  const fleet = planLater ? [] : await sweep(deps, input);
   const now = deps.clock.now();
-  const plan = planPolicy(policy, fleet, { catalog: deps.catalog, now });
-  const rows = plan.clusters.map((c) => clusterRowFromPlan(id, c, policy, now));
-  const rollout: Rollout = {
-    id,
-    policy: policy.name,
-    state: 'Pending',
-    createdAt: now.toISOString(),
-    waves: policy.rollout.waves.map((w) => ({
-      name: w.name,
-      maxParallel: w.maxParallel,
-      soakMinutes: w.soakMinutes,
-    })),
-    currentWave: 0,
-    maxFailurePercent: policy.rollout.maxFailurePercent,
-  };
-  if (policy.rollout.maintenanceWindow) rollout.maintenanceWindow = { ...policy.rollout.maintenanceWindow };
+  const { plan, rows } = planRows(deps, id, policy, fleet, now);
   const secret = input.protectedSettings ?? stored?.protectedSettings;
   const protectedSettings = await snapshotProtectedSettings(deps, policy, secret, id);
   const record: RolloutRecord = {
-    rollout,
+    rollout: newRollout(id, policy, planLater ? 'Planning' : 'Pending', now),
     policy: withoutProtectedValues(policy),
     ...(protectedSettings ? { protectedSettings } : {}),
     trigger: input.trigger,
     clusterCount: rows.length,
+    ...(planLater ? { planning: { written: 0, updatedAt: now.toISOString(), actor: input.actor } } : {}),
   };
+  if (planLater) {
+    await deps.rollouts.create(record, []);
+    // A lost send leaves the rollout Planning: the timer re-sends it once it stalls (reconcileRollout).
+    await deps.queue.send(QUEUES.rolloutPlanning, planningMessage(id));
+    deps.log.info('rollout created, planning queued', { rolloutId: id, policy: policy.name });
+    return record;
+  }
   await deps.rollouts.create(record, rows);
   deps.log.info('rollout created', {
     rolloutId: id,
@@ -119,28 +118,10 @@ async function writeRollout(
     upgrade: plan.summary.upgrade,
     reconfigure: plan.summary.reconfigure,
   });
-
   await deps.inventory.upsertMany(fleet.map((c) => toInventoryRecord(c, now)));
-  const at = now.toISOString();
-  const events = rows.filter(rowHasWork).map((r): HistoryEvent => ({
-    clusterId: r.clusterId,
-    at,
-    actor: input.actor,
-    action: 'RolloutPlanned',
-    from: r.from,
-    to: r.to,
-    result: 'Recorded',
-    reason: r.reason,
-    ...(r.message !== undefined ? { message: r.message } : {}),
-    rolloutId: id,
-  }));
+  const events = plannedEvents(rows, now.toISOString(), input.actor, id);
   if (events.length > 0) await deps.history.append(events);
-  try {
-    await reconcileRollout(deps, id);
-  } catch (err) {
-    // The rollout exists; the timer drives it within a minute.
-    deps.log.error('first reconcile of new rollout failed', { rolloutId: id, error: String(err) });
-  }
+  await firstReconcile(deps, id);
   return (await deps.rollouts.get(id))?.value ?? record;
 }
 

@@ -14,6 +14,7 @@ import type { HistoryEvent, RolloutClusterRecord } from '../domain/records.js';
 import { QUEUES } from '../domain/records.js';
 import type { RolloutAction, RolloutClusterView, RolloutState } from '../domain/rolloutState.js';
 import { loadRolloutClusters } from './loadRolloutClusters.js';
+import { resendStalledPlanning } from './planningMessage.js';
 import type { RepairResult } from './repairLostMessages.js';
 import { repairLostMessages } from './repairLostMessages.js';
 import { resolveOnline } from './resolveOnline.js';
@@ -62,6 +63,8 @@ export async function reconcileRollout(
     deps.log.warn('rollout to reconcile not found', { rolloutId });
     return { ...summary, outcome: 'notFound' };
   }
+  if (stored.value.rollout.state === 'Planning')
+    return { ...summary, ...(await resendStalledPlanning(deps, stored.value)) };
   // A freed slot's pass reads what changed since this instance's last read; the timer's pass reads all.
   const full = options.repairLostMessages !== false;
   const rows = deps.rowCache
@@ -200,5 +203,14 @@ function logTransitions(
     else if (a.kind === 'waitForWindow')
       deps.log.info('waiting for maintenance window', { rolloutId, until: a.until });
     else if (a.kind === 'done') deps.log.info('rollout finished', { rolloutId, state: a.state });
+  }
+}
+
+/** Starts the first wave at once; on failure the rollout exists and the timer drives it within a minute. */
+export async function firstReconcile(deps: ServiceDeps, id: string): Promise<void> {
+  try {
+    await reconcileRollout(deps, id);
+  } catch (err) {
+    deps.log.error('first reconcile of new rollout failed', { rolloutId: id, error: String(err) });
   }
 }

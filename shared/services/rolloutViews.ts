@@ -25,6 +25,11 @@ export interface RolloutView {
   haltedReason?: string;
   /** While a finished wave soaks: when the next wave starts. */
   soakUntil?: string;
+  /**
+   * Fleet-wide rollouts started through the API: the planning worker's progress (`written` cluster rows of
+   * `total`, known once swept), kept after planning; `error` when planning failed (state Failed).
+   */
+  planning?: { written: number; total: number | null; finishedAt: string | null; error?: string };
 }
 
 export interface RolloutClusterRow {
@@ -68,6 +73,11 @@ export function rolloutView(record: RolloutRecord, rows: readonly RolloutCluster
   };
   if (r.haltedReason !== undefined) view.haltedReason = r.haltedReason;
   if (r.waveSoakUntil !== undefined) view.soakUntil = r.waveSoakUntil;
+  const p = record.planning;
+  if (p) {
+    view.planning = { written: p.written, total: p.total ?? null, finishedAt: p.finishedAt ?? null };
+    if (p.error !== undefined) view.planning.error = p.error;
+  }
   return view;
 }
 

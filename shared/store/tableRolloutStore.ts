@@ -142,6 +142,12 @@ export class TableRolloutStore implements RolloutStore {
     );
   }
 
+  async putClusters(rolloutId: string, clusters: readonly RolloutClusterRecord[]): Promise<void> {
+    checkRowsBelongTo(rolloutId, clusters);
+    const rows = dedupe(clusters).map((c): TransactionAction => ['upsert', clusterEntity(c), 'Replace']);
+    await submitBatches(this.clusters, rows, `write ${rows.length} cluster rows of rollout ${rolloutId}`);
+  }
+
   async getPolicyLock(policy: string): Promise<Versioned<PolicyLock> | undefined> {
     const entity = await readEntity(this.rollouts, POLICY_LOCK_PK, encodeKey(policy));
     return entity && fromPolicyLockEntity(entity);

@@ -227,5 +227,20 @@ export function rolloutStoreContract(make: MakeStores): void {
       expect(await rollouts.listActive()).toEqual([]);
       expect((await rollouts.list()).items).toEqual([]);
     });
+
+    it('putClusters upserts rows of a rollout (a chunk written twice leaves one row each) and refuses foreign rows', async () => {
+      const { rollouts } = await make();
+      await rollouts.create(rolloutRecord('r-put', 'Planning', 0), []);
+      const chunk = Array.from({ length: 150 }, (_, i) => clusterRow('r-put', `c${i}`));
+      await rollouts.putClusters('r-put', chunk);
+      await rollouts.putClusters('R-PUT', chunk);
+      const rows = (await rollouts.listClusters('r-put', undefined, { top: 1000 })).items;
+      expect(rows).toHaveLength(150);
+      await expect(rollouts.putClusters('r-put', [clusterRow('r-other', 'x')])).rejects.toBeInstanceOf(
+        ValidationError,
+      );
+      expect((await rollouts.listClusters('r-other')).items).toHaveLength(0);
+      expect(await rollouts.listActive()).toHaveLength(1); // Planning is an active state
+    });
   });
 }

@@ -108,6 +108,10 @@ export class MemoryRolloutStore implements RolloutStore {
     }
     for (const { value, etag } of values) await this.updateCluster(value, etag);
   }
+  async putClusters(rolloutId: string, clusters: readonly RolloutClusterRecord[]) {
+    checkRowsBelongTo(rolloutId, clusters);
+    for (const c of clusters) this.clusterTable.put(this.key(c.rolloutId, c.clusterId), c);
+  }
   readonly lockTable = new MemoryTable<PolicyLock>();
   async getPolicyLock(policy: string) {
     return this.lockTable.get(k(policy));
