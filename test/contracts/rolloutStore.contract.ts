@@ -75,7 +75,7 @@ export function rolloutStoreContract(make: MakeStores): void {
       for (const state of ROLLOUT_STATES)
         await rollouts.create(rolloutRecord(`r-${state.toLowerCase()}`, state), []);
       const active = (await rollouts.listActive()).map((r) => r.value.rollout.state).sort();
-      expect(active).toEqual(['Halted', 'Paused', 'Pending', 'Running']);
+      expect(active).toEqual(['Halted', 'Paused', 'Pending', 'Planning', 'Running']);
 
       const running = (await rollouts.get('r-running'))!;
       const done = { ...running.value, rollout: { ...running.value.rollout, state: 'Succeeded' as const } };
@@ -86,6 +86,7 @@ export function rolloutStoreContract(make: MakeStores): void {
         'r-halted',
         'r-paused',
         'r-pending',
+        'r-planning',
       ]);
       await expect(rollouts.update(rolloutRecord('r-missing'), etag)).rejects.toBeInstanceOf(NotFoundError);
       expect((await rollouts.list({ top: 3 })).items).toHaveLength(3);

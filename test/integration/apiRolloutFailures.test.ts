@@ -69,9 +69,16 @@ const finished = (id: string) =>
 function expectRolloutShape(view: Record<string, unknown>, policy: string): void {
   expect(view).toMatchObject({ policy, trigger: 'api' });
   expect(view.id).toEqual(expect.any(String));
-  expect(['Pending', 'Running', 'Paused', 'Halted', 'Succeeded', 'Failed', 'Cancelled']).toContain(
-    view.state,
-  );
+  expect([
+    'Planning',
+    'Pending',
+    'Running',
+    'Paused',
+    'Halted',
+    'Succeeded',
+    'Failed',
+    'Cancelled',
+  ]).toContain(view.state);
   expect(Number.isNaN(Date.parse(String(view.createdAt)))).toBe(false);
   expect(view).toHaveProperty('startedAt');
   expect(view).toHaveProperty('finishedAt');

@@ -60,9 +60,16 @@ const command = (id: string, name: string, body?: unknown) =>
 function expectRolloutShape(view: Record<string, unknown>, policy: string): void {
   expect(view).toMatchObject({ policy, trigger: 'api' });
   expect(view.id).toEqual(expect.any(String));
-  expect(['Pending', 'Running', 'Paused', 'Halted', 'Succeeded', 'Failed', 'Cancelled']).toContain(
-    view.state,
-  );
+  expect([
+    'Planning',
+    'Pending',
+    'Running',
+    'Paused',
+    'Halted',
+    'Succeeded',
+    'Failed',
+    'Cancelled',
+  ]).toContain(view.state);
   expect(Number.isNaN(Date.parse(String(view.createdAt)))).toBe(false);
   expect(view).toHaveProperty('startedAt');
   expect(view).toHaveProperty('finishedAt');
@@ -105,6 +112,10 @@ describe('a rollout held for CRD approval', () => {
     const created = await stack.api('POST', '/api/rollouts', { policy: 'gate' });
     expect(created.status).toBe(201);
     expectRolloutShape(created.body, 'gate');
+    // Fleet-size work is the planning worker's: the answer comes at once, Planning, with where to look.
+    expect(created.body.state).toBe('Planning');
+    expect(created.body.planning).toMatchObject({ written: 0, total: null, finishedAt: null });
+    expect(created.headers.get('location')).toBe(`/api/rollouts/${created.body.id}`);
     id = created.body.id;
     expectError(await stack.api('POST', '/api/rollouts', { policy: 'gate' }), 409, 'RolloutAlreadyRunning');
     expectError(await stack.api('DELETE', '/api/policies/gate'), 409, 'RolloutInProgress');
