@@ -57,6 +57,7 @@ export interface RolloutView {
   clusterCount?: number;
   haltedReason?: string;
   soakUntil?: string;
+  planning?: { written: number; total: number | null; finishedAt?: string | null; error?: string };
   waves: { name: string; state: string; counts: ClusterCounts }[];
   counts: ClusterCounts;
 }

@@ -12,6 +12,21 @@ export interface RolloutViewLike {
   haltedReason?: string;
   /** While a finished wave soaks: when the next wave starts. */
   soakUntil?: string;
+  /** The planning worker's progress (fleet-wide rollouts started through the API). */
+  planning?: { written: number; total: number | null; error?: string };
+}
+
+/** `planning: 2000/10000 cluster rows written` while Planning; the reason when planning failed. */
+function planningLine(r: RolloutViewLike): string[] {
+  const p = r.planning;
+  if (!p) return [];
+  if (p.error) return [`  planning failed: ${p.error}`];
+  if (r.state !== 'Planning') return [];
+  return [
+    p.total === null
+      ? '  planning: sweeping the fleet (Resource Graph)'
+      : `  planning: ${p.written}/${p.total} cluster rows written`,
+  ];
 }
 
 const SKIP_WORDS: Readonly<Record<string, string>> = {
@@ -42,9 +57,9 @@ function clock(iso: string): string {
 const WIDTH = 30;
 
 function bar(c: Counts): string {
-  const total = Object.values(c).reduce((a, b) => a + b, 0) || 1;
+  const total = Object.values(c).reduce((a, b) => a + b, 0);
   const done = c.succeeded + c.failed + c.skipped + c.cancelled;
-  const filled = Math.round((done / total) * WIDTH);
+  const filled = Math.round((done / (total || 1)) * WIDTH);
   return `[${'#'.repeat(filled)}${'.'.repeat(WIDTH - filled)}] ${String(done).padStart(4)}/${total}`;
 }
 
@@ -61,6 +76,7 @@ function describe(c: Counts): string {
 export function renderRollout(r: RolloutViewLike): string[] {
   return [
     `rollout ${r.id}: ${r.state}${r.haltedReason ? ` (${r.haltedReason})` : ''}`,
+    ...planningLine(r),
     ...r.waves.map((w) => {
       const state = w.state === 'Soaking' && r.soakUntil ? `Soaking until ${clock(r.soakUntil)}` : w.state;
       return `  ${w.name.padEnd(10)} ${bar(w.counts)}  ${state.padEnd(9)} ${describe(w.counts)}`;

@@ -59,7 +59,12 @@ export function registerRollout(program: Command): void {
     .action(async (policy: string, o: WatchOptions, cmd: Command) => {
       const ctx = ctxOf(cmd);
       const r = await ctx.client.post<RolloutView>('/rollouts', { policy });
-      if (!ctx.json) console.log(`rollout ${r.id} started (${r.clusterCount ?? '?'} clusters)`);
+      if (!ctx.json)
+        console.log(
+          r.state === 'Planning'
+            ? `rollout ${r.id} started (planning: the fleet is being swept and planned)`
+            : `rollout ${r.id} started (${r.clusterCount ?? '?'} clusters)`,
+        );
       if (!o.watch && !ctx.json) return console.log(`follow it: osm-fleet rollout status ${r.id} --watch`);
       await showRollout(ctx, r, o);
     });

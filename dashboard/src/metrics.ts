@@ -5,7 +5,7 @@
 import type { ClusterCounts, Cluster, Command, Rollout, RolloutState } from './types.js';
 
 /** States in which a rollout can still change: the page refreshes itself while a rollout is in one. */
-export const ACTIVE: readonly RolloutState[] = ['Pending', 'Running', 'Paused', 'Halted'];
+export const ACTIVE: readonly RolloutState[] = ['Planning', 'Pending', 'Running', 'Paused', 'Halted'];
 /** States a rollout never leaves. */
 export const FINISHED: readonly RolloutState[] = ['Succeeded', 'Failed', 'Cancelled'];
 

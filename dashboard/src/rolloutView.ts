@@ -91,6 +91,7 @@ function header(r: Rollout, run: Run): HTMLElement {
         (r.soakUntil ? ` · soaking until ${when(r.soakUntil)}` : ''),
     ),
     r.haltedReason ? h('p', { class: 'halted' }, `Halted: ${r.haltedReason}`) : null,
+    planningLine(r),
     progressBar(r.counts, { 'data-testid': 'rollout-progress' }),
     h('p', {}, countsLine(r.counts)),
     h('div', { class: 'commands' }, ...commands),
@@ -149,4 +150,16 @@ function clusterList(
   });
   const head = ['Cluster', 'Wave', 'Version', 'Reason', 'Message', ...(action ? [''] : [])];
   return section(`${title} (${rows.length})`, table(head, body, { class: `clusters ${kind}` }));
+}
+
+/** While Planning: how far the planning worker got; after a failed planning: why. */
+function planningLine(r: Rollout): HTMLElement | null {
+  const p = r.planning;
+  if (p?.error) return h('p', { class: 'halted' }, `Planning failed: ${p.error}`);
+  if (r.state !== 'Planning') return null;
+  const text =
+    !p || p.total === null
+      ? 'Planning: sweeping the fleet'
+      : `Planning: ${p.written} of ${p.total} cluster rows written`;
+  return h('p', { 'data-testid': 'rollout-planning' }, text);
 }

@@ -5,7 +5,15 @@ export type { ClusterCounts, WaveState };
 
 /** The states known today; a newer API may send others (e.g. `Planning`), shown as they come. */
 export type RolloutState =
-  'Pending' | 'Running' | 'Paused' | 'Halted' | 'Succeeded' | 'Failed' | 'Cancelled' | (string & {});
+  | 'Planning'
+  | 'Pending'
+  | 'Running'
+  | 'Paused'
+  | 'Halted'
+  | 'Succeeded'
+  | 'Failed'
+  | 'Cancelled'
+  | (string & {});
 export type Command = 'pause' | 'resume' | 'cancel' | 'retry-failed' | 'approve';
 
 export interface Page<T> {
@@ -32,6 +40,8 @@ export interface Rollout {
   counts: ClusterCounts;
   haltedReason?: string;
   soakUntil?: string;
+  /** The planning worker's progress (rollouts started through the API). */
+  planning?: { written: number; total: number | null; finishedAt: string | null; error?: string };
 }
 
 export interface RolloutCluster {

@@ -137,10 +137,11 @@ export interface RolloutStore {
   /** Several rows of one rollout in one transaction (all or none); each with its ETag. */
   updateClusters(values: readonly { value: RolloutClusterRecord; etag: string }[]): Promise<void>;
   /**
-   * Upserts cluster rows of an existing rollout (the planning worker's chunks; batched per 100, idempotent:
-   * a chunk written again replaces its rows). Rows of another rollout are refused before any write.
+   * Inserts cluster rows of an existing rollout that are not there yet (the planning worker's chunks, batched
+   * per 100): a row that exists is left as it is, so a redelivered chunk never undoes a worker's progress.
+   * Rows of another rollout are refused before any write.
    */
-  putClusters(rolloutId: string, clusters: readonly RolloutClusterRecord[]): Promise<void>;
+  insertClusters(rolloutId: string, clusters: readonly RolloutClusterRecord[]): Promise<void>;
   /** The policy's rollout lock (policyLock.ts), if a row exists. */
   getPolicyLock(policy: string): Promise<Versioned<PolicyLock> | undefined>;
   /** Inserts the lock; ConflictError when the policy already has one (whatever its state). */

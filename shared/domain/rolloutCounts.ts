@@ -57,7 +57,8 @@ export function rolloutCounts(clusters: readonly Pick<RolloutClusterView, 'state
 function waveState(rollout: Rollout, wave: number): WaveState {
   if (wave < rollout.currentWave) return 'Completed';
   if (rollout.state === 'Cancelled') return 'Cancelled';
-  if (wave > rollout.currentWave || rollout.state === 'Pending') return 'Pending';
+  // Planning, Pending, or ended before it started (planning failed): no wave has begun.
+  if (wave > rollout.currentWave || rollout.state === 'Pending' || !rollout.startedAt) return 'Pending';
   return rollout.waveSoakUntil !== undefined ? 'Soaking' : 'Running';
 }
 

@@ -5,10 +5,11 @@
  * of 1,000 clusters, recording progress on the rollout (`planning.written` of `total`, ETag-checked) after
  * each; then the rollout becomes `Pending` and is reconciled once, as a synchronous creation would be.
  *
- * Crash-safe by being repeatable: the plan is made at the rollout's `createdAt` instant, so a redelivered
- * message (a worker killed mid-chunk) writes the same rows (upserts by cluster key) and the same events
- * (`seq` 0: appended again they replace themselves). A redelivery sweeps again: a cluster that appeared
- * since is added, and rows of a cluster gone since are kept (their plan stands, counted in `clusterCount`).
+ * Crash-safe by being repeatable: the plan is made at the rollout's `createdAt` instant, and rows are
+ * inserted only where absent (insertClusters), so a redelivered message (a worker killed mid-chunk, or a
+ * second delivery running beside the first) never overwrites a row, and its events (`seq` 0) replace
+ * themselves. A redelivery sweeps again: a cluster that appeared since is added, rows of a cluster gone since
+ * are kept (their plan stands, counted in `clusterCount`).
  * One message plans the whole rollout, because the plan is made from one sweep; its chunks are
  * checkpoints, not messages. A rollout cancelled meanwhile stops the worker, which cancels the rows it wrote.
  * Failures throw: the host retries the message, then poisons it, and `failPlanning` ends the rollout Failed
@@ -44,7 +45,7 @@ export async function planRollout(deps: ServiceDeps, msg: ClusterWorkMessage): P
 
   for (let i = 0; i < Math.max(rows.length, fleet.length); i += PLANNING_CHUNK) {
     const chunk = rows.slice(i, i + PLANNING_CHUNK);
-    if (chunk.length > 0) await deps.rollouts.putClusters(id, chunk);
+    if (chunk.length > 0) await deps.rollouts.insertClusters(id, chunk);
     const swept = fleet.slice(i, i + PLANNING_CHUNK);
     if (swept.length > 0)
       await deps.inventory.upsertMany(swept.map((c) => toInventoryRecord(c, deps.clock.now())));
@@ -55,7 +56,7 @@ export async function planRollout(deps: ServiceDeps, msg: ClusterWorkMessage): P
       ...r,
       planning: progress(r, { total, written }, deps.clock.now()),
     }));
-    if (!next) return stopped(deps, id, 'RolloutCancelled');
+    if (!next) return stopped(deps, id);
     stored = next;
   }
   const now = deps.clock.now().toISOString();
@@ -65,7 +66,7 @@ export async function planRollout(deps: ServiceDeps, msg: ClusterWorkMessage): P
     clusterCount: total,
     planning: progress(r, { total, written: total, finishedAt: now }, deps.clock.now()),
   }));
-  if (!done) return stopped(deps, id, 'RolloutCancelled');
+  if (!done) return stopped(deps, id);
   deps.log.info('rollout planned', { rolloutId: id, policy: policy.name, clusters: total });
   await firstReconcile(deps, id);
   return { outcome: 'done', reason: 'Planned' };
@@ -87,7 +88,7 @@ export async function failPlanning(
   }));
   if (!failed) return ignored('NotPlanning');
   deps.log.error('rollout planning failed', { rolloutId: msg.rolloutId, reason });
-  await stopped(deps, msg.rolloutId, 'PlanningFailed');
+  await stopped(deps, msg.rolloutId);
   return { outcome: 'stalled', reason: 'PlanningFailed' };
 }
 
@@ -116,10 +117,13 @@ async function savePlanning(
 }
 
 /**
- * The rollout left Planning (cancelled, failed): rows written meanwhile are cancelled, not left Pending.
- * Exported for the stall repair (reconcileRollout re-sends the message of a stalled Planning rollout).
+ * The rollout left Planning. Cancelled or failed: rows written meanwhile are cancelled, not left Pending.
+ * Planned by another delivery of the message (Pending, Running...): nothing to undo.
  */
-async function stopped(deps: ServiceDeps, rolloutId: string, reason: string): Promise<StepResult> {
+async function stopped(deps: ServiceDeps, rolloutId: string): Promise<StepResult> {
+  const state = (await deps.rollouts.get(rolloutId))?.value.rollout.state;
+  if (state !== 'Cancelled' && state !== 'Failed') return ignored('PlannedElsewhere');
+  const reason = state === 'Cancelled' ? 'RolloutCancelled' : 'PlanningFailed';
   const at = deps.clock.now().toISOString();
   await writeClusterRows(deps, await loadRolloutClusters(deps, rolloutId), (r) =>
     r.state === 'Pending' || r.state === 'Deferred' || r.state === 'AwaitingApproval'

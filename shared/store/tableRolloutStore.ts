@@ -32,7 +32,7 @@ import {
   ROLLOUT_PK,
   rolloutEntity,
 } from './rolloutEntities.js';
-import { submitBatches } from './submitBatches.js';
+import { chunkActions, submitBatches } from './submitBatches.js';
 
 export class TableRolloutStore implements RolloutStore {
   constructor(
@@ -142,10 +142,28 @@ export class TableRolloutStore implements RolloutStore {
     );
   }
 
-  async putClusters(rolloutId: string, clusters: readonly RolloutClusterRecord[]): Promise<void> {
+  /**
+   * Insert-if-absent, a transaction of `create`s per 100 rows: one existing row fails the whole transaction
+   * (409), and then that chunk's rows are created one by one, existing ones left as they are.
+   */
+  async insertClusters(rolloutId: string, clusters: readonly RolloutClusterRecord[]): Promise<void> {
     checkRowsBelongTo(rolloutId, clusters);
-    const rows = dedupe(clusters).map((c): TransactionAction => ['upsert', clusterEntity(c), 'Replace']);
-    await submitBatches(this.clusters, rows, `write ${rows.length} cluster rows of rollout ${rolloutId}`);
+    const rows = dedupe(clusters).map((c): TransactionAction => ['create', clusterEntity(c)]);
+    const what = `insert cluster rows of rollout ${rolloutId}`;
+    for (const chunk of chunkActions(rows)) {
+      try {
+        await storageCall(what, () => this.clusters.submitTransaction(chunk));
+      } catch (err) {
+        if (!(err instanceof ConflictError)) throw err;
+        for (const [, entity] of chunk) {
+          try {
+            await storageCall(what, () => this.clusters.createEntity(entity));
+          } catch (e) {
+            if (!(e instanceof ConflictError)) throw e;
+          }
+        }
+      }
+    }
   }
 
   async getPolicyLock(policy: string): Promise<Versioned<PolicyLock> | undefined> {

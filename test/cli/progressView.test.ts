@@ -42,6 +42,33 @@ describe('demo and rollout output', () => {
     expect(lines[2]).toContain('Pending');
   });
 
+  it.each([
+    [{ written: 0, total: null }, 'Planning', 'planning: sweeping the fleet (Resource Graph)'],
+    [{ written: 2000, total: 10000 }, 'Planning', 'planning: 2000/10000 cluster rows written'],
+    [{ written: 3, total: 10, error: 'sweep failed' }, 'Failed', 'planning failed: sweep failed'],
+  ])('planning progress %j while %s', (planning, state, line) => {
+    const lines = renderRollout({
+      id: 'r1',
+      state,
+      planning,
+      counts: zero,
+      waves: [{ name: 'all', state: 'Pending', counts: zero }],
+    });
+    expect(lines[1]).toBe(`  ${line}`);
+    expect(lines).toHaveLength(3);
+  });
+
+  it('no planning line once planned', () => {
+    const lines = renderRollout({
+      id: 'r1',
+      state: 'Running',
+      planning: { written: 10, total: 10 },
+      counts: zero,
+      waves: [{ name: 'all', state: 'Running', counts: zero }],
+    });
+    expect(lines).toHaveLength(2);
+  });
+
   it('the approve hint is the CLI, with --endpoint when the stack is not on 7071', () => {
     expect(cliCommand('http://127.0.0.1:7071')).toBe('npx osm-fleet');
     expect(cliCommand('http://127.0.0.1:7171')).toBe('npx osm-fleet --endpoint http://127.0.0.1:7171/api');

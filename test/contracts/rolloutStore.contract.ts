@@ -229,15 +229,20 @@ export function rolloutStoreContract(make: MakeStores): void {
       expect((await rollouts.list()).items).toEqual([]);
     });
 
-    it('putClusters upserts rows of a rollout (a chunk written twice leaves one row each) and refuses foreign rows', async () => {
+    it('insertClusters inserts rows not there yet, leaves existing ones as they are, refuses foreign rows', async () => {
       const { rollouts } = await make();
       await rollouts.create(rolloutRecord('r-put', 'Planning', 0), []);
       const chunk = Array.from({ length: 150 }, (_, i) => clusterRow('r-put', `c${i}`));
-      await rollouts.putClusters('r-put', chunk);
-      await rollouts.putClusters('R-PUT', chunk);
+      await rollouts.insertClusters('r-put', chunk.slice(0, 120));
+      const moved = (await rollouts.getCluster('r-put', chunk[110]!.clusterId))!;
+      await rollouts.updateCluster({ ...moved.value, state: 'InProgress' }, moved.etag);
+      await rollouts.insertClusters('R-PUT', chunk); // a redelivered chunk, overlapping what exists
       const rows = (await rollouts.listClusters('r-put', undefined, { top: 1000 })).items;
       expect(rows).toHaveLength(150);
-      await expect(rollouts.putClusters('r-put', [clusterRow('r-other', 'x')])).rejects.toBeInstanceOf(
+      expect(rows.filter((r) => r.value.state === 'InProgress').map((r) => r.value.clusterId)).toEqual([
+        chunk[110]!.clusterId,
+      ]);
+      await expect(rollouts.insertClusters('r-put', [clusterRow('r-other', 'x')])).rejects.toBeInstanceOf(
         ValidationError,
       );
       expect((await rollouts.listClusters('r-other')).items).toHaveLength(0);

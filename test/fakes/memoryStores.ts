@@ -108,9 +108,12 @@ export class MemoryRolloutStore implements RolloutStore {
     }
     for (const { value, etag } of values) await this.updateCluster(value, etag);
   }
-  async putClusters(rolloutId: string, clusters: readonly RolloutClusterRecord[]) {
+  async insertClusters(rolloutId: string, clusters: readonly RolloutClusterRecord[]) {
     checkRowsBelongTo(rolloutId, clusters);
-    for (const c of clusters) this.clusterTable.put(this.key(c.rolloutId, c.clusterId), c);
+    for (const c of clusters) {
+      const key = this.key(c.rolloutId, c.clusterId);
+      if (!this.clusterTable.get(key)) this.clusterTable.put(key, c, null);
+    }
   }
   readonly lockTable = new MemoryTable<PolicyLock>();
   async getPolicyLock(policy: string) {

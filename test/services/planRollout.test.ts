@@ -81,9 +81,9 @@ describe('planRollout', () => {
   it('a worker killed mid-chunk: the message again completes it with no row or event twice', async () => {
     const n = 2 * PLANNING_CHUNK + 10;
     const { deps, id } = await planning(n);
-    const put = deps.rollouts.putClusters.bind(deps.rollouts);
+    const put = deps.rollouts.insertClusters.bind(deps.rollouts);
     let calls = 0;
-    deps.rollouts.putClusters = async (rid, chunk) => {
+    deps.rollouts.insertClusters = async (rid, chunk) => {
       if (++calls === 2) {
         await put(rid, chunk.slice(0, 400)); // part of the second chunk written, then the process dies
         throw new Error('killed');
@@ -109,8 +109,8 @@ describe('planRollout', () => {
 
   it('a rollout cancelled while planning: the worker stops and cancels the rows it wrote', async () => {
     const { deps, id } = await planning(PLANNING_CHUNK + 5);
-    const put = deps.rollouts.putClusters.bind(deps.rollouts);
-    deps.rollouts.putClusters = async (rid, chunk) => {
+    const put = deps.rollouts.insertClusters.bind(deps.rollouts);
+    deps.rollouts.insertClusters = async (rid, chunk) => {
       await put(rid, chunk);
       await rolloutCommand(deps, id, 'cancel', {}, 'api:bob');
     };
