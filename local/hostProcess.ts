@@ -3,7 +3,7 @@
  * Azure (see docs/configuration.md), for running several instances against the same Azurite and emulator
  * (scale-out tests, benchmarks). Prints `osm-fleet host listening on <url>` when ready; SIGTERM stops it.
  *   node --import tsx local/hostProcess.ts --port 7072 [--store-prefix t1] [--reconcile-ms 60000]
- *     [--retry-delay-sec 5] [--max-polling-ms 2000] [--quiet]
+ *     [--retry-delay-sec 5] [--message-lease-sec 300] [--max-polling-ms 2000] [--quiet]
  */
 import { parseArgs } from 'node:util';
 import { setAppContextFactory } from '../functions/lib/appContext.js';
@@ -19,6 +19,8 @@ const { values } = parseArgs({
     'store-prefix': { type: 'string' },
     'reconcile-ms': { type: 'string' },
     'retry-delay-sec': { type: 'string', default: '5' },
+    /** How long a message being handled stays invisible (a killed host's messages come back after it). */
+    'message-lease-sec': { type: 'string', default: '300' },
     /** Longest wait between polls of an empty queue (host.json maxPollingInterval is 2 s). */
     'max-polling-ms': { type: 'string' },
     quiet: { type: 'boolean', default: false },
@@ -39,6 +41,7 @@ const host = await startLocalHost({
   port: Number(values.port),
   log,
   retryDelaySec: Number(values['retry-delay-sec']),
+  messageLeaseSec: Number(values['message-lease-sec']),
   ...(values['max-polling-ms'] ? { maxPollingIntervalMs: Number(values['max-polling-ms']) } : {}),
   maxDequeueCount: app.config.maxDequeueCount,
   ...(values['reconcile-ms'] ? { timerEveryMs: { reconcile: Number(values['reconcile-ms']) } } : {}),

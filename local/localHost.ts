@@ -28,6 +28,8 @@ export interface LocalHostOptions {
   timerEveryMs?: Readonly<Record<string, number>>;
   maxDequeueCount?: number;
   retryDelaySec?: number;
+  /** How long a received message stays invisible while its handler runs (default 300 s); see QueuePoller. */
+  messageLeaseSec?: number;
   batchSize?: number;
   maxPollingIntervalMs?: number;
   /**
@@ -83,6 +85,7 @@ export async function startLocalHost(o: LocalHostOptions): Promise<LocalHost> {
           batchSize: o.batchSize ?? 16,
           maxDequeueCount: o.maxDequeueCount ?? 5,
           retryDelaySec: o.retryDelaySec ?? 30,
+          messageLeaseSec: o.messageLeaseSec ?? 300,
           maxPollingIntervalMs: o.maxPollingIntervalMs ?? 2_000,
         },
         o.log,

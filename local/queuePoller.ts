@@ -14,6 +14,12 @@ export interface QueuePollerOptions {
   maxDequeueCount: number;
   /** Delay before a failed message is tried again (host.json `visibilityTimeout`). */
   retryDelaySec: number;
+  /**
+   * How long a received message stays invisible while its handler runs: after a crash (kill -9) it is
+   * delivered again this long after it was received. The Functions host keeps a message it processes hidden
+   * for 10 minutes, renewing it while the function runs; locally 300 s, shorter in crash tests.
+   */
+  messageLeaseSec: number;
   /** Longest wait between polls of an empty queue (host.json `maxPollingInterval`). */
   maxPollingIntervalMs: number;
 }
@@ -55,7 +61,7 @@ export class QueuePoller {
         if (free > 0)
           received = await this.consumer.receive(this.registration.queueName as QueueName, {
             max: Math.min(32, free),
-            visibilityTimeoutSec: 5 * 60,
+            visibilityTimeoutSec: this.options.messageLeaseSec,
           });
       } catch (err) {
         this.log(`[warn] ${this.registration.name}: receive failed: ${(err as Error).message}`);

@@ -26,6 +26,8 @@ export interface HostOptions {
   prefix: string;
   reconcileMs: number;
   retryDelaySec?: number;
+  /** How long a message being handled stays invisible (`--message-lease-sec`; default the host's 300 s). */
+  messageLeaseSec?: number;
   /** Longest idle wait between queue polls (the host's default is host.json's 2 s). */
   maxPollingMs?: number;
   /** Keep the last lines of each child's log (stderr) for diagnosis; default 200. */
@@ -61,6 +63,7 @@ export class HostFleet {
     const args = ['--import', 'tsx', 'local/hostProcess.ts', '--port', '0', '--store-prefix', o.prefix];
     args.push('--reconcile-ms', String(o.reconcileMs), '--retry-delay-sec', String(o.retryDelaySec ?? 1));
     if (o.maxPollingMs) args.push('--max-polling-ms', String(o.maxPollingMs));
+    if (o.messageLeaseSec) args.push('--message-lease-sec', String(o.messageLeaseSec));
     if (o.quiet) args.push('--quiet');
     const child = spawn(process.execPath, args, {
       cwd: ROOT,

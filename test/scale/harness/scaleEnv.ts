@@ -25,6 +25,7 @@ export interface ScaleEnvOptions {
   hostEnv?: Record<string, string>;
   quiet?: boolean;
   maxPollingMs?: number;
+  messageLeaseSec?: number;
 }
 
 export interface ScaleEnv {
@@ -93,6 +94,7 @@ export async function startScaleEnv(
       reconcileMs: o.reconcileMs,
       quiet: o.quiet ?? false,
       ...(o.maxPollingMs ? { maxPollingMs: o.maxPollingMs } : {}),
+      ...(o.messageLeaseSec ? { messageLeaseSec: o.messageLeaseSec } : {}),
     },
   );
   let stopped = false;
