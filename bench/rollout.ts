@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { runNaivePeer } from './peers/naivePeer.js';
 import type { PeerResult } from './peers/peerResult.js';
 import { runSequentialPeer } from './peers/sequentialPeer.js';
+import { benchEnvironment } from './support/benchEnvironment.js';
 import { startBenchStack, type BenchStack } from './support/benchStack.js';
 import { runFleetRollout } from './support/fleetRollout.js';
 import { lowerBound, readBound } from './support/lowerBound.js';
@@ -47,6 +48,7 @@ async function seed(stack: BenchStack): Promise<{ subscriptions: string[]; ids: 
   };
 }
 
+const environment = benchEnvironment(); // before anything of the bench runs: the machine's own load
 const stack = await startBenchStack({ installMs });
 try {
   const cfg = stack.emulator.context.config;
@@ -87,6 +89,22 @@ try {
       `${c.emulator.toFixed(1)} s over ${(ours.result.makespanMs / 1000).toFixed(1)} s (2 cores shared); load ${loadavg()
         .map((l) => l.toFixed(1))
         .join(' ')}`,
+  );
+  const sec = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  const b = ours.breakdown;
+  const hops = Math.max(1, ours.hops);
+  console.log(
+    `environment: ${environment}; during the run min/median/max ${[ours.load.min, ours.load.median, ours.load.max].map((l) => l.toFixed(2)).join('/')}`,
+  );
+  console.log(
+    `time: POST answered in ${(ours.postMs / 1000).toFixed(3)} s; planning ${sec(ours.planningMs)}; makespan ` +
+      `${sec(ours.result.makespanMs)}: to the first PUT ${sec(ours.dispatchMs)}, ARM throttling (429s answered) ` +
+      `${sec(b.throttledMs)}, installs in flight ${sec(b.installingMs)}, idle ${sec(b.idleMs)} (1-s samples)`,
+  );
+  console.log(
+    `per cluster-hop: ${((ours.result.tableOps ?? 0) / hops).toFixed(1)} Table requests, ` +
+      `${((ours.result.queueMessages ?? 0) / hops).toFixed(1)} queue messages, host CPU ${((c.host * 1000) / hops).toFixed(1)} ms, ` +
+      `Azurite tables CPU ${((c.azuriteTable * 1000) / hops).toFixed(1)} ms`,
   );
   console.log(
     `read bucket alone at the measured ${readsPerHop.toFixed(2)} reads per hop: ` +

@@ -8,7 +8,9 @@
 import type { PeerResult, Stats } from '../peers/peerResult.js';
 import { armDiff } from '../peers/peerResult.js';
 import { TARGET } from '../peers/peerClient.js';
+import { loadavg } from 'node:os';
 import { api, cpuSecondsOf, sleep, type BenchHost, type BenchStack } from './benchStack.js';
+import { spread, timeBreakdown, type Breakdown, type Sample, type Spread } from './timeBreakdown.js';
 
 /** The policy schema's ceiling for a wave's maxParallel. */
 const MAX_PARALLEL = 1000;
@@ -23,6 +25,15 @@ export interface FleetRun {
   opsEndMs: number;
   /** CPU seconds used during the rollout by the host, Azurite and this process (emulator + driver). */
   cpu: { host: number; azuriteTable: number; azuriteQueue: number; emulator: number };
+  /** The POST's answer time and the planning worker's time, before the makespan starts. */
+  postMs: number;
+  planningMs: number;
+  /** From the rollout's start to its first PUT accepted by the emulator. */
+  dispatchMs: number;
+  /** The makespan by what held it (timeBreakdown.ts). */
+  breakdown: Breakdown;
+  /** 1-min load average sampled every second from the POST to the end. */
+  load: Spread;
 }
 
 export async function runFleetRollout(
@@ -53,14 +64,16 @@ export async function runFleetRollout(
   const tPost = Date.now();
   const created = await api(host.url, 'POST', '/api/rollouts', { policy: 'bench' });
   const id = created.id as string;
-  console.log(
-    `  POST /api/rollouts answered after ${((Date.now() - tPost) / 1000).toFixed(3)} s (${created.state})`,
-  );
+  const postMs = Date.now() - tPost;
+  console.log(`  POST /api/rollouts answered after ${(postMs / 1000).toFixed(3)} s (${created.state})`);
+  const loads: number[] = [loadavg()[0]!];
+  const samples: Sample[] = [];
   let view = created;
   // Planning (issue 17): the planning worker sweeps and writes the rows; the makespan starts after it.
   while (view.state === 'Planning') {
     if (Date.now() - tPost > timeoutMs) throw new Error(`rollout ${id} still Planning after ${timeoutMs} ms`);
     await sleep(1000);
+    loads.push(loadavg()[0]!);
     view = await api(host.url, 'GET', `/api/rollouts/${id}`);
   }
   const planning = view.planning as { finishedAt?: string | null } | undefined;
@@ -81,6 +94,8 @@ export async function runFleetRollout(
       throw new Error(`rollout ${id} not done after ${timeoutMs} ms: ${JSON.stringify(view.counts)}`);
     await sleep(1000);
     const s = await stack.control.stats();
+    loads.push(loadavg()[0]!);
+    samples.push({ atMs: Date.now(), throttled429: s.throttled429, inFlight: s.inFlightOperations });
     const settled = s.operationsStarted - before.operationsStarted >= total && s.inFlightOperations === 0;
     if (!settled && Date.now() - lastView < 15_000) continue;
     lastView = Date.now();
@@ -111,8 +126,14 @@ export async function runFleetRollout(
   const failures = await failureReasons(host.url, id);
   const startedMs = Date.parse(view.startedAt as string);
   let opsEndMs = 0;
-  for (const op of stack.emulator.state.operations.values())
+  let firstPutMs = Infinity;
+  for (const op of stack.emulator.state.operations.values()) {
     if (op.endedMs && op.startedMs >= startedMs) opsEndMs = Math.max(opsEndMs, op.endedMs);
+    if (op.startedMs >= startedMs) firstPutMs = Math.min(firstPutMs, op.startedMs);
+  }
+  // Samples within the makespan only (the loop also runs a little past the end).
+  const finishedMs = Date.parse(view.finishedAt as string);
+  const inRun = samples.filter((x) => x.atMs >= startedMs && x.atMs <= finishedMs + 1000);
   const hops = after.operationsStarted - before.operationsStarted;
   return {
     result: {
@@ -133,6 +154,11 @@ export async function runFleetRollout(
     failures,
     opsEndMs: opsEndMs - startedMs,
     cpu,
+    postMs,
+    planningMs: plannedMs,
+    dispatchMs: Number.isFinite(firstPutMs) ? firstPutMs - startedMs : 0,
+    breakdown: timeBreakdown(inRun),
+    load: spread(loads),
   };
 }
 
