@@ -107,7 +107,11 @@ describe('osm-fleet rollout', () => {
       cli('rollout', 'start', 'fail', '--watch', '--interval', '0.3'),
     ]);
     expect(ok.code, show(ok)).toBe(0);
-    expect(ok.stdout).toMatch(/^rollout \S+ started \(2 clusters\)/);
+    expect(ok.stdout).toMatch(/^rollout \S+ started \(planning: the fleet is being swept and planned\)/);
+    // The watch's first frame is the POST's answer, Planning; then the waves once planned.
+    expect(ok.stdout).toMatch(
+      /^rollout \S+: Planning\n {2}planning: sweeping the fleet \(Resource Graph\)$/m,
+    );
     expect(ok.stdout).toMatch(/^ {2}canary +\[#+\] +1\/1 +Completed/m);
     expect(ok.stdout).toMatch(/^ {2}rest +\[#+\] +1\/1 +Completed/m);
     expect(ok.stdout).toMatch(/summary: rollout \S+ of policy web: Succeeded; 2 succeeded, 0 failed/);

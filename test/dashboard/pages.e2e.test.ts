@@ -59,7 +59,9 @@ beforeAll(async () => {
     emptyRollouts.push(r.body.id);
     await waitFor(
       async () =>
-        (await stack.api('GET', `/api/rollouts/${r.body.id}`, undefined, auth)).body.state !== 'Running',
+        !['Planning', 'Running'].includes(
+          (await stack.api('GET', `/api/rollouts/${r.body.id}`, undefined, auth)).body.state,
+        ),
     );
   }
   const created = await stack.api('POST', '/api/rollouts', { policy: 'failer' }, auth);

@@ -142,7 +142,7 @@ describe('a worker dies between the ARM PUT and the row write', () => {
     expect(h.map((e: Json) => [e.action, e.seq])).toEqual([
       ['InstallSucceeded', 2],
       ['InstallStarted', 1],
-      ['RolloutPlanned', undefined],
+      ['RolloutPlanned', 0],
     ]);
   });
 });

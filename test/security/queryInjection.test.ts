@@ -12,6 +12,7 @@ import { staticCredential } from '../../shared/azure/credential.js';
 import { kqlString } from '../../shared/azure/kqlEscape.js';
 import type { ClusterState } from '../../shared/domain/rolloutState.js';
 import { SUBS, clusterIdOf, startFleetStack, waitFor, type FleetStack } from '../support/fleetStack.js';
+import { untilPlanned } from '../support/rolloutFlow.js';
 
 const HOSTILE = [
   "prod' or 1==1 //",
@@ -128,6 +129,7 @@ describe('OData: Table Storage filters', () => {
     const created = await stack.api('POST', '/api/rollouts', { policy: 'inj' });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const id = created.body.id as string;
+    await untilPlanned(stack, id);
     const { rollouts, history, policies } = stack.app.deps;
     expect((await rollouts.listClusters(id)).items.length).toBe(1);
     for (const v of widen('Failed'))

@@ -56,7 +56,18 @@ export async function putPolicy(stack: FleetStack, name: string, body: unknown):
 export async function startRollout(stack: FleetStack, policy: string): Promise<string> {
   const r = await stack.api('POST', '/api/rollouts', { policy });
   expect(r.status, JSON.stringify(r.body)).toBe(201);
-  return r.body.id as string;
+  expect(r.body.state).toBe('Planning'); // the answer comes before the fleet-size work (issue 17)
+  const id = r.body.id as string;
+  await untilPlanned(stack, id);
+  return id;
+}
+
+/** Waits until the planning worker has planned the rollout (it leaves `Planning`); returns its view. */
+export async function untilPlanned(stack: FleetStack, id: string): Promise<Json> {
+  return waitFor(async () => {
+    const v = await stack.api('GET', `/api/rollouts/${id}`);
+    return v.body.state !== 'Planning' && v.body;
+  });
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
