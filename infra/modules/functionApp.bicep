@@ -47,6 +47,8 @@ var appSettings = {
   FLEET_CONNECT_WATCH_MINUTES: string(connectWatchMinutes)
   // Keep in step with host.json extensions.queues.maxDequeueCount.
   FLEET_MAX_DEQUEUE_COUNT: '5'
+  // How old a Resource Graph sweep may be to serve a plan (docs/security.md, item 6).
+  FLEET_PLAN_SWEEP_MAX_AGE_SECONDS: '60'
 }
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
