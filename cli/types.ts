@@ -44,6 +44,9 @@ export interface PlanView {
     skipped: Record<string, number>;
   };
   clusters: PlanRow[];
+  /** The stored plan and the token of its next page of rows (large fleets). */
+  planId?: string;
+  continuationToken?: string;
 }
 
 export interface RolloutView {

@@ -1,4 +1,4 @@
-import { planPolicyNow } from '../shared/services/planService.js';
+import { planClustersPage, planPolicyNow } from '../shared/services/planService.js';
 import { httpEndpoint } from './lib/httpEndpoint.js';
 
 export const planPolicyFn = httpEndpoint({
@@ -6,4 +6,15 @@ export const planPolicyFn = httpEndpoint({
   methods: ['POST'],
   route: 'policies/{name}/plan',
   handle: async (req) => ({ status: 200, body: await planPolicyNow(req.app.deps, req.params.name ?? '') }),
+});
+
+/** The rows of a stored plan, page by page (the token the plan or the previous page gave). */
+export const planClustersFn = httpEndpoint({
+  name: 'planClusters',
+  methods: ['GET'],
+  route: 'plans/{planId}/clusters',
+  handle: async ({ app, params, query }) => ({
+    status: 200,
+    body: await planClustersPage(app.deps, params.planId ?? '', query.get('continuationToken') ?? undefined),
+  }),
 });

@@ -7,7 +7,7 @@ import { health } from './health.js';
 import type { FunctionRegistration } from './lib/functionRegistration.js';
 import { onClusterEvent } from './onClusterEvent.js';
 import { createSessionFn, deleteSessionFn, getSessionFn } from './session.js';
-import { planPolicyFn } from './plan.js';
+import { planClustersFn, planPolicyFn } from './plan.js';
 import { deletePolicyFn, getPolicyFn, listPoliciesFn, putPolicyFn } from './policies.js';
 import {
   createRolloutFn,
@@ -37,6 +37,7 @@ export const registrations: readonly FunctionRegistration[] = [
   listPoliciesFn,
   deletePolicyFn,
   planPolicyFn,
+  planClustersFn,
   policyComplianceFn,
   createRolloutFn,
   listRolloutsFn,

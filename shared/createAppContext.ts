@@ -70,6 +70,7 @@ export async function createAppContext(config: Config, options: AppContextOption
     rollouts: store.rollouts,
     inventory: store.inventory,
     history: store.history,
+    plans: store.plans,
     queue: store.queue,
     secrets: azure.secrets,
     arm: azure.arm,

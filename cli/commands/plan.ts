@@ -38,6 +38,16 @@ export function registerPlan(program: Command): void {
     .action(async (policy: string, o: { all?: boolean }, cmd: Command) => {
       const ctx = ctxOf(cmd);
       const plan = await ctx.client.post<PlanView>(`${policyPath(policy)}/plan`);
+      // A large fleet's plan comes page by page from the stored plan (docs/api.md).
+      for (let token = plan.continuationToken; token && plan.planId;) {
+        const page = await ctx.client.get<{ items: PlanView['clusters']; continuationToken?: string }>(
+          `/plans/${encodeURIComponent(plan.planId)}/clusters`,
+          { continuationToken: token },
+        );
+        plan.clusters.push(...page.items);
+        token = page.continuationToken;
+      }
+      delete plan.continuationToken;
       if (ctx.json) return printJson(plan);
       console.log(planText(plan, !!o.all));
     });

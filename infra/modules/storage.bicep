@@ -12,7 +12,7 @@ param deadLetterContainerName string
 var roles = loadJsonContent('../roles.json')
 
 // Table names as the code spells them (shared/store/tableNames.ts TABLES, no prefix).
-var tableNames = ['policies', 'rollouts', 'rolloutClusters', 'clusters', 'history']
+var tableNames = ['policies', 'rollouts', 'rolloutClusters', 'clusters', 'history', 'plans']
 
 // Work queues (shared/domain/records.ts QUEUES) and the poison queue the Functions host moves a message to
 // after maxDequeueCount deliveries (shared/store/queueNames.ts allQueueNames).

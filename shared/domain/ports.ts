@@ -17,6 +17,7 @@ import type {
   Page,
   PageRequest,
   PolicyLock,
+  StoredPlanHeader,
   QueueName,
   RolloutClusterRecord,
   RolloutRecord,
@@ -150,6 +151,12 @@ export interface RolloutStore {
   updatePolicyLock(lock: PolicyLock, etag: string): Promise<string>;
   /** Deletes the lock if it is still at `etag`; ConcurrencyError if it changed; nothing if it is gone. */
   deletePolicyLock(policy: string, etag: string): Promise<void>;
+}
+
+/** Stored plans: a header and pages of plan rows (JSON each); `page` reads one page with the header. */
+export interface PlanStore {
+  save(header: StoredPlanHeader, pages: readonly (readonly unknown[])[]): Promise<void>;
+  page(planId: string, page: number): Promise<{ header: StoredPlanHeader; clusters: unknown[] } | undefined>;
 }
 
 export interface InventoryStore {

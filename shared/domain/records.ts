@@ -150,6 +150,19 @@ export interface PolicyLock {
   at: string;
 }
 
+/**
+ * A stored plan (POST /api/policies/{name}/plan): its header and its cluster rows in pages, kept for an hour
+ * so that a large fleet's plan is read page by page, the same plan on every instance.
+ */
+export interface StoredPlanHeader {
+  planId: string;
+  /** The plan's summary fields as the API shows them (policy, generatedAt, targetVersion, summary, sweep). */
+  view: Record<string, unknown>;
+  pages: number;
+  clusters: number;
+  expiresAt: string;
+}
+
 export interface RolloutRecord {
   rollout: Rollout;
   /** The policy as it was when the rollout was created: the rollout applies this, not later edits. */

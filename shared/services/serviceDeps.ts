@@ -11,6 +11,7 @@ import type {
   InventoryStore,
   Logger,
   MonitorArm,
+  PlanStore,
   PolicyStore,
   RolloutStore,
   SecretStore,
@@ -41,6 +42,8 @@ export interface ServiceDeps {
   rollouts: RolloutStore;
   inventory: InventoryStore;
   history: HistoryStore;
+  /** Stored plans, read page by page (planService.ts). */
+  plans: PlanStore;
   queue: WorkQueue;
   /** Protected setting values (Key Vault). */
   secrets: SecretStore;

@@ -6,7 +6,14 @@
 import type { TokenCredential } from '@azure/core-auth';
 import { TableClient } from '@azure/data-tables';
 import { QueueServiceClient } from '@azure/storage-queue';
-import type { HistoryStore, InventoryStore, PolicyStore, RolloutStore, WorkQueue } from '../domain/ports.js';
+import type {
+  HistoryStore,
+  InventoryStore,
+  PlanStore,
+  PolicyStore,
+  RolloutStore,
+  WorkQueue,
+} from '../domain/ports.js';
 import { storageCall } from './classifyStorageError.js';
 import { allQueueNames } from './queueNames.js';
 import { createStorageQueueConsumer, type StorageQueueConsumer } from './storageQueueConsumer.js';
@@ -15,6 +22,7 @@ import { TableHistoryStore } from './tableHistoryStore.js';
 import { TableInventoryStore } from './tableInventoryStore.js';
 import { tableNames, type TableKey, type TableNames } from './tableNames.js';
 import { TablePolicyStore } from './tablePolicyStore.js';
+import { TablePlanStore } from './tablePlanStore.js';
 import { TableRolloutStore } from './tableRolloutStore.js';
 
 export type StoreConnection =
@@ -33,6 +41,7 @@ export interface StoreAdapters {
   rollouts: RolloutStore;
   inventory: InventoryStore;
   history: HistoryStore;
+  plans: PlanStore;
   queue: WorkQueue;
   /** Receive / delete / release / poison, for the local Functions stand-in (the host does it in Azure). */
   queueConsumer: StorageQueueConsumer;
@@ -66,6 +75,7 @@ export function createStoreAdapters(options: CreateStoreAdaptersOptions): StoreA
     rollouts,
     inventory: new TableInventoryStore(clients.clusters),
     history: new TableHistoryStore(clients.history),
+    plans: new TablePlanStore(clients.plans),
     queue,
     queueConsumer: createStorageQueueConsumer(queue),
     tableNames: names,

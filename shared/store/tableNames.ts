@@ -15,6 +15,8 @@ export const TABLES = {
   clusters: 'clusters',
   /** Audit: PK encoded cluster id, RK inverted timestamp + suffix (newest first). */
   history: 'history',
+  /** Stored plans: PK encoded plan id, RK `header` / `p00000`... (tablePlanStore.ts). */
+  plans: 'plans',
 } as const;
 export type TableKey = keyof typeof TABLES;
 export type TableNames = Record<TableKey, string>;

@@ -10,6 +10,7 @@ import {
   MemoryRolloutStore,
   MemoryWorkQueue,
 } from './memoryStores.js';
+import { MemoryPlanStore } from './memoryPlanStore.js';
 import { MemorySecretStore } from './memorySecretStore.js';
 
 export class ManualClock {
@@ -43,6 +44,7 @@ export type FakeDeps = ServiceDeps & {
   rollouts: MemoryRolloutStore;
   inventory: MemoryInventoryStore;
   history: MemoryHistoryStore;
+  plans: MemoryPlanStore;
   queue: MemoryWorkQueue;
   secrets: MemorySecretStore;
   arm: FakeArm;
@@ -60,6 +62,7 @@ export function fakeDeps(settings: Partial<ServiceSettings> = {}): FakeDeps {
     rollouts: new MemoryRolloutStore(),
     inventory: new MemoryInventoryStore(),
     history: new MemoryHistoryStore(),
+    plans: new MemoryPlanStore(),
     queue: new MemoryWorkQueue(),
     secrets: new MemorySecretStore(),
     arm,

@@ -47,6 +47,19 @@ describe('plan requests and the Resource Graph quota', () => {
     expect(after.queries - before.queries).toBeLessThanOrEqual(2);
     expect(after.throttled - before.throttled).toBe(0);
 
+    // The plan is stored: its rows page by page from any instance (issue 17), tokens checked.
+    const last = await stack.api('POST', '/api/policies/burst/plan');
+    const page = await stack.api('GET', `/api/plans/${last.body.planId}/clusters`);
+    expect(page.status).toBe(200);
+    expect(page.body.items.map((c: { id: string }) => c.id)).toEqual(
+      last.body.clusters.map((c: { id: string }) => c.id),
+    );
+    expect(page.body.continuationToken).toBeUndefined();
+    const bad = await stack.api('GET', `/api/plans/${last.body.planId}/clusters?continuationToken=7`);
+    expect([bad.status, bad.body.error.code]).toEqual([400, 'InvalidContinuationToken']);
+    const gone = await stack.api('GET', '/api/plans/00000000-0000-4000-8000-000000000000/clusters');
+    expect([gone.status, gone.body.error.code]).toEqual([404, 'PlanNotFound']);
+
     // The engine's sweep right after: answered, with no 429 on the way (its quota window was left alone).
     const fleet = await stack.app.deps.fleet.sweep();
     expect(fleet.filter((c) => c.resourceGroup === 'rg-plan')).toHaveLength(30);

@@ -8,6 +8,7 @@ const SAMPLE: Record<string, string> = {
   sub: '11111111-1111-4111-8111-111111111111',
   rg: 'rg-sample',
   '*path': 'style.css',
+  planId: '6f1c9a2e-0b7d-4c1e-9a53-2f4d8e7b1c00',
 };
 
 /** `/api/<route>` with every `{param}` filled (an unknown param name fails the test that uses it). */

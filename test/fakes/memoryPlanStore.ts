@@ -1,0 +1,15 @@
+/** The in-memory PlanStore (same contract as tablePlanStore.ts: test/contracts/planStore.contract.ts). */
+import type { PlanStore } from '../../shared/domain/ports.js';
+import type { StoredPlanHeader } from '../../shared/domain/records.js';
+
+export class MemoryPlanStore implements PlanStore {
+  private readonly plans = new Map<string, { header: StoredPlanHeader; pages: unknown[][] }>();
+  async save(header: StoredPlanHeader, pages: readonly (readonly unknown[])[]) {
+    this.plans.set(header.planId.toLowerCase(), structuredClone({ header, pages: pages.map((p) => [...p]) }));
+  }
+  async page(planId: string, page: number) {
+    const plan = this.plans.get(planId.toLowerCase());
+    const clusters = plan?.pages[page];
+    return plan && clusters ? structuredClone({ header: plan.header, clusters }) : undefined;
+  }
+}
