@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HttpRegistration } from '../../functions/lib/functionRegistration.js';
 import { registrations } from '../../functions/registrations.js';
 import { policyBody } from '../support/apiExpect.js';
+import { untilPlanned } from '../support/rolloutFlow.js';
 import { SUBS, startFleetStack, waitFor, type FleetStack } from '../support/fleetStack.js';
 import { hostileBody, hostileHeaders, hostileQuery, hostileSegment } from './support/fuzzInputs.js';
 import { rawHttp, type RawResponse } from './support/rawHttp.js';
@@ -127,6 +128,8 @@ async function explained(name: string, params: Record<string, string>, res: RawR
         ? (params.id ?? '')
         : undefined;
   if (id === undefined) return [];
+  // A created rollout is planned by the planning worker after the answer: wait for its rows.
+  if (name === 'createRollout') await untilPlanned(stack, id);
   const rows = await stack.app.deps.rollouts.listClusters(id);
   const clusters = rows.items.map((r) => r.value.clusterId.toLowerCase());
   return [
