@@ -1,4 +1,5 @@
-import { planClustersPage, planPolicyNow } from '../shared/services/planService.js';
+import { planPolicyNow } from '../shared/services/planService.js';
+import { planClustersPage } from '../shared/services/storedPlans.js';
 import { httpEndpoint } from './lib/httpEndpoint.js';
 
 export const planPolicyFn = httpEndpoint({

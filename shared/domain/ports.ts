@@ -157,6 +157,8 @@ export interface RolloutStore {
 export interface PlanStore {
   save(header: StoredPlanHeader, pages: readonly (readonly unknown[])[]): Promise<void>;
   page(planId: string, page: number): Promise<{ header: StoredPlanHeader; clusters: unknown[] } | undefined>;
+  /** Deletes up to `limit` plans whose `expiresAt` is before `now`, every page with them; how many. */
+  purgeExpired(now: Date, limit: number): Promise<number>;
 }
 
 export interface InventoryStore {

@@ -1,13 +1,14 @@
 /**
  * POST /policies/{name}/plan: the dry run, over a recent sweep of the fleet (planSweeps.ts: at most a minute
- * old by default, shown in `sweep`). No side effects.
+ * old by default, shown in `sweep`). It changes nothing in the fleet; the plan is stored for an hour
+ * (storedPlans.ts) so that its rows are read page by page.
  */
-import { randomUUID } from 'node:crypto';
-import { NotFoundError, ValidationError } from '../domain/errors.js';
+import { NotFoundError } from '../domain/errors.js';
 import type { Plan, PlanSummary } from '../domain/planner.js';
 import { planPolicy } from '../domain/planner.js';
 import { PlanSweeps, type SweepStamp } from './planSweeps.js';
 import type { ServiceDeps } from './serviceDeps.js';
+import { storePlan } from './storedPlans.js';
 
 export interface PlanClusterView {
   id: string;
@@ -40,81 +41,21 @@ export interface PlanView {
   continuationToken?: string;
 }
 
-/** At most this many rows a page, and a page's JSON stays well under a table entity's 1 MiB. */
-export const PLAN_PAGE_ROWS = 1000;
-const PLAN_PAGE_CHARS = 400_000;
-export const PLAN_KEPT_MS = 60 * 60_000;
-
 export async function planPolicyNow(deps: ServiceDeps, name: string): Promise<PlanView> {
   const stored = await deps.policies.get(name);
   if (!stored) throw new NotFoundError(`policy "${name}" does not exist`, 'PolicyNotFound');
   // Without an instance's PlanSweeps (unit tests), every plan sweeps afresh, still as an interactive caller.
   const sweeps = deps.planSweeps ?? new PlanSweeps(deps.fleet, deps.clock);
-  const view = await sweeps.run((fleet, sweep) => ({
-    ...planView(planPolicy(stored.value.policy, fleet, { catalog: deps.catalog, now: deps.clock.now() })),
-    sweep,
-  }));
-  // Stored, so that a large fleet's plan is read page by page (the same plan on every instance).
-  const { clusters, ...head } = view;
-  const pages = pageRows(clusters);
-  const planId = randomUUID();
-  const expiresAt = new Date(deps.clock.now().getTime() + PLAN_KEPT_MS).toISOString();
-  await deps.plans.save(
-    { planId, view: head, pages: pages.length, clusters: clusters.length, expiresAt },
-    pages,
-  );
-  return {
-    ...head,
-    planId,
-    clusters: pages[0] ?? [],
-    ...(pages.length > 1 ? { continuationToken: '1' } : {}),
-  };
-}
-
-/** GET /api/plans/{planId}/clusters?continuationToken=: one page of a stored plan. */
-export async function planClustersPage(
-  deps: ServiceDeps,
-  planId: string,
-  token: string | undefined,
-): Promise<{ items: PlanClusterView[]; continuationToken?: string }> {
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(planId))
-    throw new NotFoundError(`plan ${planId} not found`, 'PlanNotFound');
-  if (token !== undefined && !/^[1-9][0-9]{0,4}$/.test(token))
-    throw new ValidationError(
-      'continuationToken is not one this API gave out',
-      [],
-      'InvalidContinuationToken',
-    );
-  const page = token === undefined ? 0 : Number(token);
-  const found = await deps.plans.page(planId, page);
-  if (!found && page > 0 && (await deps.plans.page(planId, 0)))
-    throw new ValidationError(
-      'continuationToken is not one this API gave out',
-      [],
-      'InvalidContinuationToken',
-    );
-  if (!found || Date.parse(found.header.expiresAt) <= deps.clock.now().getTime())
-    throw new NotFoundError(`plan ${planId} not found (plans are kept for an hour)`, 'PlanNotFound');
-  const items = found.clusters as PlanClusterView[];
-  return page + 1 < found.header.pages ? { items, continuationToken: String(page + 1) } : { items };
-}
-
-function pageRows(rows: readonly PlanClusterView[]): PlanClusterView[][] {
-  const pages: PlanClusterView[][] = [];
-  let current: PlanClusterView[] = [];
-  let chars = 0;
-  for (const row of rows) {
-    const size = JSON.stringify(row).length + 1;
-    if (current.length > 0 && (current.length >= PLAN_PAGE_ROWS || chars + size > PLAN_PAGE_CHARS)) {
-      pages.push(current);
-      current = [];
-      chars = 0;
-    }
-    current.push(row);
-    chars += size;
-  }
-  pages.push(current);
-  return pages;
+  return sweeps.run(async (fleet, sweep) => {
+    // One stored plan per policy version and sweep: the plans of a burst share it (and its planId).
+    const saved = await sweeps.once(sweep.at, `${name}\n${stored.etag}`, () => {
+      const { clusters, ...head } = planView(
+        planPolicy(stored.value.policy, fleet, { catalog: deps.catalog, now: deps.clock.now() }),
+      );
+      return storePlan(deps, head, clusters);
+    });
+    return { ...saved.head, sweep, ...saved.first };
+  });
 }
 
 export function planView(plan: Plan): PlanView {

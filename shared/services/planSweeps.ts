@@ -8,7 +8,9 @@
  * - **engine first**: a plan's own sweep is `interactive`: the adapter refuses it (503 `ResourceGraphBusy`,
  *   Retry-After) rather than take the quota window's last queries or wait in line with the engine;
  * - **bounded**: at most `maxConcurrent` plans compute at once, `maxWaiting` more wait their turn, the rest
- *   are refused (429 `TooManyPlans`, Retry-After), so a burst costs neither queries nor unbounded CPU.
+ *   are refused (429 `TooManyPlans`, Retry-After), so a burst costs neither queries nor unbounded CPU;
+ * - **stored once**: `once` shares what is made from one sweep (planService.ts: the stored plan of a policy
+ *   version), so a burst of plans of one policy writes one stored plan, not one each.
  */
 import type { ClusterInfo } from '../domain/cluster.js';
 import { TransientError } from '../domain/errors.js';
@@ -34,6 +36,8 @@ export const DEFAULT_PLAN_SWEEP_LIMITS: PlanSweepLimits = {
   maxWaiting: 16,
 };
 
+const MAX_SHARED = 64;
+
 interface Sweep {
   clusters: readonly ClusterInfo[];
   atMs: number;
@@ -44,6 +48,8 @@ export class PlanSweeps {
   private inFlight: Promise<Sweep> | undefined;
   private running = 0;
   private readonly waiting: (() => void)[] = [];
+  private sharedSweep: string | undefined;
+  private readonly shared = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly fleet: FleetInventory,
@@ -51,13 +57,13 @@ export class PlanSweeps {
     readonly limits: PlanSweepLimits = DEFAULT_PLAN_SWEEP_LIMITS,
   ) {}
 
-  /** Runs `plan` over a recent sweep, within the concurrency bound. */
-  async run<T>(plan: (clusters: readonly ClusterInfo[], sweep: SweepStamp) => T): Promise<T> {
+  /** Runs `plan` over a recent sweep, within the concurrency bound (held until `plan` has settled). */
+  async run<T>(plan: (clusters: readonly ClusterInfo[], sweep: SweepStamp) => T | Promise<T>): Promise<T> {
     await this.enter();
     try {
       const { sweep, reused } = await this.recent();
       const ageMs = Math.max(0, this.clock.now().getTime() - sweep.atMs);
-      return plan(sweep.clusters, {
+      return await plan(sweep.clusters, {
         at: new Date(sweep.atMs).toISOString(),
         ageSeconds: Math.round(ageMs / 1000),
         reused,
@@ -65,6 +71,27 @@ export class PlanSweeps {
     } finally {
       this.leave();
     }
+  }
+
+  /**
+   * `make`'s result for `key` within the sweep `sweepAt`: made once and shared by every caller of that sweep
+   * (a failure is not kept). Forgotten when a plan of another sweep arrives; at most `MAX_SHARED` keys.
+   */
+  once<T>(sweepAt: string, key: string, make: () => Promise<T>): Promise<T> {
+    if (this.sharedSweep !== sweepAt) {
+      this.shared.clear();
+      this.sharedSweep = sweepAt;
+    }
+    const known = this.shared.get(key) as Promise<T> | undefined;
+    if (known) return known;
+    const made = make();
+    if (this.shared.size < MAX_SHARED) {
+      this.shared.set(key, made);
+      made.catch(() => {
+        if (this.shared.get(key) === made) this.shared.delete(key);
+      });
+    }
+    return made;
   }
 
   /** A FleetInventory that records its full sweeps here (the engine's sweeps feed the plans). */

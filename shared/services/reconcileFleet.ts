@@ -2,7 +2,7 @@
  * The timer (every minute): one Resource Graph sweep; the inventory refreshed from it (discovery fields
  * only, the store keeps leases); drift of policy settings reported (detectDrift); new clusters an event or a
  * connect-watch missed onboarded (`onboardMissedClusters`); every active rollout reconciled with the sweep's
- * connectivity; then the schedules that are due. A failure in one rollout, the onboarding or one schedule is
+ * connectivity; then the schedules that are due; then stored plans past their hour are purged. A failure in one rollout, the onboarding or one schedule is
  * logged and the others go on.
  */
 import { correctDrift } from './correctDrift.js';
@@ -14,6 +14,7 @@ import { reconcileRollout } from './reconcileRollout.js';
 import type { ScheduleOutcome } from './startDueSchedules.js';
 import { startDueSchedules } from './startDueSchedules.js';
 import type { ServiceDeps } from './serviceDeps.js';
+import { purgeExpiredPlans } from './storedPlans.js';
 import { normalizeId } from '../domain/armId.js';
 
 export interface FleetReconcileSummary {
@@ -24,6 +25,8 @@ export interface FleetReconcileSummary {
   schedules: ScheduleOutcome[];
   /** Clusters the safety net considered this pass (onboarded or declined). */
   onboarded: MissedOnboarding[];
+  /** Expired stored plans deleted (storedPlans.ts). */
+  plansPurged: number;
 }
 
 export async function reconcileFleet(deps: ServiceDeps): Promise<FleetReconcileSummary> {
@@ -38,6 +41,7 @@ export async function reconcileFleet(deps: ServiceDeps): Promise<FleetReconcileS
     failed: [],
     schedules: [],
     onboarded: [],
+    plansPurged: 0,
   };
   try {
     summary.onboarded = await onboardMissedClusters(deps, fleet);
@@ -64,6 +68,7 @@ export async function reconcileFleet(deps: ServiceDeps): Promise<FleetReconcileS
   } catch (err) {
     deps.log.error('schedules not evaluated', { error: String(err) });
   }
+  summary.plansPurged = await purgeExpiredPlans(deps);
   deps.log.info('fleet reconciled', {
     clusters: fleet.length,
     rollouts: summary.rollouts.length,

@@ -30,6 +30,8 @@ describe('plan requests and the Resource Graph quota', () => {
   it('60 plans, 20 at a time: a couple of queries at most, no 429, each plan names its sweep', async () => {
     const before = { ...graphStats() };
     const started = Date.now();
+    const planIds = new Set<string>();
+    const sweeps = new Set<string>();
     for (let round = 0; round < 3; round++) {
       const answers = await Promise.all(
         Array.from({ length: 20 }, () => stack.api('POST', '/api/policies/burst/plan')),
@@ -41,11 +43,15 @@ describe('plan requests and the Resource Graph quota', () => {
         expect(a.body.sweep.ageSeconds).toBeLessThanOrEqual(60 + (Date.now() - started) / 1000);
         expect(Date.parse(a.body.sweep.at)).toBeLessThanOrEqual(Date.now());
         expect(typeof a.body.sweep.reused).toBe('boolean');
+        planIds.add(a.body.planId);
+        sweeps.add(a.body.sweep.at);
       }
     }
     const after = graphStats();
     expect(after.queries - before.queries).toBeLessThanOrEqual(2);
     expect(after.throttled - before.throttled).toBe(0);
+    // One stored plan per sweep, not one per request (issue 17: what a burst writes is bounded too).
+    expect(planIds.size).toBe(sweeps.size);
 
     // The plan is stored: its rows page by page from any instance (issue 17), tokens checked.
     const last = await stack.api('POST', '/api/policies/burst/plan');

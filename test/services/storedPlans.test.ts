@@ -1,11 +1,9 @@
 /** Issue 17: a plan is stored and read page by page; tokens and plan ids are checked. */
 import { describe, expect, it } from 'vitest';
-import {
-  PLAN_KEPT_MS,
-  PLAN_PAGE_ROWS,
-  planClustersPage,
-  planPolicyNow,
-} from '../../shared/services/planService.js';
+import { planPolicyNow } from '../../shared/services/planService.js';
+import { PlanSweeps } from '../../shared/services/planSweeps.js';
+import { reconcileFleet } from '../../shared/services/reconcileFleet.js';
+import { PLAN_KEPT_MS, PLAN_PAGE_ROWS, planClustersPage } from '../../shared/services/storedPlans.js';
 import { installFleet, newDeps, policyInput, seedPolicy } from './engineFixtures.js';
 
 async function planned(n: number) {
@@ -62,5 +60,37 @@ describe('stored plans', () => {
     await expect(planClustersPage(deps, plan.planId!, undefined)).rejects.toMatchObject({
       code: 'PlanNotFound',
     });
+  });
+
+  it('plans of one policy version and sweep share one stored plan; a new version or sweep stores anew', async () => {
+    const deps = newDeps();
+    installFleet(deps, 'c', 5);
+    await seedPolicy(deps, 'prod', policyInput());
+    deps.planSweeps = new PlanSweeps(deps.fleet, deps.clock);
+    const burst = await Promise.all(Array.from({ length: 10 }, () => planPolicyNow(deps, 'prod')));
+    expect(new Set(burst.map((p) => p.planId)).size).toBe(1);
+    expect(deps.plans.saves).toBe(1);
+    deps.clock.advance(5_000);
+    const later = await planPolicyNow(deps, 'prod');
+    // The same stored plan, with the sweep's age as it is now.
+    expect([later.planId, later.sweep?.ageSeconds]).toEqual([burst[0]!.planId, 5]);
+    await seedPolicy(deps, 'prod', policyInput({ waves: [{ name: 'all', percent: 100, maxParallel: 2 }] }));
+    const edited = await planPolicyNow(deps, 'prod');
+    expect(edited.planId).not.toBe(burst[0]!.planId);
+    deps.clock.advance(60_000);
+    const swept = await planPolicyNow(deps, 'prod');
+    expect(swept.sweep?.reused).toBe(false);
+    expect(new Set([burst[0]!.planId, edited.planId, swept.planId]).size).toBe(3);
+    expect(deps.plans.saves).toBe(3);
+  });
+
+  it('the timer purges plans past their hour and keeps younger ones', async () => {
+    const { deps, plan: old } = await planned(3);
+    deps.clock.advance(PLAN_KEPT_MS / 2);
+    const young = await planPolicyNow(deps, 'prod');
+    deps.clock.advance(PLAN_KEPT_MS / 2 + 1);
+    expect((await reconcileFleet(deps)).plansPurged).toBe(1);
+    expect(await deps.plans.page(old.planId!, 0)).toBeUndefined();
+    expect((await planClustersPage(deps, young.planId!, undefined)).items).toHaveLength(3);
   });
 });
