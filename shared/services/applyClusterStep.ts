@@ -14,7 +14,7 @@ import type { ClusterInfo } from '../domain/cluster.js';
 import { ConcurrencyError } from '../domain/errors.js';
 import type { ClusterWorkMessage } from '../domain/records.js';
 import { QUEUES } from '../domain/records.js';
-import { classifyArmFailure } from './classifyArmFailure.js';
+import { armReaction, classifyArmFailure } from '../domain/armFailure.js';
 import { takeClusterLease } from './clusterLease.js';
 import { sameVersion } from './desiredOsmExtension.js';
 import type { Delivery } from './recordLastEvent.js';
@@ -132,10 +132,10 @@ async function applyOnce(
   } catch (e) {
     const f = classifyArmFailure(e, deps.settings.checkDelayMs);
     if (!f) throw e;
-    if (f.kind === 'retry' || f.kind === 'waitNamespace')
-      return requeueWork(deps, row, QUEUES.clusterSteps, msg, f);
-    if (f.kind === 'clusterGone') return endDeleted(ctx, row);
-    return failHop(ctx, row, f.reason, f.message);
+    const a = armReaction('hopClusterRead', f);
+    if (a.reaction === 'requeue') return requeueWork(deps, row, QUEUES.clusterSteps, msg, a);
+    if (a.reaction === 'endDeleted') return endDeleted(ctx, row);
+    return failHop(ctx, row, a.reason, a.message);
   }
   if (!cluster) return endDeleted(ctx, row);
   const offline = await leaveIfNotConnected(deps, row, cluster, from, to);

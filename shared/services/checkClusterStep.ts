@@ -21,7 +21,7 @@ import type { ClusterWorkMessage } from '../domain/records.js';
 import { QUEUES } from '../domain/records.js';
 import { leaveIfNotConnected } from './applyClusterStep.js';
 import { observeHop, type Observed } from './observeHop.js';
-import { classifyArmFailure, classifyFailedOperation } from './classifyArmFailure.js';
+import { armReaction, classifyArmFailure, classifyFailedOperation } from '../domain/armFailure.js';
 import { renewClusterLease } from './clusterLease.js';
 import { heartbeatMs } from './repairLostMessages.js';
 import { completeHop } from './completeHop.js';
@@ -77,9 +77,10 @@ async function checkOnce(deps: ServiceDeps, msg: ClusterWorkMessage): Promise<St
     // Any ARM read of this check (operation, extension, cluster) failing: retry later, or fail the hop.
     const f = classifyArmFailure(e, deps.settings.checkDelayMs);
     if (!f) throw e;
-    if (f.kind === 'retry') return requeueWork(deps, row, QUEUES.clusterChecks, msg, f);
-    if (f.kind === 'clusterGone') return endDeleted({ deps, ...hopVersions(r) }, row);
-    return failHop({ deps, ...hopVersions(r) }, row, f.reason, f.message);
+    const a = armReaction('hopCheckRead', f);
+    if (a.reaction === 'requeue') return requeueWork(deps, row, QUEUES.clusterChecks, msg, a);
+    if (a.reaction === 'endDeleted') return endDeleted({ deps, ...hopVersions(r) }, row);
+    return failHop({ deps, ...hopVersions(r) }, row, a.reason, a.message);
   }
 }
 
@@ -143,8 +144,11 @@ async function decide(
   // A terminating namespace or a conflicting operation (ARM may accept the PUT and fail its operation with
   // "conflicting operation in progress" instead of answering 409): the PUT did not take, so the hop goes
   // back to an intent (no id, same deadline) and the redelivered step finds nothing running and PUTs again.
-  const meaning = classifyFailedOperation(seen.code, seen.message, deps.settings.checkDelayMs);
-  if (meaning.kind !== 'terminal' && now + meaning.delayMs <= Date.parse(op.deadline)) {
+  const meaning = armReaction(
+    'hopOperationFailed',
+    classifyFailedOperation(seen.code, seen.message, deps.settings.checkDelayMs),
+  );
+  if (meaning.reaction === 'waitInDeadline' && now + meaning.delayMs <= Date.parse(op.deadline)) {
     const { operationId: _dropped, ...intent } = op;
     await writeClusterRow(deps, row, {
       set: {

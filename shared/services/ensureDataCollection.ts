@@ -21,7 +21,7 @@ import {
   ruleSendsTo,
   type LogAnalyticsWorkspace,
 } from '../domain/containerInsights.js';
-import { classifyArmFailure } from './classifyArmFailure.js';
+import { armReaction, classifyArmFailure } from '../domain/armFailure.js';
 import type { MonitorStep } from './monitorOutcome.js';
 import { monitorAttemptFailed } from './monitorOutcome.js';
 import type { StepResult } from './stepResult.js';
@@ -42,7 +42,7 @@ export async function ensureDataCollection(
   const clusterId = step.row.value.clusterId;
   const fail = async (reason: string, message: string) => ({
     ok: false as const,
-    result: await monitorAttemptFailed(step, reason, message, true),
+    result: await monitorAttemptFailed(step, { reason, message, then: 'final' }),
   });
   const cluster = parseClusterId(clusterId);
   if (!cluster) return fail('InvalidClusterId', `'${clusterId}' is not a connected cluster resource ID`);
@@ -71,9 +71,9 @@ export async function ensureDataCollection(
   } catch (e) {
     const f = classifyArmFailure(e, deps.settings.checkDelayMs);
     if (!f) throw e;
-    if (f.kind === 'retry' || f.kind === 'waitNamespace')
-      return { ok: false, result: await retry(f.reason, f.delayMs) };
-    return fail(f.reason, f.message);
+    const a = armReaction('monitorDataCollection', f);
+    if (a.reaction === 'requeue') return { ok: false, result: await retry(a.reason, a.delayMs) };
+    return fail(a.reason, a.message);
   }
 }
 

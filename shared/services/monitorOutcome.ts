@@ -64,19 +64,25 @@ export async function monitorSucceeded(step: MonitorStep): Promise<StepResult> {
   return { outcome: 'done', reason: 'MonitorInstalled' };
 }
 
-/** One failed attempt: retried after a backoff while attempts remain (unless `final`), else Failed. */
-export async function monitorAttemptFailed(
-  step: MonitorStep,
-  reason: string,
-  message: string,
-  final = false,
-  minDelayMs = 0,
-): Promise<StepResult> {
+/**
+ * How one failed attempt ends: `retry` (after the backoff, at least `minDelayMs`) while attempts remain, or
+ * `final` (Failed now: retrying cannot help).
+ */
+export interface MonitorFailure {
+  reason: string;
+  message: string;
+  then: 'retry' | 'final';
+  minDelayMs?: number;
+}
+
+/** One failed attempt: retried after a backoff while attempts remain (unless final), else Failed. */
+export async function monitorAttemptFailed(step: MonitorStep, failure: MonitorFailure): Promise<StepResult> {
+  const { reason, message } = failure;
   const { deps, row, msg } = step;
   const r = row.value;
   const p = progressOf(r);
   const ids = { rolloutId: r.rolloutId, clusterId: r.clusterId };
-  if (final || p.attempts >= MAX_MONITOR_ATTEMPTS) {
+  if (failure.then === 'final' || p.attempts >= MAX_MONITOR_ATTEMPTS) {
     const why = `${message} (after ${p.attempts} attempt${p.attempts === 1 ? '' : 's'})`;
     await writeClusterRow(deps, row, {
       set: { monitor: 'Failed', monitorProgress: { attempts: p.attempts, reason, message: why } },
@@ -85,7 +91,7 @@ export async function monitorAttemptFailed(
     deps.log.warn('Monitor onboarding failed', { ...ids, reason });
     return { outcome: 'stalled', reason };
   }
-  const delayMs = Math.max(monitorBackoffMs(deps.settings.checkDelayMs, p.attempts), minDelayMs);
+  const delayMs = Math.max(monitorBackoffMs(deps.settings.checkDelayMs, p.attempts), failure.minDelayMs ?? 0);
   await writeClusterRow(deps, row, {
     set: { monitor: 'InProgress', monitorProgress: { attempts: p.attempts, reason, message } },
     event: {

@@ -14,10 +14,10 @@
  * The monitor's operation lives in `monitorProgress.operation`, apart from OSM's `operation`.
  */
 import { MONITOR_EXTENSION_NAME } from '../domain/cluster.js';
-import { ConcurrencyError, NotFoundError } from '../domain/errors.js';
+import { ConcurrencyError } from '../domain/errors.js';
 import type { ClusterWorkMessage, OperationRecord } from '../domain/records.js';
 import { QUEUES } from '../domain/records.js';
-import { classifyArmFailure } from './classifyArmFailure.js';
+import { armReaction, classifyArmFailure } from '../domain/armFailure.js';
 import { ensureDataCollection } from './ensureDataCollection.js';
 import {
   desiredMonitorExtension,
@@ -64,9 +64,18 @@ async function onboardOnce(deps: ServiceDeps, msg: ClusterWorkMessage): Promise<
   const workspace = monitor.logAnalyticsWorkspaceResourceId ?? deps.settings.defaultWorkspaceId;
   const step: MonitorStep = { deps, msg, row, namespaces: monitor.namespaces, workspace: workspace ?? '' };
   if (!workspace)
-    return monitorAttemptFailed(step, 'MonitorWorkspaceMissing', 'no Log Analytics workspace', true);
+    return monitorAttemptFailed(step, {
+      reason: 'MonitorWorkspaceMissing',
+      message: 'no Log Analytics workspace',
+      then: 'final',
+    });
   const unsupported = monitorUnsupportedReason(r.distribution);
-  if (unsupported) return monitorAttemptFailed(step, 'MonitorUnsupportedDistribution', unsupported, true);
+  if (unsupported)
+    return monitorAttemptFailed(step, {
+      reason: 'MonitorUnsupportedDistribution',
+      message: unsupported,
+      then: 'final',
+    });
   const p = progressOf(r);
   const now = deps.clock.now();
   const late = !!p.operation && now.getTime() > Date.parse(p.operation.deadline);
@@ -80,23 +89,30 @@ async function onboardOnce(deps: ServiceDeps, msg: ClusterWorkMessage): Promise<
     try {
       s = await deps.arm.getOperation(r.clusterId, MONITOR_EXTENSION_NAME, msg.operationId);
     } catch (e) {
-      if (e instanceof NotFoundError)
-        return resend(deps, { ...msg, operationId: undefined }, 'OperationForgotten', 0);
       const f = classifyArmFailure(e, deps.settings.checkDelayMs);
-      if (f?.kind !== 'retry') throw e;
-      return resend(deps, msg, f.reason, f.delayMs);
+      if (!f) throw e;
+      const a = armReaction('monitorOperationRead', f);
+      if (a.reaction === 'forgotten')
+        return resend(deps, { ...msg, operationId: undefined }, 'OperationForgotten', 0);
+      if (a.reaction === 'requeue') return resend(deps, msg, a.reason, a.delayMs);
+      return monitorAttemptFailed(step, { reason: a.reason, message: a.message, then: 'retry' });
     }
     if (s.status === 'Succeeded') {
       const dc = await ensureDataCollection(step, (reason, delayMs) => resend(deps, msg, reason, delayMs));
       return dc.ok ? monitorSucceeded({ ...step, ruleId: dc.ruleId }) : dc.result;
     }
     if (s.status !== 'InProgress')
-      return monitorAttemptFailed(
-        step,
-        s.error?.code ?? `Operation${s.status}`,
-        s.error?.message ?? s.status,
-      );
-    if (late) return monitorAttemptFailed(step, 'MonitorOperationStuck', `still in progress after ${since}`);
+      return monitorAttemptFailed(step, {
+        reason: s.error?.code ?? `Operation${s.status}`,
+        message: s.error?.message ?? s.status,
+        then: 'retry',
+      });
+    if (late)
+      return monitorAttemptFailed(step, {
+        reason: 'MonitorOperationStuck',
+        message: `still in progress after ${since}`,
+        then: 'retry',
+      });
     return resend(deps, msg, 'MonitorInProgress', deps.settings.checkDelayMs);
   }
 
@@ -116,19 +132,21 @@ async function onboardOnce(deps: ServiceDeps, msg: ClusterWorkMessage): Promise<
   } catch (e) {
     const f = classifyArmFailure(e, deps.settings.checkDelayMs);
     if (!f) throw e;
-    if (f.kind === 'retry') return resend(deps, msg, f.reason, f.delayMs);
-    return monitorAttemptFailed(step, f.reason, f.message, f.kind !== 'waitNamespace');
+    const a = armReaction('monitorExtensionRead', f);
+    if (a.reaction === 'requeue') return resend(deps, msg, a.reason, a.delayMs);
+    const then = a.reaction === 'attemptFailed' ? 'retry' : 'final';
+    return monitorAttemptFailed(step, { reason: a.reason, message: a.message, then, minDelayMs: a.delayMs });
   }
   // An extension found without its association was installed incompletely: sent again, with every setting.
   if (!dc.associationWritten && monitorExtensionSatisfies(ext, want))
     return monitorSucceeded({ ...step, ruleId: dc.ruleId });
   if (ext && BUSY.has(ext.provisioningState.toLowerCase())) {
     if (late)
-      return monitorAttemptFailed(
-        step,
-        'MonitorOperationStuck',
-        `still ${ext.provisioningState} after ${since}`,
-      );
+      return monitorAttemptFailed(step, {
+        reason: 'MonitorOperationStuck',
+        message: `still ${ext.provisioningState} after ${since}`,
+        then: 'retry',
+      });
     // Ours when the row carries the intent (a crash after the PUT), someone else's otherwise: wait either way.
     return resend(
       deps,
@@ -159,9 +177,12 @@ async function onboardOnce(deps: ServiceDeps, msg: ClusterWorkMessage): Promise<
   } catch (e) {
     const f = classifyArmFailure(e, deps.settings.checkDelayMs);
     if (!f) throw e;
-    const step2 = { ...step, row: current };
-    const retryable = f.kind === 'retry' || f.kind === 'waitNamespace';
-    return monitorAttemptFailed(step2, f.reason, f.message, !retryable, retryable ? f.delayMs : 0);
+    const a = armReaction('monitorPut', f);
+    const then = a.reaction === 'attemptFailed' ? 'retry' : 'final';
+    return monitorAttemptFailed(
+      { ...step, row: current },
+      { reason: a.reason, message: a.message, then, minDelayMs: a.delayMs },
+    );
   }
   deps.log.info('Monitor extension operation started', {
     rolloutId: r.rolloutId,

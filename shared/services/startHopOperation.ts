@@ -19,7 +19,7 @@ import { NotFoundError, TransientError } from '../domain/errors.js';
 import type { DesiredExtension } from '../domain/ports.js';
 import type { ClusterWorkMessage, OperationRecord, ProtectedSettingsRef } from '../domain/records.js';
 import { QUEUES } from '../domain/records.js';
-import { classifyArmFailure } from './classifyArmFailure.js';
+import { armReaction, classifyArmFailure } from '../domain/armFailure.js';
 import { desiredOsmExtension, osmExtensionSatisfies, sameVersion } from './desiredOsmExtension.js';
 import { revealProtectedSettings } from './protectedSettings.js';
 import type { ServiceDeps } from './serviceDeps.js';
@@ -240,18 +240,19 @@ async function onArmError(ctx: HopContext, row: ClusterRow, e: unknown): Promise
   const { deps, msg } = ctx;
   const f = classifyArmFailure(e, deps.settings.checkDelayMs);
   if (!f) throw e;
-  if (f.kind === 'retry') return requeueWork(deps, row, QUEUES.clusterSteps, msg, f);
-  if (f.kind === 'waitNamespace') {
+  const a = armReaction('hopPut', f);
+  if (a.reaction === 'requeue') return requeueWork(deps, row, QUEUES.clusterSteps, msg, a);
+  if (a.reaction === 'waitInDeadline') {
     const deadline = Date.parse(row.value.operation?.deadline ?? '');
-    if (deps.clock.now().getTime() + f.delayMs > deadline)
+    if (deps.clock.now().getTime() + a.delayMs > deadline)
       return failHop(
         ctx,
         row,
-        f.reason,
-        `${OSM_RELEASE_NAMESPACE} still terminating at the deadline: ${f.message}`,
+        a.reason,
+        `${OSM_RELEASE_NAMESPACE} still terminating at the deadline: ${a.message}`,
       );
-    return requeueWork(deps, row, QUEUES.clusterSteps, msg, f);
+    return requeueWork(deps, row, QUEUES.clusterSteps, msg, a);
   }
-  if (f.kind === 'clusterGone') return endDeleted(ctx, row);
-  return failHop(ctx, row, f.reason, f.message);
+  if (a.reaction === 'endDeleted') return endDeleted(ctx, row);
+  return failHop(ctx, row, a.reason, a.message);
 }

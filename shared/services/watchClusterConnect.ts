@@ -19,7 +19,7 @@ import {
 import { planPolicy } from '../domain/planner.js';
 import type { ClusterWorkMessage } from '../domain/records.js';
 import { QUEUES } from '../domain/records.js';
-import { classifyArmFailure } from './classifyArmFailure.js';
+import { armReaction, classifyArmFailure } from '../domain/armFailure.js';
 import { newRolloutId } from './newRolloutId.js';
 import { autoOnboardPolicies, firstAutoOnboardPolicy, onboardCluster } from './onboardCluster.js';
 import { updateOnboardingMark } from './onboardingMark.js';
@@ -99,11 +99,12 @@ export async function watchClusterConnect(
   } catch (e) {
     const f = classifyArmFailure(e, deps.settings.checkDelayMs);
     if (!f) throw e;
-    if (f.kind === 'retry' || f.kind === 'waitNamespace') {
-      await deps.queue.send(QUEUES.connectWatch, msg, { delayMs: f.delayMs });
-      return requeued(f.reason, f.delayMs);
+    const a = armReaction('connectWatchRead', f);
+    if (a.reaction === 'requeue') {
+      await deps.queue.send(QUEUES.connectWatch, msg, { delayMs: a.delayMs });
+      return requeued(a.reason, a.delayMs);
     }
-    return endWatch(deps, msg, f.kind === 'clusterGone' ? 'ClusterNotFound' : f.reason);
+    return endWatch(deps, msg, a.reason);
   }
   if (!cluster) return endWatch(deps, msg, 'ClusterNotFound');
   const now = deps.clock.now();

@@ -8,7 +8,7 @@ import {
   TransientError,
   ValidationError,
 } from '../../shared/domain/errors.js';
-import { classifyArmFailure, classifyFailedOperation } from '../../shared/services/classifyArmFailure.js';
+import { classifyArmFailure, classifyFailedOperation } from '../../shared/domain/armFailure.js';
 import { RG, SUB, startAzureHarness, waitFor, type AzureHarness } from './azureHarness.js';
 
 let h: AzureHarness;
