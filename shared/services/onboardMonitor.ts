@@ -23,7 +23,7 @@ import {
   desiredMonitorExtension,
   monitorExtensionSatisfies,
   monitorUnsupportedReason,
-} from './monitorExtension.js';
+} from '../domain/monitorExtension.js';
 import type { MonitorStep } from './monitorOutcome.js';
 import { monitorAttemptFailed, monitorSucceeded, progressOf } from './monitorOutcome.js';
 import type { Delivery } from './recordLastEvent.js';

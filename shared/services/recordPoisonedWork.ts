@@ -8,7 +8,8 @@ import { QUEUES } from '../domain/records.js';
 import type { ServiceDeps } from './serviceDeps.js';
 import type { StepResult } from './stepResult.js';
 import { ignored } from './stepResult.js';
-import { failHop, hopVersions, writeClusterRow } from './writeClusterRow.js';
+import { failHop } from '../domain/clusterHop/hopRows.js';
+import { carryOut, writeClusterRow } from './writeClusterRow.js';
 
 export async function recordPoisonedWork(
   deps: ServiceDeps,
@@ -41,5 +42,7 @@ export async function recordPoisonedWork(
     return { outcome: 'stalled', reason: 'PoisonMessage' };
   }
   if (row.value.state !== 'InProgress' || row.value.hop !== msg.hop) return ignored('RowMovedOn');
-  return failHop({ deps, ...hopVersions(row.value) }, row, 'PoisonMessage', message);
+  const d = failHop(row.value, 'PoisonMessage', message);
+  await carryOut(deps, row, d);
+  return d.result;
 }

@@ -1,5 +1,5 @@
 /**
- * Lost-message repair. A dispatcher that crashed between writing a row InProgress and sending its step
+ * Lost-message repair, carried out (the rule is `lostMessage`, shared/domain/clusterHop/hopRows.ts). A dispatcher that crashed between writing a row InProgress and sending its step
  * message, or a worker that crashed between recording an operation and scheduling its check, leaves a row
  * that nothing will ever move. Such a row is recognised by its age (`updatedAt`, which the workers bump on
  * every step and check):
@@ -12,15 +12,11 @@
  * the row's last history event is appended again (idempotent): the crash that lost the message may have
  * come before that append (`recordLastEvent`).
  */
-import type { ClusterWorkMessage, RolloutClusterRecord } from '../domain/records.js';
+import { lostMessage } from '../domain/clusterHop/hopRows.js';
+import type { RolloutClusterRecord } from '../domain/records.js';
 import { QUEUES } from '../domain/records.js';
 import { recordLastEvent } from './recordLastEvent.js';
 import type { ServiceDeps } from './serviceDeps.js';
-
-/** How often a check of a still-running operation bumps its row: four check delays (a minute by default), at least 10 s. */
-export function heartbeatMs(settings: { checkDelayMs: number }): number {
-  return Math.max(10_000, 4 * settings.checkDelayMs);
-}
 
 export interface RepairResult {
   steps: number;
@@ -31,32 +27,27 @@ export async function repairLostMessages(
   deps: Pick<ServiceDeps, 'queue' | 'clock' | 'log' | 'settings' | 'history'>,
   rows: readonly RolloutClusterRecord[],
 ): Promise<RepairResult> {
-  const now = deps.clock.now().getTime();
-  const { checkDelayMs } = deps.settings;
-  const stepStaleMs = 2 * checkDelayMs + 60_000;
-  const checkStaleMs = 2 * heartbeatMs(deps.settings) + checkDelayMs;
+  const now = deps.clock.now();
   const result: RepairResult = { steps: 0, checks: 0 };
   for (const row of rows) {
-    if (row.state !== 'InProgress') continue;
-    // A row a worker parked on purpose (`retryAt`) is not abandoned before its wait ends.
-    const ageMs = now - Math.max(Date.parse(row.updatedAt), row.retryAt ? Date.parse(row.retryAt) : 0);
-    const message: ClusterWorkMessage = { rolloutId: row.rolloutId, clusterId: row.clusterId, hop: row.hop };
-    const fields = { rolloutId: row.rolloutId, clusterId: row.clusterId, hop: row.hop, ageMs };
-    try {
-      if (!row.operation && ageMs > stepStaleMs) {
+    for (const send of lostMessage(row, now, deps.settings)) {
+      const fields = {
+        rolloutId: row.rolloutId,
+        clusterId: row.clusterId,
+        hop: row.hop,
+        ageMs: now.getTime() - Date.parse(row.updatedAt),
+        operationId: send.message.operationId,
+      };
+      try {
         await recordLastEvent(deps, row);
-        await deps.queue.send(QUEUES.clusterSteps, message);
-        deps.log.warn('lost step message re-sent', fields);
-        result.steps++;
-      } else if (row.operation && ageMs > checkStaleMs) {
-        if (row.operation.operationId !== undefined) message.operationId = row.operation.operationId;
-        await recordLastEvent(deps, row);
-        await deps.queue.send(QUEUES.clusterChecks, message);
-        deps.log.warn('lost check message re-sent', { ...fields, operationId: row.operation.operationId });
-        result.checks++;
+        await deps.queue.send(send.queue, send.message);
+        const step = send.queue === QUEUES.clusterSteps;
+        deps.log.warn(step ? 'lost step message re-sent' : 'lost check message re-sent', fields);
+        if (step) result.steps++;
+        else result.checks++;
+      } catch (err) {
+        deps.log.error('repair message not sent', { ...fields, error: String(err) });
       }
-    } catch (err) {
-      deps.log.error('repair message not sent', { ...fields, error: String(err) });
     }
   }
   return result;

@@ -9,34 +9,16 @@
  * workers); the reconcile timer frees the slot. The event goes before the follow-ups so that no later
  * write can replace a `lastEvent` that was never appended.
  */
-import type {
-  ClusterWorkMessage,
-  HistoryEvent,
-  QueueName,
-  RolloutClusterRecord,
-  Versioned,
-} from '../domain/records.js';
+import type { Decision, RowChange as DomainRowChange } from '../domain/clusterHop/hopDecision.js';
+import type { QueueName, RolloutClusterRecord, Versioned } from '../domain/records.js';
+import type { ClusterWorkMessage } from '../domain/records.js';
 import { ConcurrencyError } from '../domain/errors.js';
 import { recordLastEvent } from './recordLastEvent.js';
 import type { ServiceDeps } from './serviceDeps.js';
-import type { StepResult } from './stepResult.js';
-import { requeued } from './stepResult.js';
 
 export type ClusterRow = Versioned<RolloutClusterRecord>;
 
-export interface RowEvent {
-  action: string;
-  result: HistoryEvent['result'];
-  from?: string | null;
-  to?: string | null;
-  reason?: string;
-  message?: string;
-}
-
-export interface RowChange {
-  /** Fields to set; a key present with `undefined` (e.g. `operation`) clears that field. */
-  set: Partial<RolloutClusterRecord>;
-  event?: RowEvent;
+export interface RowChange extends DomainRowChange {
   send?: { queue: QueueName; message: ClusterWorkMessage; delayMs?: number }[];
 }
 
@@ -73,93 +55,27 @@ export async function writeClusterRow(
 }
 
 /**
- * Sends the same work again after `delayMs` and notes the reason on the row, state unchanged. The message
- * goes first: a crash after it at worst loses the note, never the work. A lost race on the note is fine.
- * The note is written every time: it bumps `updatedAt`, which the reconcile's lost-message repair reads
- * (a row waiting on a busy lease must not look abandoned and get a second step chain).
+ * Carries out a decision of shared/domain/clusterHop on `row`: the lease renewal is the caller's; here the
+ * row change with its event and then the sends, or, for a note, the sends first and then the note (a lost
+ * ETag race on a note is fine: the message carries the work). Returns the row as written.
  */
-export async function requeueWork(
+export async function carryOut(
   deps: ServiceDeps,
   row: ClusterRow,
-  queue: QueueName,
-  message: ClusterWorkMessage,
-  why: { reason: string; message?: string; delayMs: number },
-): Promise<StepResult> {
-  await deps.queue.send(queue, message, { delayMs: why.delayMs });
-  const { rolloutId, clusterId } = row.value;
-  deps.log.info('Cluster work requeued', {
-    rolloutId,
-    clusterId,
-    hop: message.hop,
-    reason: why.reason,
-    delayMs: why.delayMs,
-  });
+  d: Decision<unknown>,
+): Promise<ClusterRow> {
+  if (d.change && !d.change.note) return writeClusterRow(deps, row, { ...d.change, send: d.sends });
+  for (const m of d.sends)
+    await deps.queue.send(m.queue, m.message, m.delayMs ? { delayMs: m.delayMs } : undefined);
+  if (!d.change) return row;
   try {
-    await writeClusterRow(deps, row, { set: { reason: why.reason, message: why.message } });
+    return await writeClusterRow(deps, row, d.change);
   } catch (e) {
     if (!(e instanceof ConcurrencyError)) throw e;
+    return row;
   }
-  return requeued(why.reason, why.delayMs);
-}
-
-/** `Install`, `Upgrade` or `Reconfigure`: the verb of the row's history actions. */
-export function hopVerb(row: RolloutClusterRecord): 'Install' | 'Upgrade' | 'Reconfigure' {
-  if (row.plannedAction === 'install') return 'Install';
-  if (row.plannedAction === 'reconfigure') return 'Reconfigure';
-  return 'Upgrade';
-}
-
-/** The version the hop starts from (the previous hop's target, or the row's `from`) and its target. */
-export function hopVersions(row: RolloutClusterRecord, hop = row.hop): { from: string | null; to: string } {
-  const from = hop > 0 ? (row.path[hop - 1] ?? row.from) : row.from;
-  return { from, to: row.path[hop] ?? row.to };
 }
 
 export function errorText(err: unknown): string {
   return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-}
-
-/** The row fails with the reason (ARM's code where there is one); the intent is dropped: nothing runs. */
-export async function failHop(
-  ctx: { deps: ServiceDeps; from: string | null; to: string },
-  row: ClusterRow,
-  reason: string,
-  message: string,
-): Promise<StepResult> {
-  await writeClusterRow(ctx.deps, row, {
-    set: { state: 'Failed', reason, message, operation: undefined },
-    event: {
-      action: `${hopVerb(row.value)}Failed`,
-      result: 'Failed',
-      from: ctx.from,
-      to: ctx.to,
-      reason,
-      message,
-    },
-  });
-  return { outcome: 'stalled', reason };
-}
-
-/**
- * The connected cluster was deleted under the hop: its work ends Skipped `ClusterDeleted` (as the delete
- * event makes it), not Failed, so a deletion never counts toward the halt threshold, whichever of the
- * worker and Event Grid notices it first.
- */
-export async function endDeleted(
-  ctx: { deps: ServiceDeps; from: string | null; to: string },
-  row: ClusterRow,
-): Promise<StepResult> {
-  const message = `the connected cluster ${row.value.clusterId} was deleted`;
-  await writeClusterRow(ctx.deps, row, {
-    set: { state: 'Skipped', reason: 'ClusterDeleted', message, operation: undefined },
-    event: {
-      action: 'ClusterRemoved',
-      result: 'Skipped',
-      from: ctx.from,
-      to: ctx.to,
-      reason: 'ClusterDeleted',
-      message,
-    },
-  });
-  return { outcome: 'stalled', reason: 'ClusterDeleted' };
 }

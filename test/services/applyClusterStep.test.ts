@@ -10,7 +10,7 @@ import type { ClusterWorkMessage } from '../../shared/domain/records.js';
 import { applyClusterStep } from '../../shared/services/applyClusterStep.js';
 import { checkClusterStep } from '../../shared/services/checkClusterStep.js';
 import { leaseHeld } from '../../shared/services/clusterLease.js';
-import { INTENT_GRACE_MS } from '../../shared/services/startHopOperation.js';
+import { INTENT_GRACE_MS } from '../../shared/domain/clusterHop/hopRows.js';
 import { cluster, osm } from '../domain/fixtures.js';
 import { CrashingRolloutStore, SECRET, WORKSPACE, seed, testPolicy } from '../fakes/clusterRows.js';
 import type { FakeDeps } from '../fakes/fakeDeps.js';

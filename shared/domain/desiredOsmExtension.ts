@@ -5,14 +5,14 @@
  * container forced, and Prometheus scraping turned on when the policy onboards Azure Monitor (OSM metrics
  * need it; vendor/reference/osm.md, "Azure Monitor for OSM").
  */
-import type { ExtensionInfo } from '../domain/cluster.js';
-import { OSM_RELEASE_NAMESPACE } from '../domain/cluster.js';
-import type { OsmCatalog } from '../domain/osmCatalog.js';
-import { parseOsmVersion } from '../domain/parseOsmVersion.js';
-import type { Policy } from '../domain/policy.js';
-import type { DesiredExtension } from '../domain/ports.js';
-import type { SettingsMerge } from '../domain/settingsMerge.js';
-import { mergeSettings } from '../domain/settingsMerge.js';
+import type { ExtensionInfo } from './cluster.js';
+import { OSM_RELEASE_NAMESPACE } from './cluster.js';
+import type { OsmCatalog } from './osmCatalog.js';
+import { parseOsmVersion } from './parseOsmVersion.js';
+import type { Policy } from './policy.js';
+import type { DesiredExtension } from './ports.js';
+import type { SettingsMerge } from './settingsMerge.js';
+import { mergeSettings } from './settingsMerge.js';
 
 export const OSM_EXTENSION_TYPE_NAME = 'Microsoft.openservicemesh';
 export const PROMETHEUS_SCRAPING_SETTING = 'enablePrometheusScraping';

@@ -10,12 +10,12 @@
  * The agents send nothing until the cluster's data collection rule association exists (ensureDataCollection.ts).
  * OpenShift is refused (`monitorUnsupportedReason`): see docs/operations.md, "Azure Monitor onboarding".
  */
-import type { ExtensionInfo } from '../domain/cluster.js';
-import { MONITOR_EXTENSION_NAME, MONITOR_EXTENSION_TYPE } from '../domain/cluster.js';
-import type { LogAnalyticsWorkspace } from '../domain/containerInsights.js';
-import type { DesiredExtension } from '../domain/ports.js';
-import { sameId } from '../domain/armId.js';
-import { isOpenShift } from '../domain/supportedDistributions.js';
+import type { ExtensionInfo } from './cluster.js';
+import { MONITOR_EXTENSION_NAME, MONITOR_EXTENSION_TYPE } from './cluster.js';
+import type { LogAnalyticsWorkspace } from './containerInsights.js';
+import type { DesiredExtension } from './ports.js';
+import { sameId } from './armId.js';
+import { isOpenShift } from './supportedDistributions.js';
 
 export const MONITOR_EXTENSION_TYPE_NAME = 'Microsoft.AzureMonitor.Containers';
 export const WORKSPACE_SETTING = 'logAnalyticsWorkspaceResourceID';

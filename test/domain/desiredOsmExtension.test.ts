@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultOsmCatalog as catalog } from '../../shared/domain/osmCatalog.js';
-import { desiredOsmExtension, osmExtensionSatisfies } from '../../shared/services/desiredOsmExtension.js';
+import { desiredOsmExtension, osmExtensionSatisfies } from '../../shared/domain/desiredOsmExtension.js';
 import { osm } from '../domain/fixtures.js';
 import { SECRET, WORKSPACE, testPolicy } from '../fakes/clusterRows.js';
 

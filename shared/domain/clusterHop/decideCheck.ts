@@ -1,0 +1,280 @@
+/**
+ * Queue `cluster-checks`, decided: the operation of one hop. Only a row InProgress at the message's hop,
+ * carrying an operation (the same id when the message names one), is acted on; a row elsewhere may be a
+ * crash right after the write that ended its hop, before the follow-up left: that follow-up is re-sent.
+ * What the check sees (`observeHop`): a hop that moves the version reads the extension FIRST (busy means
+ * running, provisioned at the target means done, confirmed in the same read); otherwise ARM's operation;
+ * an operation ARM forgot, or no id at all (a worker died between intent and id), is judged by the
+ * extension alone, and a settings-only hop then needs the hop's settings on it.
+ * - still running: another check; after OFFLINE_PROBE_AFTER_MS (and at the deadline) the cluster's
+ *   connectivity is read (Offline -> Deferred, operation kept); past the deadline: Failed `OperationStuck`;
+ * - succeeded: confirmed by the extension at the target (ARM is the truth), then the hop completes;
+ * - no trace of our PUT: the intent is dropped and the step sent again, at most MAX_HOP_ATTEMPTS per hop;
+ * - failed: a terminating namespace or a conflicting operation goes back to an intent (no id, same
+ *   deadline) and the step PUTs again later; anything else fails with ARM's code and message; the
+ *   connected cluster gone (here or at any read): Skipped `ClusterDeleted`.
+ */
+import { armReaction, classifyFailedOperation, type ArmCallSite, type ArmFailure } from '../armFailure.js';
+import type { ClusterInfo, ExtensionInfo } from '../cluster.js';
+import { desiredOsmExtension, osmExtensionSatisfies, sameVersion } from '../desiredOsmExtension.js';
+import type { Policy } from '../policy.js';
+import type { OperationStatus } from '../ports.js';
+import { QUEUES, type ClusterWorkMessage } from '../records.js';
+import { ignoredDecision, type Decision, type HopContext, type HopRow, type Read } from './hopDecision.js';
+import {
+  BUSY_STATES,
+  MAX_HOP_ATTEMPTS,
+  OFFLINE_PROBE_AFTER_MS,
+  completeHop,
+  endDeleted,
+  failHop,
+  heartbeatMs,
+  hopIds,
+  hopVerb,
+  hopVersions,
+  leaveIfNotConnected,
+  requeueWork,
+} from './hopRows.js';
+
+export interface CheckObservation {
+  msg: ClusterWorkMessage;
+  extension?: Read<ExtensionInfo | undefined>;
+  operation?: Read<OperationStatus>;
+  /** GET of the cluster: existence and connectivity. */
+  cluster?: Read<ClusterInfo | undefined>;
+  /** GET of the extension after the operation Succeeded (confirmation). */
+  confirm?: Read<ExtensionInfo | undefined>;
+  /** The rollout's policy snapshot (null: the rollout is gone). */
+  rollout?: { policy: Policy } | null;
+}
+
+export type CheckNeed = { need: 'extension' | 'operation' | 'cluster' | 'confirm' | 'rollout' };
+export type CheckDecision = Decision | CheckNeed;
+
+export type Observed =
+  | { status: 'InProgress' }
+  | { status: 'Succeeded'; ext?: ExtensionInfo }
+  | { status: 'Failed'; code: string; message: string }
+  /** Known only through the extension: it is absent, or settled without our hop (not our PUT). */
+  | { status: 'NotOurs'; message: string };
+
+/** A read failed: how this check reacts (through `ARM_REACTIONS`). */
+type ReadFailed = { site: ArmCallSite; failure: ArmFailure };
+
+export function decideCheck(row: HopRow | undefined, obs: CheckObservation, ctx: HopContext): CheckDecision {
+  if (!row) return ignoredDecision('RowNotFound');
+  if (row.state !== 'InProgress' || row.hop !== obs.msg.hop) return resendLostFollowUp(row, obs.msg);
+  const op = row.operation;
+  if (!op) return ignoredDecision('NoOperation');
+  if (obs.msg.operationId && obs.msg.operationId !== op.operationId) return ignoredDecision('StaleOperation');
+  const seen = observeHop(row, obs, ctx);
+  if ('need' in seen) return seen;
+  if ('failure' in seen) return onReadFailed(row, obs.msg, seen);
+  const now = ctx.now.getTime();
+  const { to } = hopVersions(row);
+
+  if (seen.status === 'InProgress') {
+    const elapsed = now - Date.parse(op.startedAt);
+    const late = now > Date.parse(op.deadline);
+    if (late || elapsed >= OFFLINE_PROBE_AFTER_MS) {
+      if (!obs.cluster) return { need: 'cluster' };
+      if ('failure' in obs.cluster)
+        return onReadFailed(row, obs.msg, { site: 'hopCheckRead', ...obs.cluster });
+      if (!obs.cluster.ok) return endDeleted(row);
+      const left = leaveIfNotConnected(row, obs.cluster.ok);
+      if (left) return left;
+    }
+    if (late) {
+      const message =
+        `operation ${op.operationId ?? '(id not recorded)'} on ${op.extensionName} still in progress after ` +
+        `${Math.round(elapsed / 60_000)} min (deadline ${op.deadline}); not force-deleted (no policy allows it): ` +
+        `inspect the extension's statuses on the cluster, then retry-failed`;
+      return failHop(row, 'OperationStuck', message);
+    }
+    // A heartbeat now and then: the lost-message repair tells a long install from a lost check by `updatedAt`.
+    const beat = now - Date.parse(row.updatedAt) > heartbeatMs(ctx.settings);
+    const delayMs = ctx.settings.checkDelayMs;
+    return {
+      renewLease: true,
+      ...(beat ? { change: { set: {}, note: true } } : {}),
+      sends: [{ queue: QUEUES.clusterChecks, message: obs.msg, delayMs }],
+      result: { outcome: 'requeued', reason: 'OperationInProgress', delayMs },
+    };
+  }
+
+  if (seen.status === 'Succeeded') {
+    let ext = seen.ext;
+    if (!ext) {
+      if (!obs.confirm) return { need: 'confirm' };
+      if ('failure' in obs.confirm)
+        return onReadFailed(row, obs.msg, { site: 'hopCheckRead', ...obs.confirm });
+      ext = obs.confirm.ok;
+    }
+    if (ext?.provisioningState.toLowerCase() === 'succeeded' && sameVersion(ext.version, to)) {
+      if (obs.rollout === undefined) return { need: 'rollout' };
+      return completeHop(row, obs.rollout?.policy.monitor.enabled ?? false);
+    }
+    if (op.operationId && now <= Date.parse(op.deadline)) {
+      const message = `operation succeeded; the extension reports ${ext?.version ?? 'no version'} yet, not ${to}`;
+      const delayMs = ctx.settings.checkDelayMs;
+      return requeueWork(QUEUES.clusterChecks, obs.msg, { reason: 'AwaitingVersion', message, delayMs });
+    }
+    return failHop(
+      row,
+      'VersionMismatch',
+      `the extension reports ${ext?.version ?? 'no version'} after the operation, not ${to}`,
+    );
+  }
+
+  if (seen.status === 'NotOurs') return putAgain(row, seen.message);
+  // A deleted cluster's operations end Canceled/Failed (ParentResourceNotFound): that is no failure.
+  if (!obs.cluster) return { need: 'cluster' };
+  if ('failure' in obs.cluster) return onReadFailed(row, obs.msg, { site: 'hopCheckRead', ...obs.cluster });
+  if (!obs.cluster.ok) return endDeleted(row);
+  // A terminating namespace or a conflicting operation (ARM may accept the PUT and fail its operation with
+  // "conflicting operation in progress" instead of answering 409): the PUT did not take, so the hop goes
+  // back to an intent (no id, same deadline) and the step PUTs again after the wait.
+  const a = armReaction(
+    'hopOperationFailed',
+    classifyFailedOperation(seen.code, seen.message, ctx.settings.checkDelayMs),
+  );
+  if (a.reaction === 'waitInDeadline' && now + a.delayMs <= Date.parse(op.deadline)) {
+    const { operationId: _dropped, ...intent } = op;
+    const { from } = hopVersions(row);
+    return {
+      change: {
+        set: {
+          operation: intent,
+          reason: a.reason,
+          message: a.message,
+          retryAt: new Date(now + a.delayMs).toISOString(),
+        },
+        event: {
+          action: `${hopVerb(row)}Waiting`,
+          result: 'Recorded',
+          from,
+          to,
+          reason: a.reason,
+          message: a.message,
+        },
+      },
+      sends: [{ queue: QUEUES.clusterSteps, message: hopIds(row), delayMs: a.delayMs }],
+      result: { outcome: 'requeued', reason: a.reason, delayMs: a.delayMs },
+    };
+  }
+  return failHop(row, seen.code, seen.message);
+}
+
+/** What the check sees of the hop, from the reads so far; `need` names the next read. */
+export function observeHop(
+  row: HopRow,
+  obs: CheckObservation,
+  ctx: HopContext,
+): Observed | CheckNeed | ReadFailed {
+  const op = row.operation!;
+  const { from, to } = hopVersions(row);
+  if (op.operationId && !sameVersion(from, op.targetVersion)) {
+    if (!obs.extension) return { need: 'extension' };
+    if ('failure' in obs.extension) return { site: 'hopCheckRead', failure: obs.extension.failure };
+    const ext = obs.extension.ok;
+    const state = ext?.provisioningState.toLowerCase() ?? '';
+    if (ext && state === 'succeeded' && sameVersion(ext.version, op.targetVersion))
+      return { status: 'Succeeded', ext };
+    if (ext && BUSY_STATES.has(state)) return { status: 'InProgress' };
+  }
+  if (op.operationId) {
+    if (!obs.operation) return { need: 'operation' };
+    if ('ok' in obs.operation) {
+      const s = obs.operation.ok;
+      if (s.status === 'InProgress' || s.status === 'Succeeded') return { status: s.status };
+      const code = s.error?.code ?? `Operation${s.status}`;
+      return { status: 'Failed', code, message: s.error?.message ?? `the operation ended ${s.status}` };
+    }
+    const failed = { site: 'hopOperationRead' as const, failure: obs.operation.failure };
+    if (armReaction(failed.site, failed.failure).reaction !== 'forgotten') return failed;
+    // ARM forgot the operation (it keeps them for a while only): the extension decides, if the cluster is there.
+    if (!obs.cluster) return { need: 'cluster' };
+    if ('failure' in obs.cluster) return { site: 'hopCheckRead', failure: obs.cluster.failure };
+    if (!obs.cluster.ok) return failed;
+  }
+  if (!obs.extension) return { need: 'extension' };
+  if ('failure' in obs.extension) return { site: 'hopCheckRead', failure: obs.extension.failure };
+  const ext = obs.extension.ok;
+  if (!ext) return { status: 'NotOurs', message: `extension ${op.extensionName} not found` };
+  const state = ext.provisioningState.toLowerCase();
+  if (BUSY_STATES.has(state)) return { status: 'InProgress' };
+  if (state === 'succeeded') {
+    if (!sameVersion(ext.version, op.targetVersion))
+      return {
+        status: 'NotOurs',
+        message: `extension ${ext.name} settled at ${ext.version ?? 'no version'}`,
+      };
+    // A settings-only hop: the version proves nothing (the intent may have been written by a worker that
+    // died before its PUT); only the hop's settings on the extension do.
+    if (sameVersion(from, op.targetVersion)) {
+      if (obs.rollout === undefined) return { need: 'rollout' };
+      const applied =
+        !!obs.rollout &&
+        osmExtensionSatisfies(
+          ext,
+          desiredOsmExtension({
+            policy: obs.rollout.policy,
+            current: ext,
+            targetVersion: to,
+            distribution: row.distribution,
+            catalog: ctx.catalog,
+          }),
+        );
+      if (!applied)
+        return { status: 'NotOurs', message: `extension ${ext.name} does not carry the hop's settings` };
+    }
+    return { status: 'Succeeded' };
+  }
+  // The extension's own errorInfo / statuses carry ARM's code and message: the decision (a terminating
+  // namespace is waited out, a conflict retried) and the history need Azure's words, not our summary.
+  if (ext.error) return { status: 'Failed', code: ext.error.code, message: ext.error.message };
+  return {
+    status: 'Failed',
+    code: 'ExtensionProvisioningFailed',
+    message: `extension ${ext.name} is ${ext.provisioningState} at ${ext.version ?? 'no version'}`,
+  };
+}
+
+function onReadFailed(row: HopRow, msg: ClusterWorkMessage, f: ReadFailed): Decision {
+  const a = armReaction(f.site, f.failure);
+  if (a.reaction === 'requeue') return requeueWork(QUEUES.clusterChecks, msg, a);
+  if (a.reaction === 'endDeleted' || a.reaction === 'forgotten') return endDeleted(row);
+  return failHop(row, a.reason, a.message);
+}
+
+/** No trace of our PUT (it never landed, or the busy extension was someone else's): drop the intent, step again. */
+function putAgain(row: HopRow, why: string): Decision {
+  const tried = row.hopAttempts ?? 0;
+  if (tried >= MAX_HOP_ATTEMPTS)
+    return failHop(row, 'OperationNotApplied', `${why}, after ${tried} attempts at this hop`);
+  return {
+    change: {
+      set: { operation: undefined, reason: 'OperationNotApplied', message: `${why}: the hop is sent again` },
+    },
+    sends: [{ queue: QUEUES.clusterSteps, message: hopIds(row) }],
+    result: { outcome: 'done', reason: 'StepResent' },
+  };
+}
+
+/**
+ * A check that finds the row elsewhere is normally stale. Two cases are a crash right after the row write
+ * that ended its hop, before the follow-up message left: re-send it (both receivers are idempotent).
+ */
+function resendLostFollowUp(row: HopRow, msg: ClusterWorkMessage): Decision {
+  if (row.state === 'InProgress' && row.hop === msg.hop + 1 && !row.operation && row.hop < row.path.length)
+    return {
+      sends: [{ queue: QUEUES.clusterSteps, message: hopIds(row) }],
+      result: { outcome: 'done', reason: 'StepResent' },
+    };
+  if (row.state === 'Succeeded' && row.monitor === 'Pending' && msg.hop === row.path.length - 1)
+    return {
+      sends: [{ queue: QUEUES.monitorSteps, message: { ...hopIds(row), hop: row.path.length } }],
+      result: { outcome: 'done', reason: 'MonitorResent' },
+    };
+  return ignoredDecision(row.state === 'InProgress' ? 'StaleHop' : 'NotInProgress');
+}

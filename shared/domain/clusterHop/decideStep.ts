@@ -1,0 +1,327 @@
+/**
+ * Queue `cluster-steps`, decided: one hop on one cluster. Nothing unless the row is InProgress at the
+ * message's hop (messages are at-least-once, duplicated and stale). Then, in order:
+ * - this invocation's PUT answered -> record ARM's operation id and schedule its check (or react to the
+ *   failure through `ARM_REACTIONS.hopPut`);
+ * - an operation already recorded with ARM's id -> re-send its check, never a second PUT (re-dispatched
+ *   after Deferred: its deadline restarts, `OperationResumed`);
+ * - the rollout cancelled and no operation begun for this hop -> Cancelled;
+ * - the CRD step not approved -> AwaitingApproval;
+ * - the cluster gone -> Skipped `ClusterDeleted`; not Connected -> Deferred or Skipped (Expired);
+ * - the cluster lease held by another rollout -> requeued `ClusterBusy`;
+ * - otherwise the start: the extension busy with someone else's operation -> requeued (one operation per
+ *   extension); with our intent -> a check (never a second PUT); already what the hop would PUT -> intent
+ *   and a check; changed out of band -> Failed; else the intent (`operation` without id, `attempts` and
+ *   `hopAttempts` + 1) is written BEFORE the one PUT. An intent younger than INTENT_GRACE_MS found by a
+ *   redelivery waits (the other delivery may be about to PUT); older, the PUT never happened: PUT now.
+ */
+import { OSM_RELEASE_NAMESPACE, type ClusterInfo } from '../cluster.js';
+import { armReaction, type ArmFailure } from '../armFailure.js';
+import { desiredOsmExtension, osmExtensionSatisfies, sameVersion } from '../desiredOsmExtension.js';
+import type { Policy } from '../policy.js';
+import type { DesiredExtension } from '../ports.js';
+import { QUEUES, type ClusterWorkMessage, type OperationRecord } from '../records.js';
+import type { RolloutState } from '../rolloutState.js';
+import { ignoredDecision, type Decision, type HopContext, type HopRow, type Read } from './hopDecision.js';
+import {
+  BUSY_STATES,
+  INTENT_GRACE_MS,
+  endDeleted,
+  failHop,
+  hopIds,
+  hopVerb,
+  hopVersions,
+  leaveIfNotConnected,
+  requeueWork,
+} from './hopRows.js';
+
+export type LeaseSeen = { taken: true } | { taken: false; holder: string; until: string };
+
+export type PutAnswer =
+  | { ok: { operationId?: string } }
+  | { failure: ArmFailure }
+  /** The protected settings could not be read from the vault: `unavailable` (retry), `notFound` (gone). */
+  | { secret: 'unavailable'; message: string; retryAfterMs: number }
+  | { secret: 'notFound'; message: string };
+
+export interface StepObservation {
+  msg: ClusterWorkMessage;
+  /** What this invocation already PUT, kept across its re-reads after a lost ETag race. */
+  started?: { target: string; operationId: string };
+  /** The rollout (null: not found). */
+  rollout?: { state: RolloutState; policy: Policy } | null;
+  cluster?: Read<ClusterInfo | undefined>;
+  lease?: LeaseSeen;
+  put?: PutAnswer;
+}
+
+/** The one ARM write of a step: the hop's PUT (protected settings are added by the executor, never here). */
+export interface PutCall {
+  kind: 'put';
+  extensionName: string;
+  desired: DesiredExtension;
+  settingsChanged: string[];
+  drift: string[];
+}
+
+export type StepDecision = Decision<PutCall> | { need: 'rollout' | 'cluster' | 'lease' };
+
+export function decideStep(row: HopRow | undefined, obs: StepObservation, ctx: HopContext): StepDecision {
+  if (!row) return ignoredDecision('RowNotFound');
+  if (row.state !== 'InProgress') return ignoredDecision('NotInProgress');
+  if (row.hop !== obs.msg.hop || row.hop >= row.path.length) return ignoredDecision('StaleHop');
+  const { to } = hopVersions(row);
+  const op =
+    row.operation?.kind === 'put' && sameVersion(row.operation.targetVersion, to) ? row.operation : undefined;
+
+  if (obs.put) return afterPut(row, op, obs.put, obs.msg, ctx);
+  // This invocation PUT, then lost the race to record the id: record it now (the intent is still ours).
+  if (op && !op.operationId && obs.started && sameVersion(obs.started.target, to))
+    return recordOperation(row, op, obs.started.operationId, ctx);
+  if (op?.operationId) return resendCheck(row, op, op.operationId, ctx);
+
+  if (obs.rollout === undefined) return { need: 'rollout' };
+  if (obs.rollout === null) return ignoredDecision('RolloutNotFound');
+  // Cancelled: the operation in flight when it was cancelled has finished (or never started): stop here.
+  if (obs.rollout.state === 'Cancelled' && !op) return stopCancelled(row);
+  if (row.crdStepHops.includes(row.hop) && !row.approved) return awaitApproval(row);
+
+  if (!obs.cluster) return { need: 'cluster' };
+  if ('failure' in obs.cluster) {
+    const a = armReaction('hopClusterRead', obs.cluster.failure);
+    if (a.reaction === 'requeue') return requeueWork(QUEUES.clusterSteps, obs.msg, a);
+    if (a.reaction === 'endDeleted') return endDeleted(row);
+    return failHop(row, a.reason, a.message);
+  }
+  const cluster = obs.cluster.ok;
+  if (!cluster) return endDeleted(row);
+  const offline = leaveIfNotConnected(row, cluster);
+  if (offline) return offline;
+
+  if (!obs.lease) return { need: 'lease' };
+  if (!obs.lease.taken) {
+    const wait = Date.parse(obs.lease.until) - ctx.now.getTime();
+    // Look again soon: the holder's work on the cluster usually ends long before its lease expires.
+    const { checkDelayMs } = ctx.settings;
+    const delayMs = Math.max(checkDelayMs, Math.min(wait, 2 * checkDelayMs));
+    const message = `another operation holds the cluster (${obs.lease.holder}, until ${obs.lease.until})`;
+    return requeueWork(QUEUES.clusterSteps, obs.msg, { reason: 'ClusterBusy', message, delayMs });
+  }
+  return start(row, op, cluster, obs.rollout.policy, obs.msg, ctx);
+}
+
+function start(
+  row: HopRow,
+  intent: OperationRecord | undefined,
+  cluster: ClusterInfo,
+  policy: Policy,
+  msg: ClusterWorkMessage,
+  ctx: HopContext,
+): Decision<PutCall> {
+  const { from, to } = hopVersions(row);
+  const now = ctx.now.getTime();
+  if (intent && now > Date.parse(intent.deadline)) {
+    const why = row.reason === 'NamespaceTerminating' ? 'NamespaceTerminating' : 'DeadlineExceeded';
+    const message = `no operation could be started before the deadline ${intent.deadline}: ${row.message ?? ''}`;
+    return failHop(row, why, message);
+  }
+  const ext = cluster.extensions.find((e) => e.name.toLowerCase() === row.extensionName.toLowerCase());
+  const state = ext?.provisioningState.toLowerCase() ?? '';
+  if (ext && BUSY_STATES.has(state)) {
+    // Our intent on the row means the busy operation is ours (a crash after the PUT): check it.
+    if (intent && state !== 'deleting') return check(row, 'OperationResumed', ctx.settings.checkDelayMs);
+    const message = `extension ${ext.name} is ${ext.provisioningState}: one operation per extension at a time`;
+    const delayMs = 2 * ctx.settings.checkDelayMs;
+    return requeueWork(QUEUES.clusterSteps, msg, { reason: 'OperationInProgress', message, delayMs });
+  }
+  const want = desiredOsmExtension({
+    policy,
+    current: ext,
+    targetVersion: to,
+    distribution: row.distribution,
+    catalog: ctx.catalog,
+  });
+  const intentChange = intent ? undefined : writeIntent(row, ctx);
+  if (osmExtensionSatisfies(ext, want))
+    return { ...check(row, 'AlreadyApplied', 0), ...(intentChange ? { change: intentChange } : {}) };
+  if (
+    ext &&
+    state === 'succeeded' &&
+    ext.version &&
+    !sameVersion(ext.version, from) &&
+    !sameVersion(ext.version, to)
+  )
+    return failHop(
+      row,
+      'UnexpectedVersion',
+      `extension ${ext.name} runs ${ext.version}, the hop starts from ${from ?? '(none)'}: plan again`,
+    );
+  if (!ext && from !== null)
+    return failHop(
+      row,
+      'ExtensionNotFound',
+      `extension ${row.extensionName} is gone (removed out of band?): plan again`,
+    );
+  if (intent) {
+    const age = now - Date.parse(intent.startedAt);
+    if (age < INTENT_GRACE_MS) {
+      const message = 'another delivery of this step recorded the intent moments ago';
+      return requeueWork(QUEUES.clusterSteps, msg, {
+        reason: 'StepInFlight',
+        message,
+        delayMs: INTENT_GRACE_MS - age,
+      });
+    }
+  }
+  return {
+    ...(intentChange ? { change: intentChange } : {}),
+    sends: [],
+    arm: {
+      kind: 'put',
+      extensionName: row.extensionName,
+      desired: want.desired,
+      settingsChanged: want.merge.changes.map((c) => c.key),
+      drift: want.merge.drift.map((d) => d.key),
+    },
+    // Replaced by the decision on the PUT's answer.
+    result: { outcome: 'done', reason: 'OperationStarting' },
+  };
+}
+
+/** The intent: the hop's operation without ARM's id yet, one more attempt, and its history event. */
+function writeIntent(row: HopRow, ctx: HopContext): NonNullable<Decision['change']> {
+  const { from, to } = hopVersions(row);
+  const verb = hopVerb(row);
+  const now = ctx.now;
+  const operation: OperationRecord = {
+    kind: 'put',
+    extensionName: row.extensionName,
+    targetVersion: to,
+    startedAt: now.toISOString(),
+    deadline: new Date(now.getTime() + ctx.settings.operationDeadlineMs).toISOString(),
+  };
+  const message = `${verb.toLowerCase()} ${from ?? '(none)'} -> ${to}, hop ${row.hop + 1} of ${row.path.length}`;
+  const reason = `${verb}Started`;
+  return {
+    set: {
+      operation,
+      attempts: row.attempts + 1,
+      hopAttempts: (row.hopAttempts ?? 0) + 1,
+      lastAttemptedVersion: to,
+      reason,
+      message,
+    },
+    event: { action: reason, result: 'Started', from, to, reason, message },
+  };
+}
+
+/** What the PUT of this invocation answered (the intent it went out under is on `row`). */
+function afterPut(
+  row: HopRow,
+  op: OperationRecord | undefined,
+  put: PutAnswer,
+  msg: ClusterWorkMessage,
+  ctx: HopContext,
+): Decision<PutCall> {
+  if ('secret' in put) {
+    if (put.secret === 'unavailable')
+      return requeueWork(QUEUES.clusterSteps, msg, {
+        reason: 'SecretStoreUnavailable',
+        message: `the protected settings could not be read from the vault: ${put.message}`,
+        delayMs: Math.max(put.retryAfterMs, ctx.settings.checkDelayMs),
+      });
+    return failHop(row, 'ProtectedSettingsNotFound', put.message);
+  }
+  if ('failure' in put) {
+    const a = armReaction('hopPut', put.failure);
+    if (a.reaction === 'requeue') return requeueWork(QUEUES.clusterSteps, msg, a);
+    if (a.reaction === 'waitInDeadline') {
+      if (ctx.now.getTime() + a.delayMs > Date.parse(op?.deadline ?? ''))
+        return failHop(
+          row,
+          a.reason,
+          `${OSM_RELEASE_NAMESPACE} still terminating at the deadline: ${a.message}`,
+        );
+      return requeueWork(QUEUES.clusterSteps, msg, a);
+    }
+    if (a.reaction === 'endDeleted') return endDeleted(row);
+    return failHop(row, a.reason, a.message);
+  }
+  if (!put.ok.operationId || !op) return check(row, 'OperationStarted', 0);
+  return recordOperation(row, op, put.ok.operationId, ctx);
+}
+
+/** Records ARM's operation id on the intent and schedules the first check. */
+function recordOperation(row: HopRow, op: OperationRecord, operationId: string, ctx: HopContext): Decision {
+  return {
+    change: { set: { operation: { ...op, operationId } } },
+    sends: [
+      {
+        queue: QUEUES.clusterChecks,
+        message: { ...hopIds(row), operationId },
+        delayMs: ctx.settings.checkDelayMs,
+      },
+    ],
+    result: { outcome: 'done', reason: 'OperationStarted' },
+  };
+}
+
+/** A check without an operation id: it confirms through the extension's provisioning state and version. */
+function check(row: HopRow, reason: string, delayMs: number): Decision<never> {
+  return {
+    sends: [{ queue: QUEUES.clusterChecks, message: hopIds(row), delayMs }],
+    result: { outcome: 'done', reason },
+  };
+}
+
+function resendCheck(row: HopRow, op: OperationRecord, operationId: string, ctx: HopContext): Decision {
+  const send = {
+    queue: QUEUES.clusterChecks,
+    message: { ...hopIds(row), operationId },
+    delayMs: ctx.settings.checkDelayMs,
+  };
+  const result = { outcome: 'done', reason: 'CheckResent' } as const;
+  if (row.reason !== 'Dispatched') return { sends: [send], result };
+  // Re-dispatched (after Deferred): the operation waited with ARM meanwhile; its deadline restarts now.
+  const deadline = new Date(ctx.now.getTime() + ctx.settings.operationDeadlineMs).toISOString();
+  const message = `checking operation ${operationId} again (deadline ${deadline})`;
+  return {
+    change: { set: { operation: { ...op, deadline }, reason: 'OperationResumed', message } },
+    sends: [send],
+    result,
+  };
+}
+
+function awaitApproval(row: HopRow): Decision {
+  const { from, to } = hopVersions(row);
+  const reason = 'AwaitingCrdApproval';
+  const message =
+    `hop ${row.hop + 1} of ${row.path.length} (${from} -> ${to}) changes CRDs: back up the custom resources, ` +
+    `delete the OSM CRDs on the cluster, then approve the cluster in the rollout`;
+  return {
+    change: {
+      set: { state: 'AwaitingApproval', reason, message },
+      event: { action: 'CrdApprovalRequired', result: 'Recorded', from, to, reason, message },
+    },
+    sends: [],
+    result: { outcome: 'stalled', reason },
+  };
+}
+
+/** A hop of a cancelled rollout that has not started: the row ends Cancelled at the version reached. */
+function stopCancelled(row: HopRow): Decision {
+  const { from, to } = hopVersions(row);
+  const reason = 'RolloutCancelled';
+  const message =
+    row.hop > 0
+      ? `rollout cancelled: stopped after hop ${row.hop} of ${row.path.length}, the cluster runs ${from ?? '(none)'}`
+      : 'rollout cancelled before the operation started';
+  return {
+    change: {
+      set: { state: 'Cancelled', reason, message },
+      event: { action: 'RolloutCancelled', result: 'Skipped', from, to, reason, message },
+    },
+    sends: [],
+    result: { outcome: 'stalled', reason },
+  };
+}
