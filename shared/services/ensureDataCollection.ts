@@ -8,10 +8,12 @@
  * 3. GET the cluster's `ContainerInsightsExtension` association; PUT it only when it does not point at
  *    that rule.
  * Rule and association writes are synchronous in ARM, so a redelivered message simply finds them in place.
- * ARM failures arrive typed from the adapter: throttling, 5xx and conflicts are retried later (`retry`),
- * anything else (403, 400, the cluster gone) ends the onboarding with ARM's code and message.
+ * ARM failures arrive typed from the adapter; `decideMonitor` reads what they mean (`ARM_REACTIONS`
+ * `monitorDataCollection`: throttling, 5xx and conflicts retried later, anything else ends the onboarding).
  */
+import { classifyArmFailure } from '../domain/armFailure.js';
 import { parseClusterId } from '../domain/armId.js';
+import type { DataCollectionSeen } from '../domain/clusterHop/decideMonitor.js';
 import {
   ASSOCIATION_DESCRIPTION,
   CONTAINER_INSIGHTS_ASSOCIATION,
@@ -21,37 +23,27 @@ import {
   ruleSendsTo,
   type LogAnalyticsWorkspace,
 } from '../domain/containerInsights.js';
-import { armReaction, classifyArmFailure } from '../domain/armFailure.js';
-import type { MonitorStep } from './monitorOutcome.js';
-import { monitorAttemptFailed } from './monitorOutcome.js';
-import type { StepResult } from './stepResult.js';
+import type { ServiceDeps } from './serviceDeps.js';
 
 /**
- * `associationWritten`: the cluster had no association to the rule, so whatever extension it has was not
- * installed by a complete onboarding (it may lack `amalogs.secret.wsid`, which cannot be read back).
+ * `associationWritten` (in `ok`): the cluster had no association to the rule, so whatever extension it has
+ * was not installed by a complete onboarding (it may lack `amalogs.secret.wsid`, which cannot be read back).
+ * An ARM failure comes back typed by the meaning table; what it leads to is `decideMonitor`'s.
  */
-export type DataCollectionOutcome =
-  | { ok: true; workspace: LogAnalyticsWorkspace; ruleId: string; associationWritten: boolean }
-  | { ok: false; result: StepResult };
-
 export async function ensureDataCollection(
-  step: MonitorStep,
-  retry: (reason: string, delayMs: number) => Promise<StepResult>,
-): Promise<DataCollectionOutcome> {
-  const { deps } = step;
-  const clusterId = step.row.value.clusterId;
-  const fail = async (reason: string, message: string) => ({
-    ok: false as const,
-    result: await monitorAttemptFailed(step, { reason, message, then: 'final' }),
-  });
+  deps: ServiceDeps,
+  clusterId: string,
+  workspaceId: string,
+): Promise<DataCollectionSeen> {
+  const refused = (reason: string, message: string) => ({ refused: { reason, message } });
   const cluster = parseClusterId(clusterId);
-  if (!cluster) return fail('InvalidClusterId', `'${clusterId}' is not a connected cluster resource ID`);
+  if (!cluster) return refused('InvalidClusterId', `'${clusterId}' is not a connected cluster resource ID`);
   try {
-    const workspace = await workspaceOf(step);
+    const workspace = await workspaceOf(deps, workspaceId);
     if (!workspace)
-      return fail('MonitorWorkspaceNotFound', `Log Analytics workspace ${step.workspace} was not found`);
+      return refused('MonitorWorkspaceNotFound', `Log Analytics workspace ${workspaceId} was not found`);
     if (!workspace.location || !workspace.customerId)
-      return fail('MonitorWorkspaceUnreadable', `workspace ${step.workspace} has no location or customer ID`);
+      return refused('MonitorWorkspaceUnreadable', `workspace ${workspaceId} has no location or customer ID`);
     const ruleId = dataCollectionRuleId(cluster, workspace.location);
     const rule = await deps.monitorArm.getDataCollectionRule(ruleId);
     if (!ruleSendsTo(rule, workspace.id)) {
@@ -67,20 +59,21 @@ export async function ensureDataCollection(
       });
       deps.log.info('Data collection rule association written', { clusterId, ruleId });
     }
-    return { ok: true, workspace, ruleId, associationWritten };
+    return { ok: { workspace, ruleId, associationWritten } };
   } catch (e) {
-    const f = classifyArmFailure(e, deps.settings.checkDelayMs);
-    if (!f) throw e;
-    const a = armReaction('monitorDataCollection', f);
-    if (a.reaction === 'requeue') return { ok: false, result: await retry(a.reason, a.delayMs) };
-    return fail(a.reason, a.message);
+    const failure = classifyArmFailure(e, deps.settings.checkDelayMs);
+    if (!failure) throw e;
+    return { failure };
   }
 }
 
-async function workspaceOf(step: MonitorStep): Promise<LogAnalyticsWorkspace | undefined> {
-  const { settings, monitorArm } = step.deps;
+async function workspaceOf(
+  deps: ServiceDeps,
+  workspaceId: string,
+): Promise<LogAnalyticsWorkspace | undefined> {
+  const { settings, monitorArm } = deps;
   const facts = settings.defaultWorkspaceFacts;
-  if (facts && settings.defaultWorkspaceId?.toLowerCase() === step.workspace.toLowerCase())
+  if (facts && settings.defaultWorkspaceId?.toLowerCase() === workspaceId.toLowerCase())
     return { id: settings.defaultWorkspaceId, ...facts };
-  return monitorArm.getWorkspace(step.workspace);
+  return monitorArm.getWorkspace(workspaceId);
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { desiredDataCollectionRule } from '../../shared/domain/containerInsights.js';
 import { TerminalError, TransientError } from '../../shared/domain/errors.js';
 import type { ClusterWorkMessage } from '../../shared/domain/records.js';
-import { MAX_MONITOR_ATTEMPTS } from '../../shared/services/monitorOutcome.js';
+import { MAX_MONITOR_ATTEMPTS } from '../../shared/domain/clusterHop/monitorRows.js';
 import { onboardMonitor } from '../../shared/services/onboardMonitor.js';
 import { cluster, osm } from '../domain/fixtures.js';
 import { CrashingRolloutStore, WORKSPACE, seed, testPolicy } from '../fakes/clusterRows.js';

@@ -44,6 +44,8 @@ export interface Decision<Arm = never> {
   sends: Send[];
   arm?: Arm;
   renewLease?: boolean;
+  /** Record on the inventory row that the cluster has Azure Monitor (best effort). */
+  markMonitorInstalled?: boolean;
   result: StepResult;
 }
 
@@ -53,6 +55,8 @@ export type Read<T> = { ok: T } | { failure: ArmFailure };
 export interface HopSettings {
   checkDelayMs: number;
   operationDeadlineMs: number;
+  /** Fallback Log Analytics workspace for monitor onboarding when a policy names none. */
+  defaultWorkspaceId?: string;
 }
 
 /** What every decision is given besides the row and the observation. */
