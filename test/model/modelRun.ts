@@ -1,0 +1,380 @@
+/**
+ * One model run: a rollout over the model fleet, then the actions one by one (each followed by the
+ * invariant checks), then the faults stop and the system runs to quiescence (every message delivered, ARM's
+ * operations end well, the timer every simulated minute), then the end checks. Returns the violations found
+ * (empty = every invariant held) with a trace of what happened, for a counterexample.
+ */
+import { ConflictError, FleetError, TerminalError, TransientError } from '../../shared/domain/errors.js';
+import { TERMINAL_ROLLOUT_STATES } from '../../shared/domain/rolloutState.js';
+import type { Action } from './actions.js';
+import type { FaultLedger } from './invariants.js';
+import { eventRule, judgeHopDone } from './invariants.js';
+import { endChecks } from './endChecks.js';
+import { modelFleet, modelPolicy, POLICY_SETTINGS } from './fleet.js';
+import { MessageQueue, type Queued } from './messageQueue.js';
+import type { DeliveryInfo, ModelSystem } from './system.js';
+import {
+  buildSystem,
+  currentDelivery,
+  deliver,
+  poison,
+  startRollout,
+  timer,
+  HOST_MAX_DEQUEUE_COUNT,
+  HOST_RETRY_DELAY_MS,
+} from './system.js';
+
+/** A crashed host's message comes back after the Functions host's visibility timeout (10 min). */
+export const CRASH_VISIBILITY_MS = 10 * 60_000;
+const QUIET_STEPS = 3_000;
+const TIMER_MS = 60_000;
+
+/**
+ * Defects the model test found in the current code, documented in docs/reliability.md ("Found by the model
+ * test") and replayed by an `it.fails` scenario. A run counts them apart (`knownDefects`) instead of failing,
+ * so the committed suite stays green while they are open; `strict` counts them as violations. Remove the
+ * tolerance with the fix. Each is recognised narrowly, so that the seam defects the suite replays are not:
+ * - D1: a row's last event, not yet in history (its writer died after the row write), is replaced by the
+ *   next write of a FIRST delivery of a message a worker sent (a duplicate: e.g. the second check of a hop
+ *   whose step ran twice). The outbox is appended again only by a redelivery (dequeueCount > 1) and by the
+ *   lost-message repair, so this taker-over never appends it and the event is lost for good.
+ * - D2: two deliveries running at once that both find the hop's intent older than INTENT_GRACE_MS (a step
+ *   redelivered after a crash and a duplicate of it) both PUT the same body: nothing claims the intent
+ *   between the check and the PUT. ARM refuses the second (409, an operation is in flight) and the worker
+ *   retries, so the extension still runs one operation, but only because ARM refused.
+ * - D3: like D1, the taker-over being the timer: a worker deferred the row (cluster offline: `<Verb>Deferred`
+ *   on the row) and died before the append; the reconcile ends the deferral and dispatches the row without
+ *   appending its last event (the repair scan appends it, but only for InProgress rows), and the dispatched
+ *   step's intent replaces it.
+ */
+export const KNOWN_DEFECTS = {
+  D1: 'event overwritten by a first delivery of a duplicate message',
+  D2: 'the same PUT sent twice by two concurrent deliveries of an old intent',
+  D3: 'event of a deferred row overwritten after the dispatcher moved the row on',
+} as const;
+
+export interface ModelReport {
+  violations: string[];
+  /** Occurrences of KNOWN_DEFECTS (violations when `strict`). */
+  knownDefects: string[];
+  trace: string[];
+  /** Dispatcher events lost to a crash (known, documented: docs/reliability.md). */
+  lostDispatcherEvents: number;
+  deliveries: number;
+  puts: number;
+}
+
+export class ModelRun {
+  readonly violations: string[] = [];
+  readonly trace: string[] = [];
+  readonly ledgers = new Map<string, FaultLedger>();
+  readonly direct: { clusterId: string; action: string; at: string }[] = [];
+  readonly knownDefects: string[] = [];
+  /** Row events a write replaced, to be found in history once the action is over (`resolveOverwrites`). */
+  readonly overwritten: {
+    clusterId: string;
+    rolloutId: string;
+    seq: number;
+    action: string;
+    by?: DeliveryInfo;
+  }[] = [];
+  /** `clusterId|seq` of row events not in history when the dispatcher moved their row on (D3). */
+  readonly strandedByDispatcher = new Set<string>();
+  /** `clusterId|seq` of events already judged (known defect or violation reported with its cause). */
+  readonly judged = new Set<string>();
+  readonly sys: ModelSystem;
+  readonly queue: MessageQueue;
+  rolloutId = '';
+  /** A `concurrent` action is running (two deliveries at once). */
+  concurrent = false;
+  deliveries = 0;
+
+  constructor(
+    maxParallel: number,
+    readonly strict = false,
+  ) {
+    this.sys = buildSystem({
+      policy: modelPolicy(maxParallel),
+      fleet: modelFleet(),
+      onViolation: (v, secondPut) => {
+        if (secondPut?.sameBody && this.concurrent && !this.strict) {
+          this.knownDefects.push(`D2 ${v}`);
+          this.trace.push(`known D2: ${v}`);
+        } else this.violate(v);
+      },
+      onRowWrite: (before, after) => {
+        if (!before) return;
+        const ledger = this.ledger(after.clusterId);
+        if (after.attempts > before.attempts) {
+          ledger.intents.set(after.hop, (ledger.intents.get(after.hop) ?? 0) + 1);
+          if (!ledger.firstIntentAt.has(after.hop)) ledger.firstIntentAt.set(after.hop, this.now());
+        }
+        const finished =
+          after.hop > before.hop || (after.state === 'Succeeded' && before.state !== 'Succeeded');
+        if (finished) {
+          const wrong = judgeHopDone(this.sys.truth.arm, this.sys.truth.catalog, POLICY_SETTINGS, before);
+          if (wrong) this.violate(wrong);
+        }
+        const was = before.lastEvent;
+        if (was && (after.lastEvent?.seq ?? 0) > was.seq) {
+          const by = currentDelivery();
+          this.overwritten.push({
+            clusterId: after.clusterId,
+            rolloutId: after.rolloutId,
+            seq: was.seq,
+            action: was.action,
+            ...(by ? { by } : {}),
+          });
+        }
+        const rule = eventRule(before, after);
+        if (rule.violation) this.violate(rule.violation);
+        const redispatched =
+          (before.state === 'Deferred' && after.state !== 'Deferred') ||
+          (before.state === 'Pending' && after.state === 'InProgress');
+        if (redispatched && was && !this.inHistory(after.clusterId, after.rolloutId, was.seq))
+          this.strandedByDispatcher.add(`${after.clusterId}|${was.seq}`);
+        if (rule.direct)
+          this.direct.push({ clusterId: after.clusterId, action: rule.direct, at: after.updatedAt });
+      },
+    });
+    this.queue = new MessageQueue(this.sys.truth.queue, this.sys.truth.clock);
+  }
+
+  now(): number {
+    return this.sys.truth.clock.now().getTime();
+  }
+
+  violate(v: string): void {
+    this.violations.push(v);
+    this.trace.push(`!! ${v}`);
+  }
+
+  ledger(clusterId: string): FaultLedger {
+    const id = clusterId.toLowerCase();
+    let l = this.ledgers.get(id);
+    if (!l)
+      this.ledgers.set(
+        id,
+        (l = { codes: new Set(), intents: new Map(), firstIntentAt: new Map(), poisoned: false }),
+      );
+    return l;
+  }
+
+  async start(): Promise<void> {
+    this.rolloutId = await startRollout(this.sys);
+    this.queue.take('create');
+  }
+
+  inHistory(clusterId: string, rolloutId: string, seq: number): boolean {
+    return this.sys.truth.history.events.some(
+      (e) => e.clusterId === clusterId && e.rolloutId === rolloutId && e.seq === seq,
+    );
+  }
+
+  /** A replaced row event missing from history is lost for good: D1 when its signature fits, else a violation. */
+  resolveOverwrites(): void {
+    for (const o of this.overwritten.splice(0)) {
+      if (this.inHistory(o.clusterId, o.rolloutId, o.seq)) continue;
+      const key = `${o.clusterId}|${o.seq}`;
+      this.judged.add(key);
+      const by = o.by ? `${o.by.queue} #${o.by.dequeueCount} sent by ${o.by.source}` : 'the timer';
+      const what = `${o.clusterId.split('/').pop()}: event ${o.seq} (${o.action}) replaced before it reached history, by ${by}`;
+      const first = o.by?.dequeueCount === 1;
+      const known =
+        first && o.by?.source === 'worker'
+          ? 'D1'
+          : first && o.by?.source === 'timer' && this.strandedByDispatcher.has(key)
+            ? 'D3'
+            : undefined;
+      if (known && !this.strict) {
+        this.knownDefects.push(`${known} ${what}`);
+        this.trace.push(`known ${known}: ${what}`);
+      } else this.violate(what);
+    }
+  }
+
+  /** One delivery (crashing before effect `crashAt`, if given); the host's retry and poison rules after it. */
+  async deliverOne(m: Queued, crashAt?: number, dequeueCount = m.dequeueCount + 1): Promise<void> {
+    this.deliveries++;
+    const { queue, message } = m.sent;
+    const out = await deliver(this.sys, queue, message, dequeueCount, {
+      ...(crashAt ? { crashAt } : {}),
+      source: m.source,
+    });
+    const name = message.clusterId.split('/').pop();
+    const what = out.crashed
+      ? 'CRASHED'
+      : out.error
+        ? `threw ${String(out.error)}`
+        : `${out.result?.outcome} ${out.result?.reason}`;
+    this.trace.push(`${queue} ${name} hop ${message.hop} #${dequeueCount}: ${what}`);
+    if (out.error && !out.crashed && !(out.error instanceof FleetError))
+      this.violate(`worker threw ${String(out.error)} on ${queue} ${name}`);
+    if (out.crashed || out.error) {
+      if (dequeueCount >= HOST_MAX_DEQUEUE_COUNT) {
+        this.ledger(message.clusterId).poisoned = true;
+        await poison(this.sys, queue, message);
+        this.queue.take('worker');
+        this.trace.push(`${queue} ${name} poisoned`);
+      } else this.queue.requeue(m, dequeueCount, out.crashed ? CRASH_VISIBILITY_MS : HOST_RETRY_DELAY_MS);
+    }
+    this.queue.take('worker');
+  }
+
+  async apply(a: Action): Promise<void> {
+    const arm = this.sys.truth.arm;
+    switch (a.t) {
+      case 'deliver':
+      case 'crash': {
+        const m = this.queue.next(a.pick);
+        if (m) await this.deliverOne(this.queue.remove(m), a.t === 'crash' ? a.at : undefined);
+        break;
+      }
+      case 'duplicate': {
+        const m = this.queue.next(a.pick);
+        if (!m) break;
+        this.queue.requeue(this.queue.remove(m), m.dequeueCount + 1, 0);
+        await this.deliverOne(m, undefined, m.dequeueCount + 1);
+        break;
+      }
+      case 'drop': {
+        const m = this.queue.next(a.pick);
+        if (m) this.queue.remove(m);
+        break;
+      }
+      case 'concurrent': {
+        const x = this.queue.next(a.a);
+        const y = this.queue.next(a.b);
+        if (!x || !y) break;
+        this.queue.remove(x);
+        if (y !== x) this.queue.remove(y);
+        this.concurrent = true;
+        await Promise.all([
+          this.deliverOne(x),
+          this.deliverOne(y, undefined, y.dequeueCount + (y === x ? 2 : 1)),
+        ]);
+        this.concurrent = false;
+        break;
+      }
+      case 'armError':
+        (arm.failNext[a.method] ??= []).push(armError(a.error));
+        break;
+      case 'putFault':
+        arm.putFaults.push(a.fault);
+        break;
+      case 'settle': {
+        const ops = [...arm.operations.values()].filter((o) => o.status.status === 'InProgress');
+        const op = ops[a.pick % Math.max(ops.length, 1)];
+        if (!op) break;
+        const error = SETTLE_ERRORS[a.outcome];
+        if (error) this.ledger(op.clusterId).codes.add(error.code);
+        arm.settle(op.id, error ? 'Failed' : 'Succeeded', error);
+        this.trace.push(`ARM settled ${op.id} on ${op.clusterId.split('/').pop()}: ${a.outcome}`);
+        break;
+      }
+      case 'connectivity': {
+        const clusters = [...arm.clusters.values()];
+        const c = clusters[a.cluster % clusters.length]!;
+        c.connectivity = a.status;
+        this.trace.push(`${c.name} ${a.status}`);
+        break;
+      }
+      case 'tick':
+        this.sys.truth.clock.advance(a.ms);
+        break;
+      case 'timer':
+        await this.timer();
+        break;
+    }
+    for (const inj of arm.injected.splice(0)) {
+      if (inj.error instanceof TerminalError) this.ledger(inj.clusterId).codes.add(inj.error.code);
+      this.trace.push(
+        `ARM ${inj.method} on ${inj.clusterId.split('/').pop()}: ${inj.error.name} ${(inj.error as FleetError).code}`,
+      );
+    }
+  }
+
+  async timer(): Promise<void> {
+    await timer(this.sys);
+    this.queue.take('timer');
+    this.trace.push('timer');
+  }
+
+  /** No more faults: ARM answers and finishes everything, every cluster Connected, the timer every minute. */
+  async quiesce(): Promise<boolean> {
+    const arm = this.sys.truth.arm;
+    for (const k of Object.keys(arm.failNext)) delete arm.failNext[k as keyof typeof arm.failNext];
+    arm.putFaults.length = 0;
+    for (const c of arm.clusters.values()) c.connectivity = 'Connected';
+    let lastTimer = -Infinity;
+    for (let i = 0; i < QUIET_STEPS; i++) {
+      arm.settleAll('Succeeded');
+      if (this.now() - lastTimer >= TIMER_MS) {
+        await this.timer();
+        lastTimer = this.now();
+      }
+      const rollout = (await this.sys.truth.rollouts.get(this.rolloutId))?.value.rollout;
+      if (rollout && TERMINAL_ROLLOUT_STATES.includes(rollout.state) && this.queue.size() === 0) return true;
+      const m = this.queue.earliest();
+      if (!m || m.visibleAt > lastTimer + TIMER_MS) {
+        this.sys.truth.clock.set(new Date(Math.max(this.now(), lastTimer + TIMER_MS)));
+        continue;
+      }
+      if (m.visibleAt > this.now()) this.sys.truth.clock.set(new Date(m.visibleAt));
+      await this.deliverOne(this.queue.remove(m));
+    }
+    return false;
+  }
+
+  report(): ModelReport {
+    return {
+      violations: this.violations,
+      knownDefects: this.knownDefects,
+      trace: this.trace,
+      lostDispatcherEvents: 0,
+      deliveries: this.deliveries,
+      puts: this.sys.truth.arm.puts.length,
+    };
+  }
+}
+
+const SETTLE_ERRORS: Record<string, { code: string; message: string } | undefined> = {
+  ok: undefined,
+  fail: {
+    code: 'ExtensionOperationFailed',
+    message: 'helm upgrade failed: timed out waiting for the condition',
+  },
+  conflict: {
+    code: 'Conflict',
+    message: 'There is a conflicting operation in progress. Please try after sometime.',
+  },
+  namespace: { code: 'InstallationFailed', message: 'namespace arc-osm-system is terminating' },
+};
+
+function armError(kind: Action & { t: 'armError' } extends { error: infer E } ? E : never): Error {
+  if (kind === 'throttle429') return new TransientError('Too Many Requests', 17_000, 'TooManyRequests');
+  if (kind === 'server500') return new TransientError('Internal Server Error', 0, 'InternalServerError');
+  if (kind === 'timeout') return new TransientError('the request timed out', 0, 'RequestTimeout');
+  if (kind === 'conflict409')
+    return new ConflictError('Another operation is in progress on the resource', 'Conflict');
+  return new TerminalError('InvalidConfigurationSetting', 'the configuration setting is not valid');
+}
+
+/** The whole run: start, actions with checks after each, quiescence, end checks. */
+export async function runModel(
+  actions: readonly Action[],
+  maxParallel = 2,
+  strict = false,
+): Promise<ModelReport> {
+  const run = new ModelRun(maxParallel, strict);
+  await run.start();
+  for (const a of actions) {
+    await run.apply(a);
+    await endChecks(run, false);
+  }
+  run.trace.push('-- faults stop');
+  const quiet = await run.quiesce();
+  if (!quiet) run.violate('the system never came to rest after the faults stopped');
+  const lost = await endChecks(run, true);
+  return { ...run.report(), lostDispatcherEvents: lost };
+}
