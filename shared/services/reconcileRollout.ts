@@ -11,6 +11,9 @@
 import { advance } from '../domain/advance.js';
 import { ConcurrencyError } from '../domain/errors.js';
 import type { HistoryEvent, RolloutClusterRecord } from '../domain/records.js';
+import { recordLastEvents, recordReplacedEvents } from './recordLastEvent.js';
+
+type Result = HistoryEvent['result'];
 import { QUEUES } from '../domain/records.js';
 import type { RolloutAction, RolloutClusterView, RolloutState } from '../domain/rolloutState.js';
 import { loadRolloutClusters } from './loadRolloutClusters.js';
@@ -100,6 +103,11 @@ export async function reconcileRollout(
     const dispatched = new Set(summary.dispatched);
     const candidates = rows.map((r) => r.value).filter((r) => !dispatched.has(r.clusterId));
     summary.repaired = await repairLostMessages(deps, candidates);
+    // A deferral whose writer died before its history append: nothing else moves such a row for a while.
+    await recordLastEvents(
+      deps,
+      candidates.filter((r) => r.state === 'Deferred'),
+    );
   }
   return summary;
 }
@@ -120,29 +128,54 @@ async function applyRowActions(
   const undeferIds = new Set([...ids('undefer')].filter((id) => !dispatchIds.has(id)));
   const pick = (set: Set<string>) => rows.filter((r) => set.has(r.value.clusterId));
 
-  const deferred = await writeClusterRows(deps, pick(deferIds), (r) =>
-    r.state === 'Pending'
-      ? {
-          ...r,
-          state: 'Deferred',
-          reason: 'ClusterOffline',
-          message: 'the cluster is not Connected; deferred until it is',
-          updatedAt: at,
-        }
-      : undefined,
+  // Deferral and its end are row changes with an outbox event (writeClusterRow.ts), appended after the write.
+  const withEvent = (
+    r: RolloutClusterRecord,
+    next: RolloutClusterRecord,
+    action: string,
+    result: Result,
+  ) => ({
+    ...next,
+    lastEvent: { at, action, result, reason: next.reason, seq: (r.lastEvent?.seq ?? 0) + 1 },
+  });
+  const replacing = (current: readonly RolloutClusterRecord[]) => recordReplacedEvents(deps, current);
+  const deferred = await writeClusterRows(
+    deps,
+    pick(deferIds),
+    (r) =>
+      r.state === 'Pending'
+        ? withEvent(
+            r,
+            {
+              ...r,
+              state: 'Deferred',
+              reason: 'ClusterOffline',
+              message: 'the cluster is not Connected; deferred until it is',
+              updatedAt: at,
+            },
+            'ClusterDeferred',
+            'Skipped',
+          )
+        : undefined,
+    replacing,
   );
-  const undeferred = await writeClusterRows(deps, pick(undeferIds), (r) =>
-    r.state === 'Deferred'
-      ? { ...withoutMessage(r), state: 'Pending', reason: 'ClusterConnected', updatedAt: at }
-      : undefined,
+  const undeferred = await writeClusterRows(
+    deps,
+    pick(undeferIds),
+    (r) =>
+      r.state === 'Deferred'
+        ? withEvent(
+            r,
+            { ...withoutMessage(r), state: 'Pending', reason: 'ClusterConnected', updatedAt: at },
+            'DeferralEnded',
+            'Recorded',
+          )
+        : undefined,
+    replacing,
   );
   summary.deferred = deferred.map((r) => r.clusterId);
   summary.undeferred = undeferred.map((r) => r.clusterId);
-  const events = [
-    ...deferred.map((r) => event(r, rolloutId, at, 'ClusterDeferred', 'Skipped')),
-    ...undeferred.map((r) => event(r, rolloutId, at, 'DeferralEnded', 'Recorded')),
-  ];
-  if (events.length > 0) await deps.history.append(events);
+  await recordLastEvents(deps, [...deferred, ...undeferred]);
 
   const dispatched = await writeClusterRows(deps, pick(dispatchIds), (r) =>
     r.state === 'Pending' || r.state === 'Deferred'
@@ -166,24 +199,6 @@ function withoutMessage(r: RolloutClusterRecord): RolloutClusterRecord {
   const copy = { ...r };
   delete copy.message;
   return copy;
-}
-
-function event(
-  r: RolloutClusterRecord,
-  rolloutId: string,
-  at: string,
-  action: string,
-  result: HistoryEvent['result'],
-): HistoryEvent {
-  return {
-    clusterId: r.clusterId,
-    at,
-    actor: `rollout:${rolloutId}`,
-    action,
-    result,
-    reason: r.reason,
-    rolloutId,
-  };
 }
 
 function logTransitions(

@@ -6,14 +6,14 @@
  * once; the cluster's lease is free from that write on, see `clusterLease`). A crash after the write loses
  * at most the history append and the follow-ups: the redelivered message (or the lost-message repair)
  * appends the row's last event again (`recordLastEvent`, idempotent) and re-sends what is missing (see the
- * workers); the reconcile timer frees the slot. The event goes before the follow-ups so that no later
- * write can replace a `lastEvent` that was never appended.
+ * workers); the reconcile timer frees the slot. A write that replaces a `lastEvent` history may lack appends
+ * it first (`recordReplacedEvents`), so no event is lost to a later write.
  */
 import type { Decision, RowChange as DomainRowChange } from '../domain/clusterHop/hopDecision.js';
 import type { QueueName, RolloutClusterRecord, Versioned } from '../domain/records.js';
 import type { ClusterWorkMessage } from '../domain/records.js';
 import { ConcurrencyError } from '../domain/errors.js';
-import { recordLastEvent } from './recordLastEvent.js';
+import { recordLastEvent, recordReplacedEvents } from './recordLastEvent.js';
 import type { ServiceDeps } from './serviceDeps.js';
 
 export type ClusterRow = Versioned<RolloutClusterRecord>;
@@ -31,7 +31,10 @@ export async function writeClusterRow(
   const value: RolloutClusterRecord = { ...row.value, ...change.set, updatedAt: now };
   for (const [k, v] of Object.entries(change.set))
     if (v === undefined) delete (value as unknown as Record<string, unknown>)[k];
-  if (change.event) value.lastEvent = { at: now, ...change.event, seq: (row.value.lastEvent?.seq ?? 0) + 1 };
+  if (change.event) {
+    await recordReplacedEvents(deps, [row.value]);
+    value.lastEvent = { at: now, ...change.event, seq: (row.value.lastEvent?.seq ?? 0) + 1 };
+  }
   const etag = await deps.rollouts.updateCluster(value, row.etag);
   const { rolloutId, clusterId } = value;
   deps.log.info('Cluster row updated', {

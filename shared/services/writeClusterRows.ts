@@ -3,7 +3,8 @@
  * (one transaction each); when a batch meets a changed row (ConcurrencyError), its rows are re-read and
  * written one by one, the transition deciding again on the fresh row. A transition returns undefined when
  * it no longer applies (another instance or a worker moved the row), and that row is left alone, so two
- * instances never both move the same row.
+ * instances never both move the same row. `beforeWrite`, when given, sees the rows as they are just before
+ * each write (the outbox: their events are appended before a transition replaces them).
  */
 import { ConcurrencyError } from '../domain/errors.js';
 import type { RolloutClusterRecord, Versioned } from '../domain/records.js';
@@ -11,6 +12,7 @@ import { MAX_ROWS_PER_TRANSACTION } from '../domain/storeRules.js';
 import type { ServiceDeps } from './serviceDeps.js';
 
 export type RowTransition = (row: RolloutClusterRecord) => RolloutClusterRecord | undefined;
+type BeforeWrite = (current: readonly RolloutClusterRecord[]) => Promise<void>;
 
 const BATCH = MAX_ROWS_PER_TRANSACTION;
 const ATTEMPTS = 3;
@@ -20,21 +22,21 @@ export async function writeClusterRows(
   deps: Pick<ServiceDeps, 'rollouts'>,
   rows: readonly Versioned<RolloutClusterRecord>[],
   transition: RowTransition,
+  beforeWrite?: BeforeWrite,
 ): Promise<RolloutClusterRecord[]> {
   const written: RolloutClusterRecord[] = [];
   for (let i = 0; i < rows.length; i += BATCH) {
-    const batch = rows
-      .slice(i, i + BATCH)
-      .map((r) => ({ value: transition(r.value), etag: r.etag }))
-      .filter((r): r is { value: RolloutClusterRecord; etag: string } => r.value !== undefined);
+    const moved = rows.slice(i, i + BATCH).filter((r) => transition(r.value) !== undefined);
+    const batch = moved.map((r) => ({ value: transition(r.value)!, etag: r.etag }));
     if (batch.length === 0) continue;
     try {
+      await beforeWrite?.(moved.map((r) => r.value));
       await deps.rollouts.updateClusters(batch);
       written.push(...batch.map((b) => b.value));
     } catch (err) {
       if (!(err instanceof ConcurrencyError)) throw err;
       for (const b of batch) {
-        const one = await writeOne(deps, b.value.rolloutId, b.value.clusterId, transition);
+        const one = await writeOne(deps, b.value.rolloutId, b.value.clusterId, transition, beforeWrite);
         if (one) written.push(one);
       }
     }
@@ -47,12 +49,14 @@ async function writeOne(
   rolloutId: string,
   clusterId: string,
   transition: RowTransition,
+  beforeWrite?: BeforeWrite,
 ): Promise<RolloutClusterRecord | undefined> {
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const current = await deps.rollouts.getCluster(rolloutId, clusterId);
     if (!current) return undefined;
     const next = transition(current.value);
     if (!next) return undefined;
+    await beforeWrite?.([current.value]);
     try {
       await deps.rollouts.updateCluster(next, current.etag);
       return next;

@@ -5,7 +5,14 @@
  * that moment (modulo the count), so any action list is valid and shrinks well.
  */
 import fc from 'fast-check';
+import type { QueueName } from '../../shared/domain/records.js';
 import type { PutFault } from './modelArm.js';
+
+/** Scripted scenarios only (never generated): choose among the messages of that cluster (and queue). */
+export interface Only {
+  cluster?: string;
+  queue?: QueueName;
+}
 
 export type ArmMethod = 'getCluster' | 'getExtension' | 'getOperation' | 'beginPutExtension';
 export type ArmErrorKind = 'throttle429' | 'server500' | 'timeout' | 'conflict409' | 'terminal400';
@@ -13,13 +20,13 @@ export type SettleOutcome = 'ok' | 'fail' | 'conflict' | 'namespace';
 
 export type Action =
   /** The host delivers a visible message (the earliest if `pick` is 0). */
-  | { t: 'deliver'; pick: number }
+  | ({ t: 'deliver'; pick: number } & Only)
   /** The host delivers a message while a copy stays queued (at-least-once: it comes again, dequeueCount + 1). */
-  | { t: 'duplicate'; pick: number }
+  | ({ t: 'duplicate'; pick: number } & Only)
   /** A message is lost (never delivered). */
-  | { t: 'drop'; pick: number }
+  | ({ t: 'drop'; pick: number } & Only)
   /** The worker's process dies just before the `at`-th effect of this delivery. */
-  | { t: 'crash'; pick: number; at: number }
+  | ({ t: 'crash'; pick: number; at: number } & Only)
   /** Two deliveries run at once (two hosts); the same message twice when `a` and `b` pick the same. */
   | { t: 'concurrent'; a: number; b: number }
   /** The next call of `method` (whichever cluster makes it) gets this error. */
@@ -27,7 +34,7 @@ export type Action =
   /** The next PUT is accepted but its answer lost, or answered and then dropped by ARM. */
   | { t: 'putFault'; fault: PutFault }
   /** ARM ends an operation in flight. */
-  | { t: 'settle'; pick: number; outcome: SettleOutcome }
+  | ({ t: 'settle'; pick: number; outcome: SettleOutcome } & Only)
   | { t: 'connectivity'; cluster: number; status: 'Offline' | 'Connected' }
   | { t: 'tick'; ms: number }
   /** The timer's pass (reconcileFleet: dispatch, deferral, lost-message repair). */

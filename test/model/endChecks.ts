@@ -3,7 +3,6 @@
  * once per row event; at the end also every rollout and row terminal, nothing running at ARM, and each row's
  * outcome matching ARM's truth (Succeeded: at the target with the policy's settings and every setting the
  * cluster had; Failed: explained by the faults, the extension within the failed hop, never past it).
- * Returns how many dispatcher events (ClusterDeferred / DeferralEnded) a crash lost (documented as possible).
  */
 import type { RolloutClusterRecord } from '../../shared/domain/records.js';
 import { TERMINAL_ROLLOUT_STATES } from '../../shared/domain/rolloutState.js';
@@ -15,7 +14,7 @@ import { MAX_HOP_ATTEMPTS } from './system.js';
 
 const UNSETTLED = new Set(['Pending', 'InProgress', 'Deferred', 'AwaitingApproval']);
 
-export async function endChecks(run: ModelRun, quiet: boolean): Promise<number> {
+export async function endChecks(run: ModelRun, quiet: boolean): Promise<void> {
   const { truth } = run.sys;
   const rows = (await truth.rollouts.listClusters(run.rolloutId, undefined, { top: 1000 })).items.map(
     (r) => r.value,
@@ -25,15 +24,7 @@ export async function endChecks(run: ModelRun, quiet: boolean): Promise<number> 
   for (const r of rows)
     for (const v of historyFaults(events, r, quiet, run.judged))
       if (!run.violations.includes(v)) run.violate(v);
-  let lost = 0;
-  for (const d of run.direct) {
-    const n = events.filter(
-      (e) => e.clusterId === d.clusterId && e.action === d.action && e.at === d.at,
-    ).length;
-    if (n > 1) run.violate(`${d.clusterId}: ${d.action} at ${d.at} in history ${n} times`);
-    if (n === 0 && quiet) lost++;
-  }
-  if (!quiet) return 0;
+  if (!quiet) return;
 
   const rollout = (await truth.rollouts.get(run.rolloutId))?.value.rollout;
   if (!rollout || !TERMINAL_ROLLOUT_STATES.includes(rollout.state))
@@ -41,7 +32,6 @@ export async function endChecks(run: ModelRun, quiet: boolean): Promise<number> 
   for (const op of truth.arm.operations.values())
     if (op.status.status === 'InProgress') run.violate(`operation ${op.id} still running at the end`);
   for (const r of rows) judgeOutcome(run, r);
-  return lost;
 }
 
 function judgeOutcome(run: ModelRun, r: RolloutClusterRecord): void {

@@ -4,9 +4,9 @@
  *   extension at the hop's target, provisioned, with the policy's settings, and received a PUT carrying
  *   them whose operation succeeded;
  * - a row change of state or hop carries a history event (the outbox `lastEvent` with a new `seq`), except
- *   the dispatcher's own moves (dispatch has no event; a deferral and its end have events appended apart);
+ *   the dispatch itself (Pending or Deferred -> InProgress at the same hop);
  * - every event of a row is in history exactly once (those before the row's last one at any time, the last
- *   one once the run is quiet); the dispatcher's events never twice;
+ *   one once the run is quiet);
  * - at the end, every failure is one the faults explain (see `failureExplained`).
  * Never two operations on one extension, never a downgrade, never a lost setting: ModelArm judges each PUT.
  */
@@ -95,10 +95,7 @@ export function historyFaults(
 }
 
 /** A write that changed a row's state or hop: the event rule, or undefined when it holds. */
-export function eventRule(
-  before: RolloutClusterRecord,
-  after: RolloutClusterRecord,
-): { violation?: string; direct?: 'ClusterDeferred' | 'DeferralEnded' } {
+export function eventRule(before: RolloutClusterRecord, after: RolloutClusterRecord): { violation?: string } {
   const changed = before.state !== after.state || before.hop !== after.hop;
   const newEvent = (after.lastEvent?.seq ?? 0) > (before.lastEvent?.seq ?? 0);
   if ((after.lastEvent?.seq ?? 0) < (before.lastEvent?.seq ?? 0))
@@ -106,8 +103,6 @@ export function eventRule(
   if (after.hop < before.hop)
     return { violation: `${after.clusterId}: hop went back ${before.hop} -> ${after.hop}` };
   if (!changed || newEvent) return {};
-  if (before.state === 'Pending' && after.state === 'Deferred') return { direct: 'ClusterDeferred' };
-  if (before.state === 'Deferred' && after.state === 'Pending') return { direct: 'DeferralEnded' };
   const dispatch = before.state === 'Pending' || before.state === 'Deferred';
   if (dispatch && after.state === 'InProgress' && after.hop === before.hop) return {};
   return {

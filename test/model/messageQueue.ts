@@ -7,6 +7,7 @@
 import type { SentMessage, MemoryWorkQueue } from '../fakes/memoryStores.js';
 import type { ManualClock } from '../fakes/fakeDeps.js';
 import type { MessageSource } from './system.js';
+import type { Only } from './actions.js';
 
 export interface Queued {
   sent: SentMessage;
@@ -54,12 +55,17 @@ export class MessageQueue {
     return this.sorted()[0];
   }
 
-  /** A visible message (the clock moves to the earliest if none is), chosen by `pick`. */
-  next(pick: number): Queued | undefined {
-    const first = this.earliest();
+  /** A visible message (the clock moves to the earliest if none is), chosen by `pick` (among `only`'s). */
+  next(pick: number, only: Only = {}): Queued | undefined {
+    const mine = this.sorted().filter(
+      (m) =>
+        (!only.queue || m.sent.queue === only.queue) &&
+        (!only.cluster || m.sent.message.clusterId.endsWith(`/${only.cluster}`)),
+    );
+    const first = mine[0];
     if (!first) return undefined;
     if (first.visibleAt > this.now()) this.clock.set(new Date(first.visibleAt));
-    const visible = this.sorted().filter((m) => m.visibleAt <= this.now());
+    const visible = mine.filter((m) => m.visibleAt <= this.now());
     return visible[pick % visible.length];
   }
 

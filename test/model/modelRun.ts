@@ -29,37 +29,9 @@ export const CRASH_VISIBILITY_MS = 10 * 60_000;
 const QUIET_STEPS = 3_000;
 const TIMER_MS = 60_000;
 
-/**
- * Defects the model test found in the current code, documented in docs/reliability.md ("Found by the model
- * test") and replayed by an `it.fails` scenario. A run counts them apart (`knownDefects`) instead of failing,
- * so the committed suite stays green while they are open; `strict` counts them as violations. Remove the
- * tolerance with the fix. Each is recognised narrowly, so that the seam defects the suite replays are not:
- * - D1: a row's last event, not yet in history (its writer died after the row write), is replaced by the
- *   next write of a FIRST delivery of a message a worker sent (a duplicate: e.g. the second check of a hop
- *   whose step ran twice). The outbox is appended again only by a redelivery (dequeueCount > 1) and by the
- *   lost-message repair, so this taker-over never appends it and the event is lost for good.
- * - D2: two deliveries running at once that both find the hop's intent older than INTENT_GRACE_MS (a step
- *   redelivered after a crash and a duplicate of it) both PUT the same body: nothing claims the intent
- *   between the check and the PUT. ARM refuses the second (409, an operation is in flight) and the worker
- *   retries, so the extension still runs one operation, but only because ARM refused.
- * - D3: like D1, the taker-over being the timer: a worker deferred the row (cluster offline: `<Verb>Deferred`
- *   on the row) and died before the append; the reconcile ends the deferral and dispatches the row without
- *   appending its last event (the repair scan appends it, but only for InProgress rows), and the dispatched
- *   step's intent replaces it.
- */
-export const KNOWN_DEFECTS = {
-  D1: 'event overwritten by a first delivery of a duplicate message',
-  D2: 'the same PUT sent twice by two concurrent deliveries of an old intent',
-  D3: 'event of a deferred row overwritten after the dispatcher moved the row on',
-} as const;
-
 export interface ModelReport {
   violations: string[];
-  /** Occurrences of KNOWN_DEFECTS (violations when `strict`). */
-  knownDefects: string[];
   trace: string[];
-  /** Dispatcher events lost to a crash (known, documented: docs/reliability.md). */
-  lostDispatcherEvents: number;
   deliveries: number;
   puts: number;
 }
@@ -68,8 +40,6 @@ export class ModelRun {
   readonly violations: string[] = [];
   readonly trace: string[] = [];
   readonly ledgers = new Map<string, FaultLedger>();
-  readonly direct: { clusterId: string; action: string; at: string }[] = [];
-  readonly knownDefects: string[] = [];
   /** Row events a write replaced, to be found in history once the action is over (`resolveOverwrites`). */
   readonly overwritten: {
     clusterId: string;
@@ -78,9 +48,7 @@ export class ModelRun {
     action: string;
     by?: DeliveryInfo;
   }[] = [];
-  /** `clusterId|seq` of row events not in history when the dispatcher moved their row on (D3). */
-  readonly strandedByDispatcher = new Set<string>();
-  /** `clusterId|seq` of events already judged (known defect or violation reported with its cause). */
+  /** `clusterId|seq` of events already judged (a violation reported with its cause). */
   readonly judged = new Set<string>();
   readonly sys: ModelSystem;
   readonly queue: MessageQueue;
@@ -89,19 +57,11 @@ export class ModelRun {
   concurrent = false;
   deliveries = 0;
 
-  constructor(
-    maxParallel: number,
-    readonly strict = false,
-  ) {
+  constructor(maxParallel: number) {
     this.sys = buildSystem({
       policy: modelPolicy(maxParallel),
       fleet: modelFleet(),
-      onViolation: (v, secondPut) => {
-        if (secondPut?.sameBody && this.concurrent && !this.strict) {
-          this.knownDefects.push(`D2 ${v}`);
-          this.trace.push(`known D2: ${v}`);
-        } else this.violate(v);
-      },
+      onViolation: (v) => this.violate(v),
       onRowWrite: (before, after) => {
         if (!before) return;
         const ledger = this.ledger(after.clusterId);
@@ -128,13 +88,6 @@ export class ModelRun {
         }
         const rule = eventRule(before, after);
         if (rule.violation) this.violate(rule.violation);
-        const redispatched =
-          (before.state === 'Deferred' && after.state !== 'Deferred') ||
-          (before.state === 'Pending' && after.state === 'InProgress');
-        if (redispatched && was && !this.inHistory(after.clusterId, after.rolloutId, was.seq))
-          this.strandedByDispatcher.add(`${after.clusterId}|${was.seq}`);
-        if (rule.direct)
-          this.direct.push({ clusterId: after.clusterId, action: rule.direct, at: after.updatedAt });
       },
     });
     this.queue = new MessageQueue(this.sys.truth.queue, this.sys.truth.clock);
@@ -171,25 +124,15 @@ export class ModelRun {
     );
   }
 
-  /** A replaced row event missing from history is lost for good: D1 when its signature fits, else a violation. */
+  /** A replaced row event missing from history is lost for good: a violation, with who replaced it. */
   resolveOverwrites(): void {
     for (const o of this.overwritten.splice(0)) {
       if (this.inHistory(o.clusterId, o.rolloutId, o.seq)) continue;
-      const key = `${o.clusterId}|${o.seq}`;
-      this.judged.add(key);
+      this.judged.add(`${o.clusterId}|${o.seq}`);
       const by = o.by ? `${o.by.queue} #${o.by.dequeueCount} sent by ${o.by.source}` : 'the timer';
-      const what = `${o.clusterId.split('/').pop()}: event ${o.seq} (${o.action}) replaced before it reached history, by ${by}`;
-      const first = o.by?.dequeueCount === 1;
-      const known =
-        first && o.by?.source === 'worker'
-          ? 'D1'
-          : first && o.by?.source === 'timer' && this.strandedByDispatcher.has(key)
-            ? 'D3'
-            : undefined;
-      if (known && !this.strict) {
-        this.knownDefects.push(`${known} ${what}`);
-        this.trace.push(`known ${known}: ${what}`);
-      } else this.violate(what);
+      this.violate(
+        `${o.clusterId.split('/').pop()}: event ${o.seq} (${o.action}) replaced before it reached history, by ${by}`,
+      );
     }
   }
 
@@ -226,19 +169,19 @@ export class ModelRun {
     switch (a.t) {
       case 'deliver':
       case 'crash': {
-        const m = this.queue.next(a.pick);
+        const m = this.queue.next(a.pick, a);
         if (m) await this.deliverOne(this.queue.remove(m), a.t === 'crash' ? a.at : undefined);
         break;
       }
       case 'duplicate': {
-        const m = this.queue.next(a.pick);
+        const m = this.queue.next(a.pick, a);
         if (!m) break;
         this.queue.requeue(this.queue.remove(m), m.dequeueCount + 1, 0);
         await this.deliverOne(m, undefined, m.dequeueCount + 1);
         break;
       }
       case 'drop': {
-        const m = this.queue.next(a.pick);
+        const m = this.queue.next(a.pick, a);
         if (m) this.queue.remove(m);
         break;
       }
@@ -263,7 +206,9 @@ export class ModelRun {
         arm.putFaults.push(a.fault);
         break;
       case 'settle': {
-        const ops = [...arm.operations.values()].filter((o) => o.status.status === 'InProgress');
+        const ops = [...arm.operations.values()].filter(
+          (o) => o.status.status === 'InProgress' && (!a.cluster || o.clusterId.endsWith(`/${a.cluster}`)),
+        );
         const op = ops[a.pick % Math.max(ops.length, 1)];
         if (!op) break;
         const error = SETTLE_ERRORS[a.outcome];
@@ -329,9 +274,7 @@ export class ModelRun {
   report(): ModelReport {
     return {
       violations: this.violations,
-      knownDefects: this.knownDefects,
       trace: this.trace,
-      lostDispatcherEvents: 0,
       deliveries: this.deliveries,
       puts: this.sys.truth.arm.puts.length,
     };
@@ -361,12 +304,8 @@ function armError(kind: Action & { t: 'armError' } extends { error: infer E } ? 
 }
 
 /** The whole run: start, actions with checks after each, quiescence, end checks. */
-export async function runModel(
-  actions: readonly Action[],
-  maxParallel = 2,
-  strict = false,
-): Promise<ModelReport> {
-  const run = new ModelRun(maxParallel, strict);
+export async function runModel(actions: readonly Action[], maxParallel = 2): Promise<ModelReport> {
+  const run = new ModelRun(maxParallel);
   await run.start();
   for (const a of actions) {
     await run.apply(a);
@@ -375,6 +314,6 @@ export async function runModel(
   run.trace.push('-- faults stop');
   const quiet = await run.quiesce();
   if (!quiet) run.violate('the system never came to rest after the faults stopped');
-  const lost = await endChecks(run, true);
-  return { ...run.report(), lostDispatcherEvents: lost };
+  await endChecks(run, true);
+  return run.report();
 }

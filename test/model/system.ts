@@ -28,7 +28,7 @@ import { watchClusterConnect } from '../../shared/services/watchClusterConnect.j
 import { fakeDeps, type FakeDeps } from '../fakes/fakeDeps.js';
 import { ModelArm } from './modelArm.js';
 
-export { MAX_HOP_ATTEMPTS } from '../../shared/services/checkClusterStep.js';
+export { MAX_HOP_ATTEMPTS } from '../../shared/domain/clusterHop/hopRows.js';
 export { HOST_MAX_DEQUEUE_COUNT, HOST_RETRY_DELAY_MS } from '../services/driveWorkers.js';
 
 export class CrashError extends Error {

@@ -13,7 +13,8 @@
  *   extension); with our intent -> a check (never a second PUT); already what the hop would PUT -> intent
  *   and a check; changed out of band -> Failed; else the intent (`operation` without id, `attempts` and
  *   `hopAttempts` + 1) is written BEFORE the one PUT. An intent younger than INTENT_GRACE_MS found by a
- *   redelivery waits (the other delivery may be about to PUT); older, the PUT never happened: PUT now.
+ *   redelivery waits (the other delivery may be about to PUT); older, it is claimed (a fresh `startedAt`,
+ *   ETag-conditional, so one of two concurrent deliveries wins) and PUT now.
  */
 import { OSM_RELEASE_NAMESPACE, type ClusterInfo } from '../cluster.js';
 import { armReaction, type ArmFailure } from '../armFailure.js';
@@ -141,9 +142,11 @@ function start(
     distribution: row.distribution,
     catalog: ctx.catalog,
   });
-  const intentChange = intent ? undefined : writeIntent(row, ctx);
+  // A new intent, or an old one claimed again (a fresh `startedAt` in the same ETag-conditional write):
+  // of two deliveries that both find an old intent, one wins the write and PUTs, the other waits.
+  const intentChange = intent ? claimIntent(intent, ctx) : writeIntent(row, ctx);
   if (osmExtensionSatisfies(ext, want))
-    return { ...check(row, 'AlreadyApplied', 0), ...(intentChange ? { change: intentChange } : {}) };
+    return { ...check(row, 'AlreadyApplied', 0), ...(intent ? {} : { change: intentChange }) };
   if (
     ext &&
     state === 'succeeded' &&
@@ -174,7 +177,7 @@ function start(
     }
   }
   return {
-    ...(intentChange ? { change: intentChange } : {}),
+    change: intentChange,
     sends: [],
     arm: {
       kind: 'put',
@@ -186,6 +189,11 @@ function start(
     // Replaced by the decision on the PUT's answer.
     result: { outcome: 'done', reason: 'OperationStarting' },
   };
+}
+
+/** An intent found older than INTENT_GRACE_MS (its PUT never left, or left unanswered), claimed to PUT now. */
+function claimIntent(intent: OperationRecord, ctx: HopContext): NonNullable<Decision['change']> {
+  return { set: { operation: { ...intent, startedAt: ctx.now.toISOString() } } };
 }
 
 /** The intent: the hop's operation without ARM's id yet, one more attempt, and its history event. */
