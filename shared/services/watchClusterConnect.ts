@@ -1,5 +1,6 @@
 /**
- * The connect-watch (shared/domain/connectWatch.ts). `startConnectWatch`: an Event Grid write for a cluster
+ * The connect-watch (shared/domain/connectWatch.ts, decided by shared/domain/clusterHop/decideConnectWatch.ts).
+ * `startConnectWatch`: an Event Grid write for a cluster
  * that is not Connected yet, targeted by an `autoOnboard` policy with work to do, writes a watch on the
  * cluster's inventory row (ETag-conditional: duplicate deliveries of the event find it and do nothing) and
  * sends its first look as a delayed `connect-watch` message. `watchClusterConnect` (queue `connect-watch`):
@@ -10,23 +11,18 @@
  * (`onboardMissedClusters`) covers a watch that ended or was lost.
  */
 import type { ClusterInfo } from '../domain/cluster.js';
-import {
-  connectWatchDelayMs,
-  nextConnectWatchStep,
-  watchMessageLost,
-  type ConnectWatch,
-} from '../domain/connectWatch.js';
+import { decideConnectWatch, look, type WatchObservation } from '../domain/clusterHop/decideConnectWatch.js';
+import { connectWatchDelayMs, watchMessageLost, type ConnectWatch } from '../domain/connectWatch.js';
 import { planPolicy } from '../domain/planner.js';
 import type { ClusterWorkMessage } from '../domain/records.js';
-import { QUEUES } from '../domain/records.js';
-import { armReaction, classifyArmFailure } from '../domain/armFailure.js';
 import { newRolloutId } from './newRolloutId.js';
 import { autoOnboardPolicies, firstAutoOnboardPolicy, onboardCluster } from './onboardCluster.js';
 import { updateOnboardingMark } from './onboardingMark.js';
 import type { Delivery } from './recordLastEvent.js';
 import type { ServiceDeps } from './serviceDeps.js';
 import type { StepResult } from './stepResult.js';
-import { ignored, requeued } from './stepResult.js';
+import { ignored } from './stepResult.js';
+import { armRead, hopContext } from './applyClusterStep.js';
 
 export type WatchStart = { outcome: 'watching' | 'noAction'; reason: string; watchId?: string };
 
@@ -66,7 +62,8 @@ export async function startConnectWatch(
   });
   if (!wrote) return { outcome: 'noAction', reason: 'AlreadyWatching' };
   const sent = resend ?? watch;
-  await deps.queue.send(QUEUES.connectWatch, message(cluster.id, sent), { delayMs });
+  const first = look(cluster.id, sent, delayMs);
+  await deps.queue.send(first.queue, first.message, { delayMs });
   deps.log.info(resend ? 'connect-watch message sent again' : 'connect-watch started', {
     clusterId: cluster.id,
     watchId: sent.id,
@@ -82,65 +79,42 @@ export async function watchClusterConnect(
 ): Promise<StepResult> {
   const inv = await deps.inventory.get(msg.clusterId.toLowerCase());
   const mark = inv?.value.onboarding;
-  if (mark?.state !== 'Watching' || mark.watch.id !== msg.rolloutId) return ignored('WatchEnded');
-  const watch = mark.watch;
-  if (watch.attempt !== msg.hop) {
-    // Our look was recorded, then the worker died before sending the next: send it (duplicates lose the race).
-    if (watch.attempt === msg.hop + 1 && (delivery?.dequeueCount ?? 1) > 1) {
-      const delayMs = Math.max(0, Date.parse(watch.nextAt) - deps.clock.now().getTime());
-      await deps.queue.send(QUEUES.connectWatch, message(msg.clusterId, watch), { delayMs });
-      return { outcome: 'done', reason: 'WatchResent' };
-    }
-    return ignored('StaleWatchMessage');
+  const obs: WatchObservation = { msg, dequeueCount: delivery?.dequeueCount ?? 1 };
+  let d = decideConnectWatch(mark, obs, hopContext(deps));
+  if ('need' in d) {
+    obs.cluster = await armRead(deps, () => deps.arm.getCluster(msg.clusterId));
+    d = decideConnectWatch(mark, obs, hopContext(deps));
   }
-  let cluster: ClusterInfo | undefined;
-  try {
-    cluster = await deps.arm.getCluster(msg.clusterId);
-  } catch (e) {
-    const f = classifyArmFailure(e, deps.settings.checkDelayMs);
-    if (!f) throw e;
-    const a = armReaction('connectWatchRead', f);
-    if (a.reaction === 'requeue') {
-      await deps.queue.send(QUEUES.connectWatch, msg, { delayMs: a.delayMs });
-      return requeued(a.reason, a.delayMs);
-    }
-    return endWatch(deps, msg, a.reason);
+  if ('need' in d) throw new Error('decideConnectWatch: a second read asked for');
+  if (d.mark) {
+    const seen = mark?.state === 'Watching' ? mark.watch : undefined;
+    // Written only while the row's watch is still at the look decided on: of two deliveries one wins.
+    const wrote = await updateOnboardingMark(deps, msg.clusterId, (m) =>
+      m?.state === 'Watching' && m.watch.id === seen?.id && m.watch.attempt === seen.attempt ? d.mark : false,
+    );
+    if (!wrote) return ignored('ConcurrentWatch');
+    if (d.mark.state === 'WatchEnded')
+      deps.log.info('connect-watch ended', { clusterId: msg.clusterId, watchId: msg.rolloutId, ...d.result });
   }
-  if (!cluster) return endWatch(deps, msg, 'ClusterNotFound');
-  const now = deps.clock.now();
-  const step = nextConnectWatchStep({
-    connectivity: cluster.connectivity,
-    watch,
-    now,
-    checkDelayMs: deps.settings.checkDelayMs,
-  });
-  if (step.kind === 'end') return endWatch(deps, msg, step.reason);
-  if (step.kind === 'onboard') {
-    const onboarded = await onboardCluster(deps, cluster, `event:${watch.eventId}`);
-    deps.log.info('connect-watch ended: cluster connected', {
-      clusterId: cluster.id,
-      watchId: watch.id,
-      attempts: watch.attempt + 1,
-      ...onboarded,
-    });
-    return { outcome: 'done', reason: onboarded.reason };
-  }
-  const next: ConnectWatch = {
-    ...watch,
-    attempt: watch.attempt + 1,
-    nextAt: new Date(now.getTime() + step.delayMs).toISOString(),
-  };
-  const wrote = await updateOnboardingMark(deps, msg.clusterId, (m) =>
-    m?.state === 'Watching' && m.watch.id === watch.id && m.watch.attempt === watch.attempt
-      ? { ...m, watch: next }
-      : false,
+  for (const s of d.sends) await deps.queue.send(s.queue, s.message, { delayMs: s.delayMs ?? 0 });
+  if (!d.onboard) return d.result;
+  const onboarded = await onboardCluster(
+    deps,
+    d.onboard,
+    `event:${mark?.state === 'Watching' ? mark.watch.eventId : ''}`,
   );
-  if (!wrote) return ignored('ConcurrentWatch');
-  await deps.queue.send(QUEUES.connectWatch, message(msg.clusterId, next), { delayMs: step.delayMs });
-  return requeued('ClusterNotConnected', step.delayMs);
+  deps.log.info('connect-watch ended: cluster connected', {
+    clusterId: d.onboard.id,
+    watchId: msg.rolloutId,
+    attempts: msg.hop + 1,
+    ...onboarded,
+  });
+  return { outcome: 'done', reason: onboarded.reason };
 }
 
-async function endWatch(deps: ServiceDeps, msg: ClusterWorkMessage, reason: string): Promise<StepResult> {
+/** Ends a poisoned watch (the sweep takes over). */
+export async function endPoisonedWatch(deps: ServiceDeps, msg: ClusterWorkMessage): Promise<StepResult> {
+  const reason = 'PoisonMessage';
   const at = deps.clock.now().toISOString();
   await updateOnboardingMark(deps, msg.clusterId, (m) =>
     m?.state === 'Watching' && m.watch.id === msg.rolloutId ? { state: 'WatchEnded', reason, at } : false,
@@ -148,14 +122,3 @@ async function endWatch(deps: ServiceDeps, msg: ClusterWorkMessage, reason: stri
   deps.log.info('connect-watch ended', { clusterId: msg.clusterId, watchId: msg.rolloutId, reason });
   return { outcome: 'stalled', reason };
 }
-
-/** Ends a poisoned watch (the sweep takes over). */
-export function endPoisonedWatch(deps: ServiceDeps, msg: ClusterWorkMessage): Promise<StepResult> {
-  return endWatch(deps, msg, 'PoisonMessage');
-}
-
-const message = (clusterId: string, w: ConnectWatch): ClusterWorkMessage => ({
-  rolloutId: w.id,
-  clusterId: clusterId.toLowerCase(),
-  hop: w.attempt,
-});
