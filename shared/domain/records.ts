@@ -123,8 +123,14 @@ export interface RolloutClusterRecord {
   updatedAt: string;
 }
 
-/** A history event as a cluster row keeps it: the event minus what the row already says, plus its sequence. */
-export type RowHistoryEvent = Omit<HistoryEvent, 'clusterId' | 'actor' | 'rolloutId'> & { seq: number };
+/**
+ * A history event as a cluster row keeps it: the event minus what the row already says, plus its sequence;
+ * `actor` only when it is not the rollout itself (a command's caller).
+ */
+export type RowHistoryEvent = Omit<HistoryEvent, 'clusterId' | 'actor' | 'rolloutId'> & {
+  seq: number;
+  actor?: string;
+};
 
 /** The Azure Monitor extension's onboarding on one cluster row: its own operation, attempts and reason. */
 export interface MonitorProgress {

@@ -12,8 +12,8 @@ import { parseClusterEvent } from '../domain/clusterEvent.js';
 import { ConcurrencyError } from '../domain/errors.js';
 import { onboardCluster, openRows } from './onboardCluster.js';
 import type { ServiceDeps } from './serviceDeps.js';
+import { writeClusterRowsWithEvent } from './writeClusterRows.js';
 import { startConnectWatch } from './watchClusterConnect.js';
-import { normalizeId } from '../domain/armId.js';
 
 export interface ClusterEventOutcome {
   outcome: 'ignored' | 'removed' | 'onboarding' | 'watching' | 'noAction';
@@ -96,32 +96,22 @@ async function removeCluster(deps: ServiceDeps, clusterId: string, actor: string
     }
   }
   for (const row of await openRows(deps, clusterId)) {
-    try {
-      await deps.rollouts.updateCluster(
-        {
-          ...row.value,
-          state: 'Skipped',
-          reason: 'ClusterDeleted',
-          message: 'the connected cluster was deleted',
-          updatedAt: now,
-        },
-        row.etag,
-      );
-    } catch (err) {
-      if (!(err instanceof ConcurrencyError)) throw err;
-      continue; // a worker changed the row meanwhile; its own read of ARM will find the cluster gone
-    }
-    await deps.history.append([
-      {
-        clusterId: normalizeId(clusterId),
-        at: now,
-        actor,
-        action: 'ClusterRemoved',
-        result: 'Recorded',
-        reason: 'ClusterDeleted',
-        rolloutId: row.value.rolloutId,
-      },
-    ]);
-    await deps.onSlotFreed?.(row.value.rolloutId);
+    // One row at a time (rows of different rollouts); a row a worker moved on meanwhile is left to it.
+    const [written] = await writeClusterRowsWithEvent(
+      deps,
+      [row],
+      (r) =>
+        r.state === row.value.state
+          ? {
+              ...r,
+              state: 'Skipped',
+              reason: 'ClusterDeleted',
+              message: 'the connected cluster was deleted',
+              updatedAt: now,
+            }
+          : undefined,
+      () => ({ at: now, actor, action: 'ClusterRemoved', result: 'Recorded', reason: 'ClusterDeleted' }),
+    );
+    if (written) await deps.onSlotFreed?.(written.rolloutId);
   }
 }

@@ -11,9 +11,7 @@
 import { advance } from '../domain/advance.js';
 import { ConcurrencyError } from '../domain/errors.js';
 import type { HistoryEvent, RolloutClusterRecord } from '../domain/records.js';
-import { recordLastEvents, recordReplacedEvents } from './recordLastEvent.js';
-
-type Result = HistoryEvent['result'];
+import { recordLastEvents } from './recordLastEvent.js';
 import { QUEUES } from '../domain/records.js';
 import type { RolloutAction, RolloutClusterView, RolloutState } from '../domain/rolloutState.js';
 import { loadRolloutClusters } from './loadRolloutClusters.js';
@@ -22,7 +20,7 @@ import type { RepairResult } from './repairLostMessages.js';
 import { repairLostMessages } from './repairLostMessages.js';
 import { resolveOnline } from './resolveOnline.js';
 import type { ServiceDeps } from './serviceDeps.js';
-import { writeClusterRows } from './writeClusterRows.js';
+import { writeClusterRows, writeClusterRowsWithEvent } from './writeClusterRows.js';
 import { normalizeId } from '../domain/armId.js';
 
 export interface ReconcileOptions {
@@ -128,54 +126,38 @@ async function applyRowActions(
   const undeferIds = new Set([...ids('undefer')].filter((id) => !dispatchIds.has(id)));
   const pick = (set: Set<string>) => rows.filter((r) => set.has(r.value.clusterId));
 
-  // Deferral and its end are row changes with an outbox event (writeClusterRow.ts), appended after the write.
-  const withEvent = (
-    r: RolloutClusterRecord,
-    next: RolloutClusterRecord,
-    action: string,
-    result: Result,
-  ) => ({
-    ...next,
-    lastEvent: { at, action, result, reason: next.reason, seq: (r.lastEvent?.seq ?? 0) + 1 },
+  const event = (action: string, result: HistoryEvent['result']) => (r: RolloutClusterRecord) => ({
+    at,
+    action,
+    result,
+    reason: r.reason,
   });
-  const replacing = (current: readonly RolloutClusterRecord[]) => recordReplacedEvents(deps, current);
-  const deferred = await writeClusterRows(
+  const deferred = await writeClusterRowsWithEvent(
     deps,
     pick(deferIds),
     (r) =>
       r.state === 'Pending'
-        ? withEvent(
-            r,
-            {
-              ...r,
-              state: 'Deferred',
-              reason: 'ClusterOffline',
-              message: 'the cluster is not Connected; deferred until it is',
-              updatedAt: at,
-            },
-            'ClusterDeferred',
-            'Skipped',
-          )
+        ? {
+            ...r,
+            state: 'Deferred',
+            reason: 'ClusterOffline',
+            message: 'the cluster is not Connected; deferred until it is',
+            updatedAt: at,
+          }
         : undefined,
-    replacing,
+    event('ClusterDeferred', 'Skipped'),
   );
-  const undeferred = await writeClusterRows(
+  const undeferred = await writeClusterRowsWithEvent(
     deps,
     pick(undeferIds),
     (r) =>
       r.state === 'Deferred'
-        ? withEvent(
-            r,
-            { ...withoutMessage(r), state: 'Pending', reason: 'ClusterConnected', updatedAt: at },
-            'DeferralEnded',
-            'Recorded',
-          )
+        ? { ...withoutMessage(r), state: 'Pending', reason: 'ClusterConnected', updatedAt: at }
         : undefined,
-    replacing,
+    event('DeferralEnded', 'Recorded'),
   );
   summary.deferred = deferred.map((r) => r.clusterId);
   summary.undeferred = undeferred.map((r) => r.clusterId);
-  await recordLastEvents(deps, [...deferred, ...undeferred]);
 
   const dispatched = await writeClusterRows(deps, pick(dispatchIds), (r) =>
     r.state === 'Pending' || r.state === 'Deferred'

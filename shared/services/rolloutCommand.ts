@@ -10,7 +10,6 @@
  *   Halted rollout is not re-opened while its failed rows still count against the threshold.
  */
 import { ConcurrencyError, FleetError, NotFoundError } from '../domain/errors.js';
-import type { HistoryEvent } from '../domain/records.js';
 import type { Rollout, RolloutClusterView } from '../domain/rolloutState.js';
 import { loadRolloutClusters } from './loadRolloutClusters.js';
 import { reconcileRollout } from './reconcileRollout.js';
@@ -19,7 +18,7 @@ import { commandDecider, commandRowRule } from './rolloutCommandRules.js';
 import type { RolloutView } from './rolloutViews.js';
 import { getRolloutView } from './rolloutViews.js';
 import type { ServiceDeps } from './serviceDeps.js';
-import { writeClusterRows } from './writeClusterRows.js';
+import { writeClusterRowsWithEvent } from './writeClusterRows.js';
 
 export type { RolloutCommandArgs, RolloutCommandName } from './rolloutCommandRules.js';
 export { ROLLOUT_COMMANDS } from './rolloutCommandRules.js';
@@ -53,21 +52,12 @@ export async function rolloutCommand(
     const writeRows = async () => {
       if (!rule || changedIds.size === 0) return;
       const at = now.toISOString();
-      const written = await writeClusterRows(
+      await writeClusterRowsWithEvent(
         deps,
         rows.filter((r) => changedIds.has(r.value.clusterId)),
         (r) => (rule.from.includes(r.state) ? rule.change(r, at) : undefined),
+        (r) => ({ at, actor, action: rule.history.action, result: rule.history.result, reason: r.reason }),
       );
-      const events = written.map((r): HistoryEvent => ({
-        clusterId: r.clusterId,
-        at,
-        actor,
-        action: rule.history.action,
-        result: rule.history.result,
-        reason: r.reason,
-        rolloutId,
-      }));
-      if (events.length > 0) await deps.history.append(events);
     };
 
     if (rowsFirst) {

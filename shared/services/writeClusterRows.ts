@@ -7,7 +7,8 @@
  * each write (the outbox: their events are appended before a transition replaces them).
  */
 import { ConcurrencyError } from '../domain/errors.js';
-import type { RolloutClusterRecord, Versioned } from '../domain/records.js';
+import type { RolloutClusterRecord, RowHistoryEvent, Versioned } from '../domain/records.js';
+import { recordLastEvents, recordReplacedEvents } from './recordLastEvent.js';
 import { MAX_ROWS_PER_TRANSACTION } from '../domain/storeRules.js';
 import type { ServiceDeps } from './serviceDeps.js';
 
@@ -41,6 +42,29 @@ export async function writeClusterRows(
       }
     }
   }
+  return written;
+}
+
+/**
+ * `writeClusterRows` for a change that has a history event: the event goes on each row as its outbox
+ * (`lastEvent`, writeClusterRow.ts), an event it replaces is appended first, and the new ones after.
+ */
+export async function writeClusterRowsWithEvent(
+  deps: Pick<ServiceDeps, 'rollouts' | 'history' | 'log'>,
+  rows: readonly Versioned<RolloutClusterRecord>[],
+  transition: RowTransition,
+  event: (next: RolloutClusterRecord) => Omit<RowHistoryEvent, 'seq'>,
+): Promise<RolloutClusterRecord[]> {
+  const written = await writeClusterRows(
+    deps,
+    rows,
+    (r) => {
+      const next = transition(r);
+      return next && { ...next, lastEvent: { ...event(next), seq: (r.lastEvent?.seq ?? 0) + 1 } };
+    },
+    (current) => recordReplacedEvents(deps, current),
+  );
+  await recordLastEvents(deps, written);
   return written;
 }
 

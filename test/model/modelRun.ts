@@ -34,6 +34,7 @@ export interface ModelReport {
   trace: string[];
   deliveries: number;
   puts: number;
+  transitions: string[];
 }
 
 export class ModelRun {
@@ -48,6 +49,8 @@ export class ModelRun {
     action: string;
     by?: DeliveryInfo;
   }[] = [];
+  /** Row state changes seen: `<from> -> <to> by <queue or timer>` (checked against HOP_TRANSITIONS). */
+  readonly transitions = new Set<string>();
   /** `clusterId|seq` of events already judged (a violation reported with its cause). */
   readonly judged = new Set<string>();
   readonly sys: ModelSystem;
@@ -75,6 +78,10 @@ export class ModelRun {
           const wrong = judgeHopDone(this.sys.truth.arm, this.sys.truth.catalog, POLICY_SETTINGS, before);
           if (wrong) this.violate(wrong);
         }
+        if (before.state !== after.state || before.hop !== after.hop)
+          this.transitions.add(
+            `${before.state} -> ${after.state}${after.hop !== before.hop ? ' (next hop)' : ''} by ${currentDelivery()?.queue ?? 'timer'}`,
+          );
         const was = before.lastEvent;
         if (was && (after.lastEvent?.seq ?? 0) > was.seq) {
           const by = currentDelivery();
@@ -276,6 +283,7 @@ export class ModelRun {
       violations: this.violations,
       trace: this.trace,
       deliveries: this.deliveries,
+      transitions: [...this.transitions],
       puts: this.sys.truth.arm.puts.length,
     };
   }
