@@ -24,7 +24,7 @@ import { plannedEvents, planRows } from './rolloutPlanRows.js';
 import type { ServiceDeps } from './serviceDeps.js';
 import { ignored, type StepResult } from './stepResult.js';
 import { toInventoryRecord } from './toInventoryRecord.js';
-import { writeClusterRows } from './writeClusterRows.js';
+import { writeClusterRowsWithEvent } from './writeClusterRows.js';
 
 export const PLANNING_CHUNK = 1000;
 
@@ -125,10 +125,14 @@ async function stopped(deps: ServiceDeps, rolloutId: string): Promise<StepResult
   if (state !== 'Cancelled' && state !== 'Failed') return ignored('PlannedElsewhere');
   const reason = state === 'Cancelled' ? 'RolloutCancelled' : 'PlanningFailed';
   const at = deps.clock.now().toISOString();
-  await writeClusterRows(deps, await loadRolloutClusters(deps, rolloutId), (r) =>
-    r.state === 'Pending' || r.state === 'Deferred' || r.state === 'AwaitingApproval'
-      ? { ...r, state: 'Cancelled', reason, updatedAt: at }
-      : undefined,
+  await writeClusterRowsWithEvent(
+    deps,
+    await loadRolloutClusters(deps, rolloutId),
+    (r) =>
+      r.state === 'Pending' || r.state === 'Deferred' || r.state === 'AwaitingApproval'
+        ? { ...r, state: 'Cancelled', reason, updatedAt: at }
+        : undefined,
+    () => ({ at, action: 'RolloutCancelled', result: 'Skipped', reason }),
   );
   return ignored('NotPlanning');
 }

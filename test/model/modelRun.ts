@@ -6,6 +6,7 @@
  */
 import { ConflictError, FleetError, TerminalError, TransientError } from '../../shared/domain/errors.js';
 import { TERMINAL_ROLLOUT_STATES } from '../../shared/domain/rolloutState.js';
+import { isHopTransition } from '../../shared/domain/clusterHop/hopTransitions.js';
 import type { Action } from './actions.js';
 import type { FaultLedger } from './invariants.js';
 import { eventRule, judgeHopDone } from './invariants.js';
@@ -15,6 +16,7 @@ import { MessageQueue, type Queued } from './messageQueue.js';
 import type { DeliveryInfo, ModelSystem } from './system.js';
 import {
   buildSystem,
+  currentActor,
   currentDelivery,
   deliver,
   poison,
@@ -78,10 +80,14 @@ export class ModelRun {
           const wrong = judgeHopDone(this.sys.truth.arm, this.sys.truth.catalog, POLICY_SETTINGS, before);
           if (wrong) this.violate(wrong);
         }
-        if (before.state !== after.state || before.hop !== after.hop)
-          this.transitions.add(
-            `${before.state} -> ${after.state}${after.hop !== before.hop ? ' (next hop)' : ''} by ${currentDelivery()?.queue ?? 'timer'}`,
-          );
+        if (before.state !== after.state || before.hop !== after.hop) {
+          const by = currentActor();
+          const nextHop = after.state === before.state && after.hop !== before.hop;
+          const t = `${before.state} -> ${after.state}${nextHop ? ' (next hop)' : ''} by ${by ?? '?'}`;
+          this.transitions.add(t);
+          if (!by || !isHopTransition(before.state, after.state, by, nextHop))
+            this.violate(`${after.clusterId.split('/').pop()}: ${t}, not in HOP_TRANSITIONS`);
+        }
         const was = before.lastEvent;
         if (was && (after.lastEvent?.seq ?? 0) > was.seq) {
           const by = currentDelivery();

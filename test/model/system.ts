@@ -26,6 +26,7 @@ import type { ServiceDeps } from '../../shared/services/serviceDeps.js';
 import type { StepResult } from '../../shared/services/stepResult.js';
 import { watchClusterConnect } from '../../shared/services/watchClusterConnect.js';
 import { fakeDeps, type FakeDeps } from '../fakes/fakeDeps.js';
+import type { RowActor } from '../../shared/domain/clusterHop/hopTransitions.js';
 import { ModelArm } from './modelArm.js';
 
 export { MAX_HOP_ATTEMPTS } from '../../shared/domain/clusterHop/hopRows.js';
@@ -52,6 +53,13 @@ interface DeliveryContext {
 }
 
 const context = new AsyncLocalStorage<DeliveryContext>();
+/** Who is moving rows when it is not the delivery's own worker (the transition table's actor). */
+const acting = new AsyncLocalStorage<RowActor>();
+
+/** The actor of a row write made now: the dispatcher, the poison worker, or the delivery's queue. */
+export function currentActor(): RowActor | undefined {
+  return acting.getStore() ?? (currentDelivery()?.queue as RowActor | undefined);
+}
 
 /** The delivery whose code is running now (undefined outside deliveries: the timer, createRollout). */
 export function currentDelivery(): DeliveryInfo | undefined {
@@ -141,7 +149,9 @@ export function buildSystem(opts: {
   };
   // As the composition wires it (createAppContext): a settled cluster frees its slot at once.
   deps.onSlotFreed = async (rolloutId) => {
-    await reconcileRollout(deps, rolloutId, undefined, { repairLostMessages: false });
+    await acting.run('dispatcher', () =>
+      reconcileRollout(deps, rolloutId, undefined, { repairLostMessages: false }),
+    );
   };
   return { truth, deps, policy };
 }
@@ -150,11 +160,13 @@ export function buildSystem(opts: {
 export async function startRollout(sys: ModelSystem): Promise<string> {
   const at = sys.truth.clock.now().toISOString();
   await sys.truth.policies.put({ policy: sys.policy, createdAt: at, updatedAt: at });
-  const record = await createRollout(sys.deps, {
-    policyName: sys.policy.name,
-    trigger: 'api',
-    actor: 'api:model',
-  });
+  const record = await acting.run('dispatcher', () =>
+    createRollout(sys.deps, {
+      policyName: sys.policy.name,
+      trigger: 'api',
+      actor: 'api:model',
+    }),
+  );
   return record.rollout.id;
 }
 
@@ -190,10 +202,10 @@ export async function deliver(
 
 /** The poison-queue worker, after the host gave up on a message. */
 export async function poison(sys: ModelSystem, queue: QueueName, message: ClusterWorkMessage) {
-  return recordPoisonedWork(sys.deps, queue, message);
+  return acting.run('poison', () => recordPoisonedWork(sys.deps, queue, message));
 }
 
 /** The timer (every minute): sweep, reconcile every active rollout, repair lost messages. */
 export async function timer(sys: ModelSystem): Promise<void> {
-  await reconcileFleet(sys.deps);
+  await acting.run('dispatcher', () => reconcileFleet(sys.deps));
 }
