@@ -15,6 +15,7 @@ import { recordLastEventIfRedelivered } from './recordLastEvent.js';
 import type { ServiceDeps } from './serviceDeps.js';
 import type { StepResult } from './stepResult.js';
 import { requeued } from './stepResult.js';
+import { rolloutPolicy } from './rolloutPolicy.js';
 import { carryOut } from './writeClusterRow.js';
 
 const TRIES = 3;
@@ -59,8 +60,8 @@ async function checkOnce(deps: ServiceDeps, msg: ClusterWorkMessage): Promise<St
         deps.arm.getOperation(r.clusterId, op.extensionName, op.operationId!),
       );
     else {
-      const rollout = await deps.rollouts.get(r.rolloutId);
-      obs.rollout = rollout ? { policy: rollout.value.policy } : null;
+      const policy = await rolloutPolicy(deps, r.rolloutId);
+      obs.rollout = policy ? { policy } : null;
     }
   }
   throw new Error(`checkClusterStep: no decision after ${MAX_ROUNDS} rounds`);

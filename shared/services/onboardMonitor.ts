@@ -16,6 +16,7 @@ import { recordLastEventIfRedelivered } from './recordLastEvent.js';
 import type { ServiceDeps } from './serviceDeps.js';
 import type { StepResult } from './stepResult.js';
 import { requeued } from './stepResult.js';
+import { rolloutPolicy } from './rolloutPolicy.js';
 import { carryOut } from './writeClusterRow.js';
 
 const MAX_ROUNDS = 8;
@@ -45,8 +46,8 @@ async function onboardOnce(deps: ServiceDeps, msg: ClusterWorkMessage): Promise<
     const clusterId = msg.clusterId;
     if ('need' in d) {
       if (d.need === 'rollout') {
-        const rollout = await deps.rollouts.get(msg.rolloutId);
-        obs.rollout = rollout ? { policy: rollout.value.policy } : null;
+        const policy = await rolloutPolicy(deps, msg.rolloutId);
+        obs.rollout = policy ? { policy } : null;
       } else if (d.need === 'dataCollection')
         obs.dataCollection = await ensureDataCollection(deps, row!.value.clusterId, d.workspace);
       else if (d.need === 'extension')
