@@ -6,10 +6,13 @@
  * --event-retry-scale: Event Grid's own retry schedule (10 s, 30 s, 1 min, 5 min, ...) times this factor
  * between delivery attempts; 0 for the emulator's quick backoff (2 s at most), as the CI campaign uses.
  * Starts its own Azurite, the emulator in this process and the host processes; stops them all at the end.
+ *   npm run bench:chaos -- --model-runs 20000 [--model-seed 42] [--model-actions 120]
+ * runs the hop protocol's model-based test (test/model) instead: many more runs than CI's, random seed.
  */
 import { parseArgs } from 'node:util';
 import { startAzurite } from '../local/startAzurite.js';
 import { runCampaign, type CampaignReport } from '../test/scale/harness/campaign.js';
+import { runModelCampaign } from './support/modelCampaign.js';
 
 const { values } = parseArgs({
   options: {
@@ -22,8 +25,16 @@ const { values } = parseArgs({
     'timeout-min': { type: 'string', default: '60' },
     'event-retry-scale': { type: 'string', default: '0.1' },
     'onboard-wait-min': { type: 'string', default: '10' },
+    'model-runs': { type: 'string' },
+    'model-seed': { type: 'string' },
+    'model-actions': { type: 'string', default: '120' },
   },
 });
+if (values['model-runs'] !== undefined) {
+  const seed = values['model-seed'] ? Number(values['model-seed']) : Math.floor(Math.random() * 2 ** 31);
+  const ok = await runModelCampaign(Number(values['model-runs']), seed, Number(values['model-actions']));
+  process.exit(ok ? 0 : 1);
+}
 const clusters = Number(values.clusters);
 const azurite = await startAzurite();
 let report: CampaignReport | undefined;
