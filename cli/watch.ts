@@ -12,7 +12,11 @@ const FINAL_STATES = ['Succeeded', 'Failed', 'Cancelled', 'Halted'];
 export function isSettled(r: RolloutView): boolean {
   if (FINAL_STATES.includes(r.state)) return true;
   const open = r.counts.pending + r.counts.inProgress;
-  return open === 0 && r.waves.every((w) => w.state === 'Completed' || w.state === 'Cancelled');
+  // Every cluster done but the rollout not yet final: its next reconcile ends it, so keep watching.
+  const waiting = r.counts.awaitingApproval + r.counts.deferred;
+  return (
+    open === 0 && waiting > 0 && r.waves.every((w) => w.state === 'Completed' || w.state === 'Cancelled')
+  );
 }
 
 export function rolloutPath(id: string): string {
