@@ -25,12 +25,19 @@ import { QUEUES, type ClusterWorkMessage, type OperationRecord } from '../record
 import type { RolloutState } from '../rolloutState.js';
 import { ignoredDecision, type Decision, type HopContext, type HopRow, type Read } from './hopDecision.js';
 import {
+  awaitApproval,
+  check,
+  claimIntent,
+  recordOperation,
+  resendCheck,
+  stopCancelled,
+  writeIntent,
+} from './stepRows.js';
+import {
   BUSY_STATES,
   INTENT_GRACE_MS,
   endDeleted,
   failHop,
-  hopIds,
-  hopVerb,
   hopVersions,
   leaveIfNotConnected,
   requeueWork,
@@ -191,38 +198,6 @@ function start(
   };
 }
 
-/** An intent found older than INTENT_GRACE_MS (its PUT never left, or left unanswered), claimed to PUT now. */
-function claimIntent(intent: OperationRecord, ctx: HopContext): NonNullable<Decision['change']> {
-  return { set: { operation: { ...intent, startedAt: ctx.now.toISOString() } } };
-}
-
-/** The intent: the hop's operation without ARM's id yet, one more attempt, and its history event. */
-function writeIntent(row: HopRow, ctx: HopContext): NonNullable<Decision['change']> {
-  const { from, to } = hopVersions(row);
-  const verb = hopVerb(row);
-  const now = ctx.now;
-  const operation: OperationRecord = {
-    kind: 'put',
-    extensionName: row.extensionName,
-    targetVersion: to,
-    startedAt: now.toISOString(),
-    deadline: new Date(now.getTime() + ctx.settings.operationDeadlineMs).toISOString(),
-  };
-  const message = `${verb.toLowerCase()} ${from ?? '(none)'} -> ${to}, hop ${row.hop + 1} of ${row.path.length}`;
-  const reason = `${verb}Started`;
-  return {
-    set: {
-      operation,
-      attempts: row.attempts + 1,
-      hopAttempts: (row.hopAttempts ?? 0) + 1,
-      lastAttemptedVersion: to,
-      reason,
-      message,
-    },
-    event: { action: reason, result: 'Started', from, to, reason, message },
-  };
-}
-
 /** What the PUT of this invocation answered (the intent it went out under is on `row`). */
 function afterPut(
   row: HopRow,
@@ -257,79 +232,4 @@ function afterPut(
   }
   if (!put.ok.operationId || !op) return check(row, 'OperationStarted', 0);
   return recordOperation(row, op, put.ok.operationId, ctx);
-}
-
-/** Records ARM's operation id on the intent and schedules the first check. */
-function recordOperation(row: HopRow, op: OperationRecord, operationId: string, ctx: HopContext): Decision {
-  return {
-    change: { set: { operation: { ...op, operationId } } },
-    sends: [
-      {
-        queue: QUEUES.clusterChecks,
-        message: { ...hopIds(row), operationId },
-        delayMs: ctx.settings.checkDelayMs,
-      },
-    ],
-    result: { outcome: 'done', reason: 'OperationStarted' },
-  };
-}
-
-/** A check without an operation id: it confirms through the extension's provisioning state and version. */
-function check(row: HopRow, reason: string, delayMs: number): Decision<never> {
-  return {
-    sends: [{ queue: QUEUES.clusterChecks, message: hopIds(row), delayMs }],
-    result: { outcome: 'done', reason },
-  };
-}
-
-function resendCheck(row: HopRow, op: OperationRecord, operationId: string, ctx: HopContext): Decision {
-  const send = {
-    queue: QUEUES.clusterChecks,
-    message: { ...hopIds(row), operationId },
-    delayMs: ctx.settings.checkDelayMs,
-  };
-  const result = { outcome: 'done', reason: 'CheckResent' } as const;
-  if (row.reason !== 'Dispatched') return { sends: [send], result };
-  // Re-dispatched (after Deferred): the operation waited with ARM meanwhile; its deadline restarts now.
-  const deadline = new Date(ctx.now.getTime() + ctx.settings.operationDeadlineMs).toISOString();
-  const message = `checking operation ${operationId} again (deadline ${deadline})`;
-  return {
-    change: { set: { operation: { ...op, deadline }, reason: 'OperationResumed', message } },
-    sends: [send],
-    result,
-  };
-}
-
-function awaitApproval(row: HopRow): Decision {
-  const { from, to } = hopVersions(row);
-  const reason = 'AwaitingCrdApproval';
-  const message =
-    `hop ${row.hop + 1} of ${row.path.length} (${from} -> ${to}) changes CRDs: back up the custom resources, ` +
-    `delete the OSM CRDs on the cluster, then approve the cluster in the rollout`;
-  return {
-    change: {
-      set: { state: 'AwaitingApproval', reason, message },
-      event: { action: 'CrdApprovalRequired', result: 'Recorded', from, to, reason, message },
-    },
-    sends: [],
-    result: { outcome: 'stalled', reason },
-  };
-}
-
-/** A hop of a cancelled rollout that has not started: the row ends Cancelled at the version reached. */
-function stopCancelled(row: HopRow): Decision {
-  const { from, to } = hopVersions(row);
-  const reason = 'RolloutCancelled';
-  const message =
-    row.hop > 0
-      ? `rollout cancelled: stopped after hop ${row.hop} of ${row.path.length}, the cluster runs ${from ?? '(none)'}`
-      : 'rollout cancelled before the operation started';
-  return {
-    change: {
-      set: { state: 'Cancelled', reason, message },
-      event: { action: 'RolloutCancelled', result: 'Skipped', from, to, reason, message },
-    },
-    sends: [],
-    result: { outcome: 'stalled', reason },
-  };
 }
