@@ -228,7 +228,8 @@ export function observeHop(
       if (!applied)
         return { status: 'NotOurs', message: `extension ${ext.name} does not carry the hop's settings` };
     }
-    return { status: 'Succeeded' };
+    // Read just now with a GET of the extension: that is the confirmation too.
+    return { status: 'Succeeded', ext };
   }
   // The extension's own errorInfo / statuses carry ARM's code and message: the decision (a terminating
   // namespace is waited out, a conflict retried) and the history need Azure's words, not our summary.
