@@ -86,7 +86,10 @@ try {
   const big = Math.max(...sizes);
   const small = client(`shape${tables++}`);
   await fill(small, 1000, 100);
-  console.log(`  1000 rows, one table, beside ${sizes.join('+')}x2 rows in other tables:`, await measure(small, 1000, 100));
+  console.log(
+    `  1000 rows, one table, beside ${sizes.join('+')}x2 rows in other tables:`,
+    await measure(small, 1000, 100),
+  );
   void big;
 } finally {
   await azurite.stop();
