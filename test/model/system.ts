@@ -26,6 +26,7 @@ import type { ServiceDeps } from '../../shared/services/serviceDeps.js';
 import type { StepResult } from '../../shared/services/stepResult.js';
 import { watchClusterConnect } from '../../shared/services/watchClusterConnect.js';
 import { fakeDeps, type FakeDeps } from '../fakes/fakeDeps.js';
+import { WORKSPACE } from '../fakes/clusterRows.js';
 import type { RowActor } from '../../shared/domain/clusterHop/hopTransitions.js';
 import { ModelArm } from './modelArm.js';
 
@@ -139,6 +140,11 @@ export function buildSystem(opts: {
   const policy = parsePolicy('model', opts.policy);
   const arm = new ModelArm(base.catalog, policy.osm.configurationSettings, opts.onViolation, effect);
   for (const c of opts.fleet) arm.addCluster(c);
+  base.monitorArm.addWorkspace({
+    id: WORKSPACE,
+    location: 'eastus',
+    customerId: '7f3c9a52-1d2e-4b8a-9c0f-5e6d7a8b9c01',
+  });
   const truth = { ...base, arm, fleet: arm };
   const deps: ServiceDeps = {
     ...truth,
