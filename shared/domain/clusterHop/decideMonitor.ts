@@ -23,7 +23,7 @@ import type { Policy } from '../policy.js';
 import type { DesiredExtension, OperationStatus } from '../ports.js';
 import { QUEUES, type ClusterWorkMessage, type OperationRecord } from '../records.js';
 import { ignoredDecision, type Decision, type HopContext, type HopRow, type Read } from './hopDecision.js';
-import { BUSY_STATES } from './hopRows.js';
+import { BUSY_STATES, INTENT_GRACE_MS } from './hopRows.js';
 import {
   monitorAttemptFailed,
   monitorSucceeded,
@@ -166,6 +166,10 @@ export function decideMonitor(
     // Ours when the row carries the intent (a crash after the PUT), someone else's otherwise: wait either way.
     return resendMonitor(msg, p.operation ? 'MonitorInProgress' : 'OperationInProgress', delay);
   }
+  // An intent moments old: another delivery wrote it and may be about to PUT (as decideStep's StepInFlight).
+  // Older, its PUT never left: a new intent, ETag-conditional, so of two deliveries one PUTs.
+  const intentAge = p.operation ? now - Date.parse(p.operation.startedAt) : Infinity;
+  if (intentAge < INTENT_GRACE_MS) return resendMonitor(msg, 'StepInFlight', INTENT_GRACE_MS - intentAge);
   const operation: OperationRecord = {
     kind: 'put',
     extensionName: MONITOR_EXTENSION_NAME,
