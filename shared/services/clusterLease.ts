@@ -1,5 +1,6 @@
 /**
- * The per-cluster lease on the inventory row (`InventoryRecord.lease`): whoever holds it may run operations
+ * The per-cluster lease on the inventory row (`InventoryRecord.lease`; its rules are pure, in
+ * shared/domain/clusterHop/leaseRules.ts): whoever holds it may run operations
  * on the cluster's OSM extension, so two rollouts never race on one extension. Holder = rollout id, so a
  * redelivered or later hop of the same rollout re-takes (and extends) its own lease.
  *
@@ -19,6 +20,7 @@ import type { ClusterInfo } from '../domain/cluster.js';
 import { isMonitorExtension } from '../domain/cluster.js';
 import { ConcurrencyError, NotFoundError } from '../domain/errors.js';
 import type { ServiceDeps } from './serviceDeps.js';
+import { leaseHolds, leaseRenewal } from '../domain/clusterHop/leaseRules.js';
 import { normalizeId } from '../domain/armId.js';
 
 export type LeaseResult = { taken: true; until: string } | { taken: false; holder: string; until: string };
@@ -72,9 +74,10 @@ export async function leaseHeld(
   clusterId: string,
   lease: { holder: string; until: string },
 ): Promise<boolean> {
-  if (Date.parse(lease.until) <= deps.clock.now().getTime()) return false;
+  const now = deps.clock.now();
+  if (!leaseHolds(lease, undefined, now)) return false; // expired: no need to read the holder's row
   const row = await deps.rollouts.getCluster(lease.holder, normalizeId(clusterId));
-  return !row || row.value.state === 'InProgress' || row.value.state === 'Pending';
+  return leaseHolds(lease, row?.value, now);
 }
 
 /** Releases the lease if `holder` has it; anything else is left alone. Never fails the caller on a race. */
@@ -106,15 +109,13 @@ export async function renewClusterLease(deps: ServiceDeps, clusterId: string, ho
   const id = normalizeId(clusterId);
   const row = await deps.inventory.get(id);
   if (!row) return;
-  const now = deps.clock.now().getTime();
+  const now = deps.clock.now();
   const lease = row.value.lease;
-  const left = lease ? Date.parse(lease.until) - now : 0;
-  if (lease && lease.holder !== holder && left > 0) {
-    deps.log.warn('Cluster lease lost during an operation', { clusterId: id, holder, by: lease.holder });
-    return;
-  }
-  if (lease?.holder === holder && left > deps.settings.leaseMs / 2) return;
-  const until = new Date(now + deps.settings.leaseMs).toISOString();
+  const renewal = leaseRenewal(lease, holder, now, deps.settings.leaseMs);
+  if (renewal === 'lost')
+    deps.log.warn('Cluster lease lost during an operation', { clusterId: id, holder, by: lease?.holder });
+  if (renewal !== 'extend') return;
+  const until = new Date(now.getTime() + deps.settings.leaseMs).toISOString();
   try {
     await deps.inventory.update({ ...row.value, lease: { holder, until } }, row.etag);
   } catch (e) {
