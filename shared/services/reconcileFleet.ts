@@ -11,6 +11,7 @@ import { onboardMissedClusters, type MissedOnboarding } from './onboardMissedClu
 import { toInventoryRecord } from './toInventoryRecord.js';
 import type { ReconcileSummary } from './reconcileRollout.js';
 import { reconcileRollout } from './reconcileRollout.js';
+import { repairFinishedMonitors } from './repairLostMessages.js';
 import type { ScheduleOutcome } from './startDueSchedules.js';
 import { startDueSchedules } from './startDueSchedules.js';
 import type { ServiceDeps } from './serviceDeps.js';
@@ -27,6 +28,8 @@ export interface FleetReconcileSummary {
   onboarded: MissedOnboarding[];
   /** Expired stored plans deleted (storedPlans.ts). */
   plansPurged: number;
+  /** Lost monitor messages of ended rollouts sent again (repairLostMessages.ts). */
+  monitorsRepaired: number;
 }
 
 export async function reconcileFleet(deps: ServiceDeps): Promise<FleetReconcileSummary> {
@@ -42,6 +45,7 @@ export async function reconcileFleet(deps: ServiceDeps): Promise<FleetReconcileS
     schedules: [],
     onboarded: [],
     plansPurged: 0,
+    monitorsRepaired: 0,
   };
   try {
     summary.onboarded = await onboardMissedClusters(deps, fleet);
@@ -67,6 +71,11 @@ export async function reconcileFleet(deps: ServiceDeps): Promise<FleetReconcileS
     summary.schedules = await startDueSchedules(deps, fleet);
   } catch (err) {
     deps.log.error('schedules not evaluated', { error: String(err) });
+  }
+  try {
+    summary.monitorsRepaired = await repairFinishedMonitors(deps);
+  } catch (err) {
+    deps.log.error('monitor steps of ended rollouts not repaired', { error: String(err) });
   }
   summary.plansPurged = await purgeExpiredPlans(deps);
   deps.log.info('fleet reconciled', {

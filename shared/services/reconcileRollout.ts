@@ -57,7 +57,7 @@ export async function reconcileRollout(
     dispatched: [],
     deferred: [],
     undeferred: [],
-    repaired: { steps: 0, checks: 0 },
+    repaired: { steps: 0, checks: 0, monitors: 0 },
   };
   const stored = await deps.rollouts.get(rolloutId);
   if (!stored) {

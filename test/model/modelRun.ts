@@ -195,11 +195,7 @@ export class ModelRun {
       }
       case 'drop': {
         const m = this.queue.next(a.pick, a);
-        // Known gap, not modelled: a monitor-steps message the queue loses is never re-sent (the lost-message
-        // repair covers the OSM rows of active rollouts only). Azure's queues keep a sent message until it
-        // is deleted or poisoned, and a crashed worker's message comes back, so only a message lost by the
-        // queue itself is left; docs/reliability.md, "Found by the model test".
-        if (m && m.sent.queue !== 'monitor-steps') this.queue.remove(m);
+        if (m) this.queue.remove(m);
         break;
       }
       case 'concurrent': {

@@ -163,9 +163,9 @@ describe('lost-message repair', () => {
     await reconcileRollout(deps, id);
     deps.queue.drain(); // the message was lost
     deps.clock.advance(2 * 15_000 + 60_000);
-    expect((await reconcileRollout(deps, id)).repaired).toEqual({ steps: 0, checks: 0 });
+    expect((await reconcileRollout(deps, id)).repaired).toEqual({ steps: 0, checks: 0, monitors: 0 });
     deps.clock.advance(1);
-    expect((await reconcileRollout(deps, id)).repaired).toEqual({ steps: 1, checks: 0 });
+    expect((await reconcileRollout(deps, id)).repaired).toEqual({ steps: 1, checks: 0, monitors: 0 });
     expect(deps.queue.sent).toEqual([
       { queue: QUEUES.clusterSteps, message: { rolloutId: id, clusterId: ids[0], hop: 0 }, delayMs: 0 },
     ]);
@@ -202,7 +202,7 @@ describe('lost-message repair', () => {
     deps.queue.drain();
     deps.clock.advance(10 * 60_000);
     const s = await reconcileRollout(deps, id, undefined, { repairLostMessages: false });
-    expect(s.repaired).toEqual({ steps: 0, checks: 0 });
+    expect(s.repaired).toEqual({ steps: 0, checks: 0, monitors: 0 });
     expect(deps.queue.sent).toEqual([]);
   });
 });

@@ -85,7 +85,7 @@ describe('history outbox (lastEvent)', () => {
     await expect(applyClusterStep(deps, step())).rejects.toThrow('worker died');
     survive();
     deps.clock.advance(10 * 60_000);
-    expect(await repairLostMessages(deps, [await row()])).toEqual({ steps: 0, checks: 1 });
+    expect(await repairLostMessages(deps, [await row()])).toEqual({ steps: 0, checks: 1, monitors: 0 });
     expect(deps.history.events.map((e) => [e.action, e.seq])).toEqual([['UpgradeStarted', 1]]);
     // The check finds no PUT behind the intent (the worker died before it): the hop is sent again, a second attempt.
     await drive(deps);

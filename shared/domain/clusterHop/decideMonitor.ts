@@ -23,7 +23,7 @@ import type { Policy } from '../policy.js';
 import type { DesiredExtension, OperationStatus } from '../ports.js';
 import { QUEUES, type ClusterWorkMessage, type OperationRecord } from '../records.js';
 import { ignoredDecision, type Decision, type HopContext, type HopRow, type Read } from './hopDecision.js';
-import { BUSY_STATES, INTENT_GRACE_MS } from './hopRows.js';
+import { BUSY_STATES, INTENT_GRACE_MS, heartbeatMs } from './hopRows.js';
 import {
   monitorAttemptFailed,
   monitorSucceeded,
@@ -63,6 +63,15 @@ export function decideMonitor(
   obs: MonitorObservation,
   ctx: HopContext,
 ): MonitorDecision {
+  const d = decide(row, obs, ctx);
+  // A step that only sends its message again bumps the row now and then, so that the lost-message repair
+  // tells a long wait (an operation running, a busy extension) from a lost message (as the check does).
+  if (!row || 'need' in d || d.change || d.sends.length === 0) return d;
+  const stale = ctx.now.getTime() - Date.parse(row.updatedAt) > heartbeatMs(ctx.settings);
+  return stale ? { ...d, change: { set: {}, note: true } } : d;
+}
+
+function decide(row: HopRow | undefined, obs: MonitorObservation, ctx: HopContext): MonitorDecision {
   if (!row) return ignoredDecision('RowNotFound');
   if (row.monitor !== 'Pending' && row.monitor !== 'InProgress') return ignoredDecision('MonitorNotPending');
   const { msg } = obs;
@@ -72,7 +81,7 @@ export function decideMonitor(
   const monitor = obs.rollout.policy.monitor;
   const workspace = monitor.logAnalyticsWorkspaceResourceId ?? ctx.settings.defaultWorkspaceId;
   const delay = ctx.settings.checkDelayMs;
-  const failed = (f: MonitorFailure, on = row) => monitorAttemptFailed(on, msg, f, delay);
+  const failed = (f: MonitorFailure, on = row) => monitorAttemptFailed(on, msg, f, delay, ctx.now);
   if (!workspace)
     return failed({
       reason: 'MonitorWorkspaceMissing',
@@ -122,7 +131,7 @@ export function decideMonitor(
     const s = obs.operation.ok;
     if (s.status === 'Succeeded') {
       if (!obs.dataCollection) return need('dataCollection');
-      const dc = dataCollection(row, msg, obs.dataCollection, delay);
+      const dc = dataCollection(row, msg, obs.dataCollection, delay, ctx.now);
       return 'ok' in dc ? succeeded(dc.ok.ruleId) : dc.decision;
     }
     if (s.status !== 'InProgress')
@@ -143,7 +152,7 @@ export function decideMonitor(
   if (p.operation?.operationId)
     return resendMonitor({ ...msg, operationId: p.operation.operationId }, 'CheckResent', delay);
   if (!obs.dataCollection) return need('dataCollection');
-  const dc = dataCollection(row, msg, obs.dataCollection, delay);
+  const dc = dataCollection(row, msg, obs.dataCollection, delay, ctx.now);
   if (!('ok' in dc)) return dc.decision;
   const want = desiredMonitorExtension(dc.ok.workspace);
   if (!obs.extension) return need('extension');
@@ -198,12 +207,15 @@ function dataCollection(
   msg: ClusterWorkMessage,
   seen: DataCollectionSeen,
   checkDelayMs: number,
+  now: Date,
 ):
   | { ok: { workspace: LogAnalyticsWorkspace; ruleId: string; associationWritten: boolean } }
   | { decision: Decision } {
   if ('ok' in seen) return seen;
   if ('refused' in seen)
-    return { decision: monitorAttemptFailed(row, msg, { ...seen.refused, then: 'final' }, checkDelayMs) };
+    return {
+      decision: monitorAttemptFailed(row, msg, { ...seen.refused, then: 'final' }, checkDelayMs, now),
+    };
   const a = armReaction('monitorDataCollection', seen.failure);
   if (a.reaction === 'requeue') return { decision: resendMonitor(msg, a.reason, a.delayMs) };
   return {
@@ -212,6 +224,7 @@ function dataCollection(
       msg,
       { reason: a.reason, message: a.message, then: 'final' },
       checkDelayMs,
+      now,
     ),
   };
 }

@@ -156,11 +156,21 @@ export function completeHop(row: HopRow, monitored: boolean): Decision {
 /**
  * The lost-message repair's rule for one row (a crash between a row write and its message): InProgress
  * without an operation and older than 2 x checkDelayMs + 60 s -> the step again; with an operation and
- * older than 2 x heartbeat + checkDelayMs -> a check again. A row parked until `retryAt` counts from then.
+ * older than 2 x heartbeat + checkDelayMs -> a check again; Succeeded with its Azure Monitor onboarding
+ * Pending or InProgress and older than 2 x heartbeat + checkDelayMs -> the monitor step again. A row parked
+ * until `retryAt` counts from then.
  */
 export function lostMessage(row: HopRow, now: Date, settings: { checkDelayMs: number }): Decision['sends'] {
-  if (row.state !== 'InProgress') return [];
   const age = now.getTime() - Math.max(Date.parse(row.updatedAt), row.retryAt ? Date.parse(row.retryAt) : 0);
+  if (row.state === 'Succeeded' && (row.monitor === 'Pending' || row.monitor === 'InProgress')) {
+    // Azure Monitor onboarding whose message is gone: its step again (a check, with the operation's id).
+    if (age <= 2 * heartbeatMs(settings) + settings.checkDelayMs) return [];
+    const message: ClusterWorkMessage = { ...hopIds(row), hop: row.path.length };
+    const id = row.monitorProgress?.operation?.operationId;
+    if (id !== undefined) message.operationId = id;
+    return [{ queue: QUEUES.monitorSteps, message }];
+  }
+  if (row.state !== 'InProgress') return [];
   const message = hopIds(row);
   if (!row.operation)
     return age > 2 * settings.checkDelayMs + 60_000 ? [{ queue: QUEUES.clusterSteps, message }] : [];

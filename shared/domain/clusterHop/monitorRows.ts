@@ -34,6 +34,7 @@ export function monitorAttemptFailed(
   msg: ClusterWorkMessage,
   failure: MonitorFailure,
   checkDelayMs: number,
+  now: Date,
 ): Decision {
   const { reason, message } = failure;
   const p = progressOf(row);
@@ -52,7 +53,12 @@ export function monitorAttemptFailed(
   const ids = { rolloutId: row.rolloutId, clusterId: row.clusterId, hop: msg.hop };
   return {
     change: {
-      set: { monitor: 'InProgress', monitorProgress: { attempts: p.attempts, reason, message } },
+      set: {
+        monitor: 'InProgress',
+        monitorProgress: { attempts: p.attempts, reason, message },
+        // The lost-message repair counts the row's age from here (hopRows.ts, `lostMessage`).
+        retryAt: new Date(now.getTime() + delayMs).toISOString(),
+      },
       event: {
         action: 'MonitorAttemptFailed',
         result: 'Failed',

@@ -55,7 +55,15 @@ const row = (
   monitor: RolloutClusterRecord['monitor'],
   p?: MonitorProgress,
   over: Partial<RolloutClusterRecord> = {},
-) => clusterRow(c, { state: 'Succeeded', hop: 1, monitor, ...(p ? { monitorProgress: p } : {}), ...over });
+) =>
+  clusterRow(c, {
+    state: 'Succeeded',
+    hop: 1,
+    monitor,
+    updatedAt: ago(5),
+    ...(p ? { monitorProgress: p } : {}),
+    ...over,
+  });
 const msg = (operationId?: string) => ({
   rolloutId: 'r1',
   clusterId: c.id.toLowerCase(),
@@ -208,6 +216,12 @@ const cases: Case[] = [
     'requeued MonitorInProgress -> - -> monitor-steps',
   ],
   [
+    'operation running, no heartbeat for long: the row is bumped',
+    row('InProgress', inFlight, { updatedAt: ago(120) }),
+    obs({ msg: msg('mop-1'), rollout: monitored, operation: { ok: { status: 'InProgress' } } }),
+    'requeued MonitorInProgress -> note -> monitor-steps',
+  ],
+  [
     'operation Succeeded: the prerequisites again',
     row('InProgress', inFlight),
     obs({ msg: msg('mop-1'), rollout: monitored, operation: { ok: { status: 'Succeeded' } } }),
@@ -255,6 +269,7 @@ function describeDecision(r: RolloutClusterRecord | undefined, o: MonitorObserva
   const ch = d.change;
   if (ch) {
     if (ch.set.monitor !== undefined) parts.push(`${ch.set.monitor}/${ch.event?.action ?? 'NO EVENT'}`);
+    else if (ch.note) parts.push('note');
     else if (ch.set.monitorProgress?.operation?.operationId) parts.push('opid');
     else parts.push('change');
   } else if (d.sends.length > 0 || d.arm) parts.push('-');
