@@ -133,4 +133,25 @@ describe('hop protocol model', () => {
     // The loser of the claim reads the row again and finds the extension busy with the claimed PUT.
     expect(report.trace).toContain('cluster-steps hop2 hop 0 #3: done OperationResumed');
   });
+
+  it('replays: a monitor PUT that ARM dropped is put again, not checked forever', async () => {
+    // Found by `bench:chaos --model-runs 20000` (shrunk): the monitor's operation was unknown to ARM, the step
+    // went back to "ensure" without the id, found the id still on the row and checked it again, forever.
+    // Mutation: decideMonitor's `forgotten` keeps the operation id -> "the system never came to rest".
+    const report = await runModel(
+      [
+        { t: 'deliver', pick: 2 },
+        { t: 'settle', pick: 0, outcome: 'ok' },
+        { t: 'tick', ms: 15000 },
+        { t: 'deliver', pick: 2 },
+        { t: 'crash', pick: 3, at: 1 },
+        { t: 'putFault', fault: 'neverApplied' },
+        { t: 'crash', pick: 5, at: 1 },
+        { t: 'tick', ms: 600000 },
+        { t: 'duplicate', pick: 3 },
+      ],
+      3,
+    );
+    expect(report.violations).toEqual([]);
+  });
 });

@@ -123,8 +123,15 @@ function decide(row: HopRow | undefined, obs: MonitorObservation, ctx: HopContex
     if (!obs.operation) return need('operation');
     if ('failure' in obs.operation) {
       const a = armReaction('monitorOperationRead', obs.operation.failure);
-      if (a.reaction === 'forgotten')
-        return resendMonitor({ ...msg, operationId: undefined }, 'OperationForgotten', 0);
+      if (a.reaction === 'forgotten') {
+        // ARM does not know the operation (it never ran, or is long gone): drop its id, so that the step
+        // ensures again from the extension (a new PUT if it is not there) instead of checking it forever.
+        const { operationId: _forgotten, ...intent } = p.operation;
+        return {
+          ...resendMonitor({ ...msg, operationId: undefined }, 'OperationForgotten', 0),
+          change: { set: { monitorProgress: { ...p, operation: intent } } },
+        };
+      }
       if (a.reaction === 'requeue') return resendMonitor(msg, a.reason, a.delayMs);
       return failed({ reason: a.reason, message: a.message, then: 'retry' });
     }

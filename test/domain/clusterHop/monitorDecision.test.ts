@@ -252,7 +252,7 @@ const cases: Case[] = [
     'operation forgotten: ensure again',
     row('InProgress', inFlight),
     obs({ msg: msg('mop-1'), rollout: monitored, operation: fail(gone) }),
-    'requeued OperationForgotten -> - -> monitor-steps',
+    'requeued OperationForgotten -> id dropped -> monitor-steps',
   ],
   [
     'operation read throttled',
@@ -271,6 +271,7 @@ function describeDecision(r: RolloutClusterRecord | undefined, o: MonitorObserva
     if (ch.set.monitor !== undefined) parts.push(`${ch.set.monitor}/${ch.event?.action ?? 'NO EVENT'}`);
     else if (ch.note) parts.push('note');
     else if (ch.set.monitorProgress?.operation?.operationId) parts.push('opid');
+    else if (ch.set.monitorProgress?.operation) parts.push('id dropped');
     else parts.push('change');
   } else if (d.sends.length > 0 || d.arm) parts.push('-');
   if (d.sends.length > 0) parts.push(d.sends.map((s) => s.queue).join(','));
