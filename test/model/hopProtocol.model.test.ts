@@ -154,4 +154,24 @@ describe('hop protocol model', () => {
     );
     expect(report.violations).toEqual([]);
   });
+
+  it('replays: a monitor message lost after the rollout ended is sent again by the timer', async () => {
+    // Found by `bench:chaos --model-runs 20000` (shrunk). Mutation: repairFinishedMonitors returns at once ->
+    // "install: Azure Monitor onboarding ends Pending".
+    const report = await runModel(
+      [
+        { t: 'deliver', pick: 0 },
+        { t: 'deliver', pick: 1 },
+        { t: 'settle', pick: 0, outcome: 'ok' },
+        { t: 'settle', pick: 0, outcome: 'ok' },
+        { t: 'duplicate', pick: 0 },
+        { t: 'crash', pick: 0, at: 2 },
+        { t: 'concurrent', a: 2, b: 5 },
+        { t: 'drop', pick: 6 },
+      ],
+      3,
+    );
+    expect(report.violations).toEqual([]);
+    expect(report.trace).toContain('monitor-steps install hop 1 #1: done MonitorInstalled');
+  });
 });

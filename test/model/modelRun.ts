@@ -272,7 +272,12 @@ export class ModelRun {
         lastTimer = this.now();
       }
       const rollout = (await this.sys.truth.rollouts.get(this.rolloutId))?.value.rollout;
-      if (rollout && TERMINAL_ROLLOUT_STATES.includes(rollout.state) && this.queue.size() === 0) return true;
+      // At rest: the rollout ended, nothing queued, and no Azure Monitor onboarding still open (a lost
+      // monitor message is found by the timer's repair once enough time has passed).
+      const rows = await this.sys.truth.rollouts.listClusters(this.rolloutId, undefined, { top: 1000 });
+      const open = rows.items.some((r) => r.value.monitor === 'Pending' || r.value.monitor === 'InProgress');
+      if (rollout && TERMINAL_ROLLOUT_STATES.includes(rollout.state) && this.queue.size() === 0 && !open)
+        return true;
       const m = this.queue.earliest();
       if (!m || m.visibleAt > lastTimer + TIMER_MS) {
         this.sys.truth.clock.set(new Date(Math.max(this.now(), lastTimer + TIMER_MS)));
