@@ -6,6 +6,7 @@ import { decidePoison } from '../domain/clusterHop/decidePoison.js';
 import type { ClusterWorkMessage, QueueName } from '../domain/records.js';
 import type { ServiceDeps } from './serviceDeps.js';
 import type { StepResult } from './stepResult.js';
+import { recordLastEvent } from './recordLastEvent.js';
 import { carryOut } from './writeClusterRow.js';
 
 export async function recordPoisonedWork(
@@ -21,7 +22,12 @@ export async function recordPoisonedWork(
   });
   const row = await deps.rollouts.getCluster(msg.rolloutId, msg.clusterId);
   const d = decidePoison(row?.value, queue, msg);
-  if (!row || d.result.outcome === 'ignored') return d.result;
+  if (!row) return d.result;
+  // A message poisoned after its worker wrote the row may have left the row's event unappended.
+  if (d.result.outcome === 'ignored') {
+    await recordLastEvent(deps, row.value);
+    return d.result;
+  }
   await carryOut(deps, row, d);
   return d.result;
 }

@@ -39,6 +39,20 @@ describe('recordPoisonedWork', () => {
     expect((await deps.rollouts.getCluster('r1', ID))!.value.state).toBe('InProgress');
   });
 
+  it('appends the event a crashed worker left on the row when its message ends poisoned', async () => {
+    const deps = fakeDeps();
+    await seed(deps, c1, {
+      state: 'Failed',
+      reason: 'HelmFailed',
+      lastEvent: { at: '2026-11-25T09:59:00.000Z', action: 'InstallFailed', result: 'Failed', seq: 2 },
+    });
+    expect(deps.history.events).toEqual([]);
+    expect((await recordPoisonedWork(deps, 'cluster-checks', step())).reason).toBe('RowMovedOn');
+    expect(deps.history.events).toEqual([
+      expect.objectContaining({ clusterId: ID, action: 'InstallFailed', seq: 2, rolloutId: 'r1' }),
+    ]);
+  });
+
   it('marks monitor onboarding Failed without touching the OSM state', async () => {
     const deps = fakeDeps();
     await seed(deps, c1, { state: 'Succeeded', monitor: 'InProgress' });
