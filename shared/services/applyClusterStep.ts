@@ -1,6 +1,6 @@
 /**
- * Queue `cluster-steps`, carried out: read the row, observe what the decision asks for (the rollout, the
- * cluster with its extensions, the cluster lease), decide (`decideStep`, shared/domain/clusterHop), write,
+ * Queue `cluster-steps`, carried out: read the row, observe what the decision asks for (the rollout, as a
+ * copy up to a second old (rolloutPolicy.ts); the cluster with its extensions; the cluster lease), decide (`decideStep`, shared/domain/clusterHop), write,
  * send, and make the decision's one PUT, whose answer is observed and decided again. Every rule (what a
  * stale message is, when to wait, what ARM's failure means) is in the decision; nothing is decided here.
  * A ConcurrencyError (someone else wrote the row) re-reads and decides again.
@@ -14,10 +14,11 @@ import {
 } from '../domain/clusterHop/decideStep.js';
 import type { HopContext, Read } from '../domain/clusterHop/hopDecision.js';
 import { ConcurrencyError, NotFoundError, TransientError } from '../domain/errors.js';
-import type { ClusterWorkMessage, RolloutRecord, Versioned } from '../domain/records.js';
+import type { ClusterWorkMessage } from '../domain/records.js';
 import { QUEUES } from '../domain/records.js';
 import { takeClusterLease } from './clusterLease.js';
 import { revealProtectedSettings } from './protectedSettings.js';
+import { ROLLOUT_STATE_MAX_AGE_MS, rolloutSnapshot, type RolloutSnapshot } from './rolloutPolicy.js';
 import type { Delivery } from './recordLastEvent.js';
 import { recordLastEventIfRedelivered } from './recordLastEvent.js';
 import type { ServiceDeps } from './serviceDeps.js';
@@ -58,13 +59,13 @@ export function hopContext(deps: ServiceDeps): HopContext {
 async function applyOnce(deps: ServiceDeps, msg: ClusterWorkMessage, memo: Memo): Promise<StepResult> {
   let row = await deps.rollouts.getCluster(msg.rolloutId, msg.clusterId);
   const obs: StepObservation = { msg, ...(memo.started ? { started: memo.started } : {}) };
-  let rollout: Versioned<RolloutRecord> | undefined;
+  let rollout: RolloutSnapshot | null | undefined;
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const d = decideStep(row?.value, obs, hopContext(deps));
     if ('need' in d) {
       if (d.need === 'rollout') {
-        rollout = await deps.rollouts.get(msg.rolloutId);
-        obs.rollout = rollout ? { state: rollout.value.rollout.state, policy: rollout.value.policy } : null;
+        rollout = await rolloutSnapshot(deps, msg.rolloutId, ROLLOUT_STATE_MAX_AGE_MS);
+        obs.rollout = rollout ? { state: rollout.state, policy: rollout.policy } : null;
       } else if (d.need === 'cluster')
         obs.cluster = await armRead(deps, () => deps.arm.getCluster(msg.clusterId));
       else if (obs.cluster && 'ok' in obs.cluster && obs.cluster.ok)
@@ -87,10 +88,10 @@ async function put(
   deps: ServiceDeps,
   row: ClusterRow,
   call: PutCall,
-  rollout: Versioned<RolloutRecord> | undefined,
+  rollout: RolloutSnapshot | null | undefined,
 ): Promise<PutAnswer> {
   let desired = call.desired;
-  const ref = rollout?.value.protectedSettings;
+  const ref = rollout?.protectedSettings;
   if (ref) {
     try {
       desired = { ...desired, configurationProtectedSettings: await revealProtectedSettings(deps, ref) };

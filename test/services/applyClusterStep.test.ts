@@ -12,7 +12,16 @@ import { checkClusterStep } from '../../shared/services/checkClusterStep.js';
 import { leaseHeld } from '../../shared/services/clusterLease.js';
 import { INTENT_GRACE_MS } from '../../shared/domain/clusterHop/hopRows.js';
 import { cluster, osm } from '../domain/fixtures.js';
-import { CrashingRolloutStore, SECRET, WORKSPACE, seed, testPolicy } from '../fakes/clusterRows.js';
+import {
+  CrashingRolloutStore,
+  SECRET,
+  WORKSPACE,
+  clusterRow,
+  rolloutRecord,
+  seed,
+  testPolicy,
+} from '../fakes/clusterRows.js';
+import { ROLLOUT_STATE_MAX_AGE_MS } from '../../shared/services/rolloutPolicy.js';
 import type { FakeDeps } from '../fakes/fakeDeps.js';
 import { fakeDeps } from '../fakes/fakeDeps.js';
 import { drive } from './driveWorkers.js';
@@ -509,6 +518,37 @@ describe('applyClusterStep', () => {
     await drive(deps);
     expect(puts()).toHaveLength(2);
     expect(await row()).toMatchObject({ state: 'Succeeded', lastAppliedVersion: '1.2.6' });
+  });
+
+  it('steps share a copy of the rollout up to ROLLOUT_STATE_MAX_AGE_MS old; a cancel stops every step begun later', async () => {
+    const { deps, puts } = setup();
+    const [c2, c3] = [cluster('c2'), cluster('c3')];
+    for (const c of [c1, c2, c3]) deps.arm.addCluster(c);
+    await deps.rollouts.create(rolloutRecord(), [clusterRow(c1), clusterRow(c2), clusterRow(c3)]);
+    const get = deps.rollouts.get.bind(deps.rollouts);
+    let rolloutReads = 0;
+    deps.rollouts.get = (id) => (rolloutReads++, get(id));
+    const stepOf = (c: { id: string }): ClusterWorkMessage => ({
+      rolloutId: 'r1',
+      clusterId: c.id.toLowerCase(),
+      hop: 0,
+    });
+    const rowOf = async (c: { id: string }) =>
+      (await deps.rollouts.getCluster('r1', c.id.toLowerCase()))!.value;
+
+    expect(await applyClusterStep(deps, stepOf(c1))).toMatchObject({ reason: 'OperationStarted' });
+    deps.clock.advance(ROLLOUT_STATE_MAX_AGE_MS / 2);
+    expect(await applyClusterStep(deps, stepOf(c2))).toMatchObject({ reason: 'OperationStarted' });
+    expect(rolloutReads).toBe(1);
+
+    const stored = (await get('r1'))!;
+    const cancelled = { ...stored.value.rollout, state: 'Cancelled' as const };
+    await deps.rollouts.update({ ...stored.value, rollout: cancelled }, stored.etag);
+    deps.clock.advance(ROLLOUT_STATE_MAX_AGE_MS / 2 + 1);
+    await applyClusterStep(deps, stepOf(c3));
+    expect(rolloutReads).toBe(2);
+    expect(await rowOf(c3)).toMatchObject({ state: 'Cancelled', reason: 'RolloutCancelled' });
+    expect(puts().map((p) => p.clusterId.toLowerCase())).toEqual([c1, c2].map((c) => c.id.toLowerCase()));
   });
 
   it('protected settings reach ARM but never a log line, the history or the row', async () => {
