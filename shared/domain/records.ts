@@ -120,6 +120,11 @@ export interface RolloutClusterRecord {
    * work over appends it again (`seq` makes that append idempotent).
    */
   lastEvent?: RowHistoryEvent;
+  /**
+   * Earlier events history may still lack, oldest first: they wait on the row while the hop goes on and are
+   * appended with the event that settles it (shared/domain/clusterHop/rowEvents.ts).
+   */
+  heldEvents?: RowHistoryEvent[];
   updatedAt: string;
 }
 

@@ -22,7 +22,7 @@ import { takePolicyLock } from './policyLock.js';
 import { snapshotProtectedSettings, withoutProtectedValues } from './protectedSettings.js';
 import { planningMessage } from './planningMessage.js';
 import { firstReconcile } from './reconcileRollout.js';
-import { newRollout, plannedEvents, planRows } from './rolloutPlanRows.js';
+import { newRollout, planRows } from './rolloutPlanRows.js';
 import type { ServiceDeps } from './serviceDeps.js';
 import { toInventoryRecord } from './toInventoryRecord.js';
 import { normalizeId } from '../domain/armId.js';
@@ -90,7 +90,7 @@ async function writeRollout(
   const planLater = input.planLater === true && input.trigger !== 'event' && input.clusterIds === undefined;
   const fleet = planLater ? [] : await sweep(deps, input);
   const now = deps.clock.now();
-  const { plan, rows } = planRows(deps, id, policy, fleet, now);
+  const { plan, rows } = planRows(deps, id, policy, fleet, now, input.actor);
   const secret = input.protectedSettings ?? stored?.protectedSettings;
   const protectedSettings = await snapshotProtectedSettings(deps, policy, secret, id);
   const record: RolloutRecord = {
@@ -119,8 +119,6 @@ async function writeRollout(
     reconfigure: plan.summary.reconfigure,
   });
   await deps.inventory.upsertMany(fleet.map((c) => toInventoryRecord(c, now)));
-  const events = plannedEvents(rows, now.toISOString(), input.actor, id);
-  if (events.length > 0) await deps.history.append(events);
   await firstReconcile(deps, id);
   return (await deps.rollouts.get(id))?.value ?? record;
 }

@@ -1,14 +1,13 @@
 /**
  * The planning worker (queue `rollout-planning`): a fleet-wide rollout started through the API is written
  * `Planning` with no rows (createRollout, `planLater`); this sweeps the fleet, plans it with the rollout's
- * policy snapshot, and writes the cluster rows, the inventory and the `RolloutPlanned` history in chunks
- * of 1,000 clusters, recording progress on the rollout (`planning.written` of `total`, ETag-checked) after
+ * policy snapshot, and writes the cluster rows (each with its `RolloutPlanned` event on it, appended when the
+ * hop settles) and the inventory in chunks of 1,000 clusters, recording progress on the rollout (`planning.written` of `total`, ETag-checked) after
  * each; then the rollout becomes `Pending` and is reconciled once, as a synchronous creation would be.
  *
  * Crash-safe by being repeatable: the plan is made at the rollout's `createdAt` instant, and rows are
  * inserted only where absent (insertClusters), so a redelivered message (a worker killed mid-chunk, or a
- * second delivery running beside the first) never overwrites a row, and its events (`seq` 0) replace
- * themselves. A redelivery sweeps again: a cluster that appeared since is added, rows of a cluster gone since
+ * second delivery running beside the first) never overwrites a row or its event. A redelivery sweeps again: a cluster that appeared since is added, rows of a cluster gone since
  * are kept (their plan stands, counted in `clusterCount`).
  * One message plans the whole rollout, because the plan is made from one sweep; its chunks are
  * checkpoints, not messages. A rollout cancelled meanwhile stops the worker, which cancels the rows it wrote.
@@ -20,7 +19,7 @@ import { ConcurrencyError } from '../domain/errors.js';
 import type { ClusterWorkMessage, PlanningProgress, RolloutRecord, Versioned } from '../domain/records.js';
 import { loadRolloutClusters } from './loadRolloutClusters.js';
 import { firstReconcile } from './reconcileRollout.js';
-import { plannedEvents, planRows } from './rolloutPlanRows.js';
+import { planRows } from './rolloutPlanRows.js';
 import type { ServiceDeps } from './serviceDeps.js';
 import { ignored, type StepResult } from './stepResult.js';
 import { toInventoryRecord } from './toInventoryRecord.js';
@@ -35,8 +34,8 @@ export async function planRollout(deps: ServiceDeps, msg: ClusterWorkMessage): P
   const { rollout, policy } = stored.value;
   const id = rollout.id;
   const fleet = await deps.fleet.sweep();
-  const { rows } = planRows(deps, id, policy, fleet, new Date(rollout.createdAt));
   const actor = stored.value.planning?.actor ?? 'api';
+  const { rows } = planRows(deps, id, policy, fleet, new Date(rollout.createdAt), actor);
   const planned = new Set(rows.map((r) => normalizeId(r.clusterId)));
   const kept = (await loadRolloutClusters(deps, id)).filter(
     (r) => !planned.has(normalizeId(r.value.clusterId)),
@@ -49,8 +48,6 @@ export async function planRollout(deps: ServiceDeps, msg: ClusterWorkMessage): P
     const swept = fleet.slice(i, i + PLANNING_CHUNK);
     if (swept.length > 0)
       await deps.inventory.upsertMany(swept.map((c) => toInventoryRecord(c, deps.clock.now())));
-    const events = plannedEvents(chunk, rollout.createdAt, actor, id);
-    if (events.length > 0) await deps.history.append(events);
     const written = Math.min(rows.length, i + PLANNING_CHUNK) + kept.length;
     const next = await savePlanning(deps, stored, (r) => ({
       ...r,

@@ -1,14 +1,14 @@
 /**
  * What a rollout is made of, shared by the synchronous creation (createRollout: scoped, event and timer
- * rollouts) and the planning worker (planRollout: fleet-wide rollouts started through the API): the record,
- * the planned cluster rows and their `RolloutPlanned` history events. Built from the plan's instant only, so
- * the planning worker, redelivered, builds the very same rows and events (the events carry `seq` 0: appended
+ * rollouts) and the planning worker (planRollout: fleet-wide rollouts started through the API): the record
+ * and the planned cluster rows with their `RolloutPlanned` events. Built from the plan's instant only, so the
+ * planning worker, redelivered, builds the very same rows and events (the events carry `seq` 0: appended
  * again, they replace themselves).
  */
 import type { ClusterInfo } from '../domain/cluster.js';
 import { planPolicy, type Plan } from '../domain/planner.js';
 import type { Policy } from '../domain/policy.js';
-import type { HistoryEvent, RolloutClusterRecord } from '../domain/records.js';
+import type { RolloutClusterRecord, RowHistoryEvent } from '../domain/records.js';
 import type { Rollout, RolloutState } from '../domain/rolloutState.js';
 import { clusterRowFromPlan, rowHasWork } from './clusterRowFromPlan.js';
 import type { ServiceDeps } from './serviceDeps.js';
@@ -31,34 +31,41 @@ export function newRollout(id: string, policy: Policy, state: RolloutState, now:
   return rollout;
 }
 
+/**
+ * The rollout's cluster rows; a row with work carries its `RolloutPlanned` event as its outbox (`lastEvent`,
+ * `seq` 0), appended with the hop's other events when the row settles (shared/domain/clusterHop/rowEvents.ts).
+ */
 export function planRows(
   deps: Pick<ServiceDeps, 'catalog'>,
   id: string,
   policy: Policy,
   fleet: readonly ClusterInfo[],
   now: Date,
+  actor: string,
 ): { plan: Plan; rows: RolloutClusterRecord[] } {
   const plan = planPolicy(policy, fleet, { catalog: deps.catalog, now });
-  return { plan, rows: plan.clusters.map((c) => clusterRowFromPlan(id, c, policy, now)) };
+  const rows = plan.clusters.map((c) => {
+    const row = clusterRowFromPlan(id, c, policy, now);
+    return rowHasWork(row) ? { ...row, lastEvent: plannedEvent(row, now.toISOString(), actor, id) } : row;
+  });
+  return { plan, rows };
 }
 
-export function plannedEvents(
-  rows: readonly RolloutClusterRecord[],
+function plannedEvent(
+  row: RolloutClusterRecord,
   at: string,
   actor: string,
   rolloutId: string,
-): HistoryEvent[] {
-  return rows.filter(rowHasWork).map((r): HistoryEvent => ({
-    clusterId: r.clusterId,
+): RowHistoryEvent {
+  return {
     at,
-    actor,
+    ...(actor !== `rollout:${rolloutId}` ? { actor } : {}),
     action: 'RolloutPlanned',
-    from: r.from,
-    to: r.to,
+    from: row.from,
+    to: row.to,
     result: 'Recorded',
-    reason: r.reason,
-    ...(r.message !== undefined ? { message: r.message } : {}),
-    rolloutId,
+    reason: row.reason,
+    ...(row.message !== undefined ? { message: row.message } : {}),
     seq: 0,
-  }));
+  };
 }

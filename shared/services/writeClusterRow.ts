@@ -1,19 +1,20 @@
 /**
  * The one way the cluster workers change a rollout's cluster row: an ETag-conditional write (a
  * ConcurrencyError reaches the caller, which re-reads and decides again) that also keeps the write's audit
- * event on the row (`lastEvent`), then that event appended to history, then the messages that follow from
- * the new state, then, when the row left InProgress, `onSlotFreed` (so the wave's next cluster starts at
- * once; the cluster's lease is free from that write on, see `clusterLease`). A crash after the write loses
- * at most the history append and the follow-ups: the redelivered message (or the lost-message repair)
- * appends the row's last event again (`recordLastEvent`, idempotent) and re-sends what is missing (see the
- * workers); the reconcile timer frees the slot. A write that replaces a `lastEvent` history may lack appends
- * it first (`recordReplacedEvents`), so no event is lost to a later write.
+ * event on the row (`lastEvent`, with the earlier ones history may lack in `heldEvents`), then, when the row
+ * settled, those events appended to history as one batch (shared/domain/clusterHop/rowEvents.ts), then the
+ * messages that follow from the new state, then, when the row left InProgress, `onSlotFreed` (so the wave's
+ * next cluster starts at once; the cluster's lease is free from that write on, see `clusterLease`). A crash
+ * after the write loses at most the history append and the follow-ups: the redelivered message (or the
+ * lost-message repair) appends the row's outbox again (`recordLastEvent`, idempotent) and re-sends what is
+ * missing (see the workers); the reconcile timer frees the slot.
  */
 import type { Decision, RowChange as DomainRowChange } from '../domain/clusterHop/hopDecision.js';
 import type { QueueName, RolloutClusterRecord, Versioned } from '../domain/records.js';
 import type { ClusterWorkMessage } from '../domain/records.js';
 import { ConcurrencyError } from '../domain/errors.js';
-import { recordLastEvent, recordReplacedEvents } from './recordLastEvent.js';
+import { planEventWrite, type EventWrite } from '../domain/clusterHop/rowEvents.js';
+import { appendRowEvents, logAppendFailed, storedSeq } from './recordLastEvent.js';
 import type { ServiceDeps } from './serviceDeps.js';
 
 export type ClusterRow = Versioned<RolloutClusterRecord>;
@@ -31,9 +32,14 @@ export async function writeClusterRow(
   const value: RolloutClusterRecord = { ...row.value, ...change.set, updatedAt: now };
   for (const [k, v] of Object.entries(change.set))
     if (v === undefined) delete (value as unknown as Record<string, unknown>)[k];
+  let events: EventWrite | undefined;
   if (change.event) {
-    await recordReplacedEvents(deps, [row.value]);
-    value.lastEvent = { at: now, ...change.event, seq: (row.value.lastEvent?.seq ?? 0) + 1 };
+    const event = { at: now, ...change.event, seq: (row.value.lastEvent?.seq ?? 0) + 1 };
+    events = planEventWrite(row.value, value.state, event, storedSeq(deps.history, row.value));
+    await appendRowEvents(deps, [{ row: row.value, events: events.before }]);
+    value.lastEvent = events.lastEvent;
+    if (events.heldEvents.length > 0) value.heldEvents = events.heldEvents;
+    else delete value.heldEvents;
   }
   const etag = await deps.rollouts.updateCluster(value, row.etag);
   const { rolloutId, clusterId } = value;
@@ -44,7 +50,13 @@ export async function writeClusterRow(
     state: value.state,
     reason: value.reason,
   });
-  if (change.event) await recordLastEvent(deps, value);
+  if (events?.after.length) {
+    try {
+      await appendRowEvents(deps, [{ row: value, events: events.after }]);
+    } catch (err) {
+      logAppendFailed(deps, [value], err);
+    }
+  }
   for (const m of change.send ?? [])
     await deps.queue.send(m.queue, m.message, m.delayMs ? { delayMs: m.delayMs } : undefined);
   if (row.value.state === 'InProgress' && value.state !== 'InProgress') {

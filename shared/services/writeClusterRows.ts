@@ -47,7 +47,8 @@ export async function writeClusterRows(
 
 /**
  * `writeClusterRows` for a change that has a history event: the event goes on each row as its outbox
- * (`lastEvent`, writeClusterRow.ts), an event it replaces is appended first, and the new ones after.
+ * (`lastEvent`, writeClusterRow.ts), the events it replaces (`lastEvent`, `heldEvents`) are appended
+ * first, and the new ones after.
  */
 export async function writeClusterRowsWithEvent(
   deps: Pick<ServiceDeps, 'rollouts' | 'history' | 'log'>,
@@ -60,7 +61,9 @@ export async function writeClusterRowsWithEvent(
     rows,
     (r) => {
       const next = transition(r);
-      return next && { ...next, lastEvent: { ...event(next), seq: (r.lastEvent?.seq ?? 0) + 1 } };
+      if (!next) return undefined;
+      const { heldEvents: _appendedBefore, ...rest } = next;
+      return { ...rest, lastEvent: { ...event(next), seq: (r.lastEvent?.seq ?? 0) + 1 } };
     },
     (current) => recordReplacedEvents(deps, current),
   );

@@ -5,7 +5,10 @@
 import type { ClusterInfo } from '../../shared/domain/cluster.js';
 import type { PolicyInput } from '../../shared/domain/policy.js';
 import { parsePolicy } from '../../shared/domain/policy.js';
-import type { RolloutClusterRecord, RolloutRecord } from '../../shared/domain/records.js';
+import type { HistoryEvent, RolloutClusterRecord, RolloutRecord } from '../../shared/domain/records.js';
+import { unsureEvents } from '../../shared/domain/clusterHop/rowEvents.js';
+import { loadRolloutClusters } from '../../shared/services/loadRolloutClusters.js';
+import { rowHistoryEvents } from '../../shared/services/recordLastEvent.js';
 import type { FakeDeps } from './fakeDeps.js';
 import { MemoryRolloutStore } from './memoryStores.js';
 
@@ -109,4 +112,26 @@ export class CrashingRolloutStore extends MemoryRolloutStore {
     if (this.afterWrite) await this.inner.updateCluster(...a);
     throw this.error();
   }
+}
+
+/**
+ * Every event of a rollout's rows, wherever it is now: in history, or still in a row's outbox (`lastEvent`,
+ * `heldEvents`: shared/domain/clusterHop/rowEvents.ts), each row's event once (by `seq`).
+ */
+export async function rolloutEvents(deps: FakeDeps, rolloutId: string): Promise<HistoryEvent[]> {
+  const out: HistoryEvent[] = [];
+  for (const { value: row } of await loadRolloutClusters(deps, rolloutId)) {
+    const stored = deps.history.events.filter(
+      (e) => e.rolloutId === rolloutId && e.clusterId.toLowerCase() === row.clusterId.toLowerCase(),
+    );
+    const seqs = new Set(stored.map((e) => e.seq));
+    out.push(
+      ...stored,
+      ...rowHistoryEvents(
+        row,
+        unsureEvents(row).filter((e) => !seqs.has(e.seq)),
+      ),
+    );
+  }
+  return out;
 }

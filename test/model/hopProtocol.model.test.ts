@@ -48,7 +48,7 @@ describe('hop protocol model', () => {
       );
     // Hop 2 (1.1.1-1 -> 1.2.6): the worker writes its intent and dies before the PUT; its message is lost.
     steps.push(
-      { t: 'crash', pick: 0, at: 4, cluster: 'hop3', queue: 'cluster-steps' },
+      { t: 'crash', pick: 0, at: 3, cluster: 'hop3', queue: 'cluster-steps' },
       { t: 'drop', pick: 0, cluster: 'hop3' },
     );
     const report = await runModel(steps, 4);
@@ -61,7 +61,7 @@ describe('hop protocol model', () => {
     // "hop 0 (-> 1.2.6) of .../settings judged done, the extension lacks the policy's settings".
     const report = await runModel(
       [
-        { t: 'crash', pick: 0, at: 4, cluster: 'settings', queue: 'cluster-steps' },
+        { t: 'crash', pick: 0, at: 3, cluster: 'settings', queue: 'cluster-steps' },
         { t: 'drop', pick: 0, cluster: 'settings' },
       ],
       4,

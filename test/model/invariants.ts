@@ -5,11 +5,12 @@
  *   them whose operation succeeded;
  * - a row change of state or hop carries a history event (the outbox `lastEvent` with a new `seq`), except
  *   the dispatch itself (Pending or Deferred -> InProgress at the same hop);
- * - every event of a row is in history exactly once (those before the row's last one at any time, the last
- *   one once the run is quiet);
+ * - every event of a row is in history exactly once (those the row no longer carries in its outbox,
+ *   `lastEvent` and `heldEvents`, at any time; those it carries once the run is quiet);
  * - at the end, every failure is one the faults explain (see `failureExplained`).
  * Never two operations on one extension, never a downgrade, never a lost setting: ModelArm judges each PUT.
  */
+import { unsureEvents } from '../../shared/domain/clusterHop/rowEvents.js';
 import type { RolloutClusterRecord } from '../../shared/domain/records.js';
 import type { OsmCatalog } from '../../shared/domain/osmCatalog.js';
 import { translateKey } from '../../shared/domain/settingsMerge.js';
@@ -78,12 +79,15 @@ export function historyFaults(
   const last = r.lastEvent?.seq ?? 0;
   const mine = rowEvents(events, r);
   const out: string[] = [];
-  for (let seq = 1; seq <= last; seq++) {
+  const onRow = new Map(unsureEvents(r).map((e) => [e.seq, e.action]));
+  for (let seq = 0; seq <= last; seq++) {
     const n = mine.filter((e) => e.seq === seq).length;
     if (n > 1) out.push(`${r.clusterId}: event ${seq} in history ${n} times`);
-    if (n === 0 && (seq < last || quiet) && !judged.has(`${r.clusterId}|${seq}`))
+    // seq 0 is the RolloutPlanned event, which only a row planned with work has.
+    const had = seq > 0 || onRow.has(0) || n > 0;
+    if (had && n === 0 && (!onRow.has(seq) || quiet) && !judged.has(`${r.clusterId}|${seq}`))
       out.push(
-        `${r.clusterId}: event ${seq}${seq === last ? ` (${r.lastEvent?.action})` : ''} never reached history`,
+        `${r.clusterId}: event ${seq}${onRow.has(seq) ? ` (${onRow.get(seq)})` : ''} never reached history`,
       );
   }
   const current = mine.find((e) => e.seq === last);

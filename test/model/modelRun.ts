@@ -4,6 +4,7 @@
  * operations end well, the timer every simulated minute), then the end checks. Returns the violations found
  * (empty = every invariant held) with a trace of what happened, for a counterexample.
  */
+import { unsureEvents } from '../../shared/domain/clusterHop/rowEvents.js';
 import { ConflictError, FleetError, TerminalError, TransientError } from '../../shared/domain/errors.js';
 import { TERMINAL_ROLLOUT_STATES } from '../../shared/domain/rolloutState.js';
 import { isHopTransition } from '../../shared/domain/clusterHop/hopTransitions.js';
@@ -88,8 +89,9 @@ export class ModelRun {
           if (!by || !isHopTransition(before.state, after.state, by, nextHop))
             this.violate(`${after.clusterId.split('/').pop()}: ${t}, not in HOP_TRANSITIONS`);
         }
-        const was = before.lastEvent;
-        if (was && (after.lastEvent?.seq ?? 0) > was.seq) {
+        // An outbox event (held or last) the write no longer carries must be in history by now.
+        const kept = new Set(unsureEvents(after).map((e) => e.seq));
+        for (const was of unsureEvents(before).filter((e) => !kept.has(e.seq))) {
           const by = currentDelivery();
           this.overwritten.push({
             clusterId: after.clusterId,

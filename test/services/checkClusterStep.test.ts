@@ -278,7 +278,8 @@ describe('checkClusterStep', () => {
     });
     expect((await row(deps)).retryAt).toBe(new Date(deps.clock.now().getTime() + r.delayMs!).toISOString());
     expect(deps.queue.sent).toEqual([{ queue: 'cluster-steps', message: step(), delayMs: r.delayMs }]);
-    expect(deps.history.events.at(-1)).toMatchObject({
+    // The hop goes on: its event waits on the row (the outbox) and reaches history when the row settles.
+    expect((await row(deps)).lastEvent).toMatchObject({
       action: 'InstallWaiting',
       result: 'Recorded',
       reason: 'NamespaceTerminating',

@@ -3,6 +3,7 @@ import { ConflictError, NotFoundError } from '../../shared/domain/errors.js';
 import type { RolloutClusterRecord } from '../../shared/domain/records.js';
 import { CREATION_GRACE_MS } from '../../shared/domain/policyLock.js';
 import { createRollout } from '../../shared/services/createRollout.js';
+import { rolloutEvents } from '../fakes/clusterRows.js';
 import { newRolloutId } from '../../shared/services/newRolloutId.js';
 import {
   STRICT,
@@ -130,7 +131,9 @@ describe('createRollout over a mixed fleet', () => {
   it('refreshes the inventory and records a history event per cluster it will change', async () => {
     const { deps, record } = await mixedRollout();
     expect((await deps.inventory.list()).items).toHaveLength(6);
-    const planned = deps.history.events.filter((e) => e.action === 'RolloutPlanned');
+    const planned = (await rolloutEvents(deps, record.rollout.id)).filter(
+      (e) => e.action === 'RolloutPlanned',
+    );
     expect(planned.map((e) => e.clusterId).sort()).toEqual(
       ['install', 'upgrade', 'crdhold', 'offline'].map(idOf).sort(),
     );

@@ -12,6 +12,7 @@ import { failPlanning, PLANNING_CHUNK, planRollout } from '../../shared/services
 import { reconcileRollout } from '../../shared/services/reconcileRollout.js';
 import { rolloutCommand } from '../../shared/services/rolloutCommand.js';
 import { getRolloutView } from '../../shared/services/rolloutViews.js';
+import { rolloutEvents } from '../fakes/clusterRows.js';
 import type { FakeDeps } from '../fakes/fakeDeps.js';
 import { installFleet, newDeps, policyInput, rows, seedPolicy, stepMessages } from './engineFixtures.js';
 
@@ -32,7 +33,9 @@ async function planning(n: number): Promise<{ deps: FakeDeps; id: string; sweeps
 }
 
 const planningSent = (deps: FakeDeps) => deps.queue.sent.filter((m) => m.queue === QUEUES.rolloutPlanning);
-const plannedEvents = (deps: FakeDeps) => deps.history.events.filter((e) => e.action === 'RolloutPlanned');
+/** RolloutPlanned events, in history or still on their rows (they reach history when the hop settles). */
+const plannedEvents = async (deps: FakeDeps, id: string) =>
+  (await rolloutEvents(deps, id)).filter((e) => e.action === 'RolloutPlanned');
 
 describe('createRollout with planLater', () => {
   it('writes the rollout Planning with no rows, queues one planning message, sweeps nothing', async () => {
@@ -68,8 +71,9 @@ describe('planRollout', () => {
     expect(view).toMatchObject({ state: 'Running', clusterCount: n, planning: { written: n, total: n } });
     expect(view.planning?.finishedAt).toEqual(expect.any(String));
     expect(await rows(deps, id)).toHaveLength(n);
-    expect(plannedEvents(deps)).toHaveLength(n);
-    expect(plannedEvents(deps).every((e) => e.actor === 'api:alice' && e.rolloutId === id)).toBe(true);
+    const planned = await plannedEvents(deps, id);
+    expect(planned).toHaveLength(n);
+    expect(planned.every((e) => e.actor === 'api:alice' && e.rolloutId === id)).toBe(true);
     expect(deps.inventory.table.values()).toHaveLength(n);
     expect(stepMessages(deps)).toHaveLength(3); // maxParallel 3
     expect(await planRollout(deps, planningMessage(id))).toMatchObject({
@@ -101,7 +105,8 @@ describe('planRollout', () => {
     expect(all).toHaveLength(n + 1);
     expect(new Set(all.map((r) => normalizeId(r.clusterId))).size).toBe(n + 1);
     const perCluster = new Map<string, number>();
-    for (const e of plannedEvents(deps)) perCluster.set(e.clusterId, (perCluster.get(e.clusterId) ?? 0) + 1);
+    for (const e of await plannedEvents(deps, id))
+      perCluster.set(e.clusterId, (perCluster.get(e.clusterId) ?? 0) + 1);
     expect([...perCluster.values()].every((c) => c === 1)).toBe(true);
     expect(perCluster.size).toBe(n + 1);
     expect(await getRolloutView(deps, id)).toMatchObject({ state: 'Running', clusterCount: n + 1 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRollout } from '../../shared/services/createRollout.js';
+import { rolloutEvents } from '../fakes/clusterRows.js';
 import { reconcileFleet } from '../../shared/services/reconcileFleet.js';
 import {
   STRICT,
@@ -81,7 +82,8 @@ describe('schedules', () => {
     expect((await deps.policies.get('nightly'))?.value.lastScheduledRunAt).toBe(
       deps.clock.now().toISOString(),
     );
-    expect(deps.history.events.find((e) => e.action === 'RolloutPlanned')?.actor).toBe('timer');
+    const events = await rolloutEvents(deps, active!.value.rollout.id);
+    expect(events.find((e) => e.action === 'RolloutPlanned')?.actor).toBe('timer');
 
     deps.clock.advance(60_000);
     expect((await reconcileFleet(deps)).schedules).toEqual([]);

@@ -59,7 +59,10 @@ describe('history outbox (lastEvent)', () => {
     dieAfterWrite(1);
     await expect(checkClusterStep(deps, check)).rejects.toThrow('worker died');
     expect((await row()).state).toBe('Succeeded');
-    expect(actions()).toEqual(['UpgradeStarted']);
+    // The hop's events waited on the row, to be appended together once it settled: the crash kept them there.
+    expect(actions()).toEqual([]);
+    expect((await row()).heldEvents?.map((e) => e.action)).toEqual(['UpgradeStarted']);
+    expect((await row()).lastEvent).toMatchObject({ action: 'UpgradeSucceeded', seq: 2 });
 
     survive();
     deps.clock.advance(300_000);
@@ -76,7 +79,22 @@ describe('history outbox (lastEvent)', () => {
     deps.rollouts.getCluster = async (...a) => (reads++, get(...a));
     await applyClusterStep(deps, step(), { dequeueCount: 1 });
     expect(reads).toBe(1);
-    expect(actions()).toEqual(['UpgradeStarted']);
+    expect(actions()).toEqual([]); // the hop goes on: UpgradeStarted waits on the row
+    expect((await get('r1', ID))!.value.lastEvent).toMatchObject({ action: 'UpgradeStarted' });
+  });
+
+  it("a hop's events wait on its row and reach history in one append when the row settles", async () => {
+    const { deps, actions, row } = await setup();
+    const append = deps.history.append.bind(deps.history);
+    const appends: string[][] = [];
+    deps.history.append = async (events) => (appends.push(events.map((e) => e.action)), append(events));
+    await applyClusterStep(deps, step());
+    expect(appends).toEqual([]);
+    expect((await row()).lastEvent).toMatchObject({ action: 'UpgradeStarted', seq: 1 });
+    await drive(deps);
+    expect((await row()).state).toBe('Succeeded');
+    expect(appends).toEqual([['UpgradeStarted', 'UpgradeSucceeded']]);
+    expect(actions()).toEqual(['UpgradeStarted', 'UpgradeSucceeded']);
   });
 
   it('the lost-message repair appends the last event of a row it re-sends work for', async () => {
