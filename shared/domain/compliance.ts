@@ -2,7 +2,8 @@
  * Fleet compliance of one policy: each targeted cluster (target matched, not excluded) put in exactly one
  * class, from what the last sweep saw and the last rollout of the policy. Pure: the planner's verdict for
  * the cluster (planCluster) is reused, so compliance and `plan` never disagree. Precedence:
- *   compliant    the plan has nothing to do (version, pinning and every policy setting in effect);
+ *   compliant    the plan has nothing to do (version, pinning and every policy setting in effect) and the
+ *                extension's provisioning has settled (Succeeded; Creating or Updating is `other`);
  *   failed       the policy's last rollout left the cluster's row Failed (and it is not compliant now), or
  *                the OSM extension reports provisioningState Failed (never compliant, whatever its version);
  *   notEligible  unsupported distribution, expired identity, or offline with work pending;
@@ -107,18 +108,26 @@ export function classifyCompliance(
   const as = (status: ComplianceStatus, over: Partial<ClusterCompliance> = {}) =>
     Object.assign(base, { status }, over);
 
-  const broken = osm?.provisioningState.toLowerCase() === 'failed';
-  if (plan.action === 'noChange' && !broken) return as('compliant', { drift: [] });
+  const provisioning = osm?.provisioningState.toLowerCase();
+  const broken = provisioning === 'failed';
+  // An operation in flight (Creating, Updating...) has not reached the version it shows yet.
+  const settled = provisioning === undefined || provisioning === 'succeeded' || broken;
+  if (plan.action === 'noChange' && settled && !broken) return as('compliant', { drift: [] });
   if (failed)
     return as('failed', {
       reason: failed.reason,
       rolloutId: failed.rolloutId,
       ...(failed.message ? { message: failed.message } : {}),
     });
-  if (broken)
+  if (broken && osm)
     return as('failed', {
       reason: 'ProvisioningFailed',
       message: `the OSM extension "${osm.name}" reports provisioningState Failed`,
+    });
+  if (plan.action === 'noChange' && osm)
+    return as('other', {
+      reason: 'OperationInProgress',
+      message: `the OSM extension "${osm.name}" reports provisioningState ${osm.provisioningState}: not settled yet`,
     });
   if (NOT_ELIGIBLE.has(plan.reason)) return as('notEligible');
   const pending = plan.pendingAction ?? (plan.action === 'skip' ? undefined : plan.action);

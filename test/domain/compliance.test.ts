@@ -114,6 +114,17 @@ describe('classifyCompliance', () => {
       failedRow,
     ],
     [
+      'extension at the target with an operation in flight (no rollout row): other, not compliant',
+      cluster('a', { extensions: [osm('1.2.6', strict, { provisioningState: 'Creating' })] }),
+      { status: 'other', reason: 'OperationInProgress' },
+    ],
+    [
+      'an operation in flight seen by the sweep after the rollout row failed: failed',
+      cluster('a', { extensions: [osm('1.2.6', strict, { provisioningState: 'Creating' })] }),
+      { status: 'failed', reason: 'ExtensionInstallFailed', rolloutId: 'r1' },
+      failedRow,
+    ],
+    [
       'failed wins over not eligible',
       cluster('a', { connectivity: 'Offline', extensions: [osm('1.0.0', strict)] }),
       { status: 'failed' },

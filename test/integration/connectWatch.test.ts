@@ -88,8 +88,9 @@ describe('the event path: a cluster written while Connecting', () => {
     const mine = (await rollouts()).filter((r) => r.policy === 'fresh');
     expect(mine.map((r) => r.trigger)).toEqual(['event']);
     expect(await inventoryMark(id)).toMatchObject({ state: 'Decided', rolloutId: mine[0].id });
-    const planned = (await historyOf(stack, S, RG, 'n-held')).find(
-      (e: Json) => e.action === 'RolloutPlanned',
+    // The hop's events reach history together when its row settles (after the check that follows ARM's success).
+    const planned = await waitFor(async () =>
+      (await historyOf(stack, S, RG, 'n-held')).find((e: Json) => e.action === 'RolloutPlanned'),
     );
     expect(planned.actor).toMatch(/^event:/);
   });
@@ -110,8 +111,9 @@ describe('the sweep: a lost event', () => {
       return e?.resource.properties.provisioningState === 'Succeeded' && e;
     });
     expect(ext.resource.properties.currentVersion).toBe('1.2.6');
-    const planned = (await historyOf(stack, S, RG, 'n-lost')).find(
-      (e: Json) => e.action === 'RolloutPlanned',
+    // The hop's events reach history together when its row settles (after the check that follows ARM's success).
+    const planned = await waitFor(async () =>
+      (await historyOf(stack, S, RG, 'n-lost')).find((e: Json) => e.action === 'RolloutPlanned'),
     );
     expect(planned.actor).toBe('timer');
   });
