@@ -1,7 +1,8 @@
 /**
- * Queue `cluster-checks`, carried out: read the row, make the reads the decision asks for (the extension,
- * the operation, the cluster, a confirmation of the extension, the rollout's snapshot), decide
- * (`decideCheck`, shared/domain/clusterHop), renew the lease if told, write, send. Nothing is decided here.
+ * Queue `cluster-checks`, carried out: read the row (or take this process's copy of it, rowCopies.ts),
+ * make the reads the decision asks for (the extension, the operation, the cluster, a confirmation of the
+ * extension, the rollout's snapshot), decide (`decideCheck`, shared/domain/clusterHop), renew the lease if
+ * told, write, send. Nothing is decided here.
  * A ConcurrencyError (someone else wrote the row) re-reads and decides again.
  */
 import { decideCheck, type CheckObservation } from '../domain/clusterHop/decideCheck.js';
@@ -16,6 +17,7 @@ import type { ServiceDeps } from './serviceDeps.js';
 import type { StepResult } from './stepResult.js';
 import { requeued } from './stepResult.js';
 import { rolloutPolicy } from './rolloutPolicy.js';
+import { checkRowCopy, keepRowCopy } from './rowCopies.js';
 import { carryOut } from './writeClusterRow.js';
 
 const TRIES = 3;
@@ -27,22 +29,33 @@ export async function checkClusterStep(
   delivery?: Delivery,
 ): Promise<StepResult> {
   await recordLastEventIfRedelivered(deps, msg, delivery);
+  // A redelivery (a worker died) or a lost race reads the row; a first delivery may decide on the copy.
+  let copyAllowed = !delivery || delivery.dequeueCount <= 1;
   for (let i = 0; i < TRIES; i++) {
     try {
-      return await checkOnce(deps, msg);
+      return await checkOnce(deps, msg, copyAllowed);
     } catch (e) {
       if (!(e instanceof ConcurrencyError)) throw e;
+      copyAllowed = false;
     }
   }
   await deps.queue.send(QUEUES.clusterChecks, msg, { delayMs: deps.settings.checkDelayMs });
   return requeued('ConcurrentUpdate', deps.settings.checkDelayMs);
 }
 
-async function checkOnce(deps: ServiceDeps, msg: ClusterWorkMessage): Promise<StepResult> {
-  const row = await deps.rollouts.getCluster(msg.rolloutId, msg.clusterId);
+async function checkOnce(
+  deps: ServiceDeps,
+  msg: ClusterWorkMessage,
+  copyAllowed: boolean,
+): Promise<StepResult> {
+  const copy = copyAllowed ? checkRowCopy(deps.rollouts, msg) : undefined;
+  const row = copy ?? (await deps.rollouts.getCluster(msg.rolloutId, msg.clusterId));
+  if (row && !copy) keepRowCopy(deps.rollouts, row);
   const obs: CheckObservation = { msg };
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const d = decideCheck(row?.value, obs, hopContext(deps));
+    // Never drop a message on a copy: the row may have moved on since.
+    if (copy && !('need' in d) && d.result.outcome === 'ignored') return checkOnce(deps, msg, false);
     if (!('need' in d)) {
       if (d.renewLease) await renewClusterLease(deps, row!.value.clusterId, row!.value.rolloutId);
       await carryOut(deps, row!, d);

@@ -15,6 +15,7 @@ import type { ClusterWorkMessage } from '../domain/records.js';
 import { ConcurrencyError } from '../domain/errors.js';
 import { planEventWrite, type EventWrite } from '../domain/clusterHop/rowEvents.js';
 import { appendRowEvents, logAppendFailed, storedSeq } from './recordLastEvent.js';
+import { dropRowCopy, keepRowCopy } from './rowCopies.js';
 import type { ServiceDeps } from './serviceDeps.js';
 
 export type ClusterRow = Versioned<RolloutClusterRecord>;
@@ -41,7 +42,14 @@ export async function writeClusterRow(
     if (events.heldEvents.length > 0) value.heldEvents = events.heldEvents;
     else delete value.heldEvents;
   }
-  const etag = await deps.rollouts.updateCluster(value, row.etag);
+  let etag: string;
+  try {
+    etag = await deps.rollouts.updateCluster(value, row.etag);
+  } catch (e) {
+    if (e instanceof ConcurrencyError) dropRowCopy(deps.rollouts, value.rolloutId, value.clusterId);
+    throw e;
+  }
+  keepRowCopy(deps.rollouts, { value, etag });
   const { rolloutId, clusterId } = value;
   deps.log.info('Cluster row updated', {
     rolloutId,

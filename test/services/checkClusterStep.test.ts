@@ -45,6 +45,52 @@ function intentOnly(deps: ReturnType<typeof fakeDeps>) {
   };
 }
 
+describe('checkClusterStep on the row copy of its process (rowCopies.ts)', () => {
+  const counting = (deps: ReturnType<typeof fakeDeps>) => {
+    const get = deps.rollouts.getCluster.bind(deps.rollouts);
+    const reads = { n: 0 };
+    deps.rollouts.getCluster = (...a) => (reads.n++, get(...a));
+    return reads;
+  };
+
+  it('the check after the step, and each check after a check, decide without reading the row', async () => {
+    const { deps, row } = await started();
+    const reads = counting(deps);
+    expect(await checkClusterStep(deps, check())).toMatchObject({ reason: 'OperationInProgress' });
+    deps.arm.settleAll();
+    deps.clock.advance(15_000);
+    expect(await checkClusterStep(deps, check())).toMatchObject({ outcome: 'done' });
+    expect(reads.n).toBe(0);
+    expect(await row()).toMatchObject({ state: 'Succeeded', lastAppliedVersion: '1.2.6' });
+  });
+
+  it('a redelivery reads the row', async () => {
+    const { deps } = await started();
+    const reads = counting(deps);
+    await checkClusterStep(deps, check(), { dequeueCount: 2 });
+    expect(reads.n).toBeGreaterThan(0);
+  });
+
+  it('a copy another writer made stale costs a failed write and a fresh read, never its change', async () => {
+    const { deps, row } = await started();
+    const now = (await deps.rollouts.getCluster('r1', ID))!;
+    // Another instance ended the row meanwhile (an Event Grid delete, say); this process's copy is older.
+    await deps.rollouts.updateCluster({ ...now.value, state: 'Skipped', reason: 'ClusterDeleted' }, now.etag);
+    deps.arm.settleAll();
+    const reads = counting(deps);
+    expect(await checkClusterStep(deps, check())).toMatchObject({ outcome: 'ignored' });
+    expect(reads.n).toBe(1); // decided on the copy, lost the ETag race, read, decided again
+    expect(await row()).toMatchObject({ state: 'Skipped', reason: 'ClusterDeleted' });
+  });
+
+  it('a copy that does not agree with the message (another hop or operation) is not used', async () => {
+    const { deps } = await started();
+    const reads = counting(deps);
+    expect(await checkClusterStep(deps, check(0, 'op-other'))).toMatchObject({ outcome: 'ignored' });
+    expect(reads.n).toBe(1);
+  });
+});
+
 describe('checkClusterStep', () => {
   it('an operation still running schedules another check and keeps the lease alive', async () => {
     const { deps, row } = await started();
