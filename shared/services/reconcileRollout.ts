@@ -93,7 +93,17 @@ export async function reconcileRollout(
       return { ...summary, outcome: 'lostRace', actions: [] };
     }
     summary.outcome = 'advanced';
-    if (next.actions.some((a) => a.kind === 'done')) deps.rowCache?.forget(rolloutId);
+    if (next.actions.some((a) => a.kind === 'done')) {
+      deps.rowCache?.forget(rolloutId);
+      // The rows' last chance: a worker that died between a row's settling write and its history append, and
+      // whose message was then lost, left the hop's events on the row, and nothing moves a settled row again.
+      // Events this process saw stored are skipped (all of them on one instance); with several instances each
+      // row settled elsewhere costs one idempotent append here, once per rollout (docs/reliability.md).
+      await recordLastEvents(
+        deps,
+        rows.map((r) => r.value),
+      );
+    }
     logTransitions(deps, rolloutId, stored.value.rollout.state, next.actions, next.rollout.state);
     await applyRowActions(deps, rolloutId, rows, next.actions, now, summary);
   }

@@ -134,6 +134,28 @@ describe('hop protocol model', () => {
     expect(report.trace).toContain('cluster-steps hop2 hop 0 #3: done OperationResumed');
   });
 
+  it('replays: a row that settled Failed, its worker dead before the append and its message lost: the rollout’s end appends its events', async () => {
+    // Found by `bench:chaos --model-runs 20000` (seeds 1335711122, 1589783889; shrunk) once a hop's events
+    // waited on the row. Mutation: reconcileRollout without the append at `done` -> ".../hop2: event 0
+    // (RolloutPlanned) never reached history".
+    for (const actions of [
+      [
+        { t: 'armError', method: 'getCluster', error: 'terminal400' },
+        { t: 'crash', pick: 0, at: 2 },
+        { t: 'drop', pick: 0 },
+      ],
+      [
+        { t: 'deliver', pick: 0 },
+        { t: 'settle', pick: 0, outcome: 'fail' },
+        { t: 'crash', pick: 0, at: 2 },
+        { t: 'drop', pick: 0 },
+      ],
+    ] as Action[][]) {
+      const report = await runModel(actions, 1);
+      expect(report.violations).toEqual([]);
+    }
+  });
+
   it('replays: a monitor PUT that ARM dropped is put again, not checked forever', async () => {
     // Found by `bench:chaos --model-runs 20000` (shrunk): the monitor's operation was unknown to ARM, the step
     // went back to "ensure" without the id, found the id still on the row and checked it again, forever.
