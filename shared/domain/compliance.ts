@@ -110,9 +110,9 @@ export function classifyCompliance(
 
   const provisioning = osm?.provisioningState.toLowerCase();
   const broken = provisioning === 'failed';
-  // An operation in flight (Creating, Updating...) has not reached the version it shows yet.
-  const settled = provisioning === undefined || provisioning === 'succeeded' || broken;
-  if (plan.action === 'noChange' && settled && !broken) return as('compliant', { drift: [] });
+  // Failed, or an operation in flight (Creating, Updating...) that has not reached the version it shows yet.
+  const settled = provisioning === undefined || provisioning === 'succeeded';
+  if (plan.action === 'noChange' && settled) return as('compliant', { drift: [] });
   if (failed)
     return as('failed', {
       reason: failed.reason,

@@ -1,9 +1,10 @@
 /**
  * Queue `cluster-steps`, carried out: read the row, observe what the decision asks for (the rollout, as a
- * copy up to a second old (rolloutPolicy.ts); the cluster with its extensions; the cluster lease), decide (`decideStep`, shared/domain/clusterHop), write,
- * send, and make the decision's one PUT, whose answer is observed and decided again. Every rule (what a
- * stale message is, when to wait, what ARM's failure means) is in the decision; nothing is decided here.
- * A ConcurrencyError (someone else wrote the row) re-reads and decides again.
+ * copy up to a second old (rolloutPolicy.ts); the cluster with its extensions; the cluster lease), decide
+ * (`decideStep`, shared/domain/clusterHop), write, send, and make the decision's one PUT, whose answer is
+ * observed and decided again. Every rule (what a stale message is, when to wait, what ARM's failure means)
+ * is in the decision; nothing is decided here. A ConcurrencyError (someone else wrote the row) re-reads and
+ * decides again.
  */
 import { classifyArmFailure } from '../domain/armFailure.js';
 import {

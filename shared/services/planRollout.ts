@@ -1,14 +1,16 @@
 /**
  * The planning worker (queue `rollout-planning`): a fleet-wide rollout started through the API is written
  * `Planning` with no rows (createRollout, `planLater`); this sweeps the fleet, plans it with the rollout's
- * policy snapshot, and writes the cluster rows (each with its `RolloutPlanned` event on it, appended when the
- * hop settles) and the inventory in chunks of 1,000 clusters, recording progress on the rollout (`planning.written` of `total`, ETag-checked) after
- * each; then the rollout becomes `Pending` and is reconciled once, as a synchronous creation would be.
+ * policy snapshot, and writes the cluster rows (each with its `RolloutPlanned` event on it, appended when
+ * the hop settles) and the inventory in chunks of 1,000 clusters, recording progress on the rollout
+ * (`planning.written` of `total`, ETag-checked) after each; then the rollout becomes `Pending` and is
+ * reconciled once, as a synchronous creation would be.
  *
  * Crash-safe by being repeatable: the plan is made at the rollout's `createdAt` instant, and rows are
  * inserted only where absent (insertClusters), so a redelivered message (a worker killed mid-chunk, or a
- * second delivery running beside the first) never overwrites a row or its event. A redelivery sweeps again: a cluster that appeared since is added, rows of a cluster gone since
- * are kept (their plan stands, counted in `clusterCount`).
+ * second delivery running beside the first) never overwrites a row or its event. A redelivery sweeps again:
+ * a cluster that appeared since is added, rows of a cluster gone since are kept (their plan stands, counted
+ * in `clusterCount`).
  * One message plans the whole rollout, because the plan is made from one sweep; its chunks are
  * checkpoints, not messages. A rollout cancelled meanwhile stops the worker, which cancels the rows it wrote.
  * Failures throw: the host retries the message, then poisons it, and `failPlanning` ends the rollout Failed
