@@ -88,7 +88,9 @@ describe('fault campaign', () => {
     expect(byState('Failed')).toBe(Number(failed));
     expect(byState('Failed') + byState('Succeeded') + byState('InProgress')).toBe(Number(dispatched));
     expect(byState('Pending')).toBe(3);
-    await sleep(2_500); // nothing new starts after the halt
+    // Nothing new starts after the halt: two reconcile passes begun after it (the second started after this
+    // line) considered the rollout and dispatched nothing.
+    await env.hosts.reconcilePassesAfterNow(2);
     expect((await env.rows(id)).filter((r) => r.state === 'Pending').length).toBe(3);
   }, 90_000);
 });

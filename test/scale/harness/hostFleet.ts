@@ -41,6 +41,8 @@ export interface RunningHost {
   child: ChildProcess;
   log: string[];
   alive: boolean;
+  /** Timer `reconcile` runs this host finished (its "reconcile finished" lines; none with --quiet). */
+  reconcilePasses: number;
 }
 
 export class HostFleet {
@@ -81,7 +83,7 @@ export class HostFleet {
         ...this.env.extra,
       },
     });
-    const host: RunningHost = { index, url: '', child, log: [], alive: true };
+    const host: RunningHost = { index, url: '', child, log: [], alive: true, reconcilePasses: 0 };
     this.hosts[index] = host;
     const keep = o.keepLines ?? 200;
     // CAMPAIGN_LOG_DIR=<dir>: every log line of host i also goes to <dir>/host-<i>.log (diagnosis).
@@ -91,6 +93,7 @@ export class HostFleet {
       for (const line of chunk.split('\n')) {
         if (!line) continue;
         host.log.push(line);
+        if (line.includes('reconcile: reconcile finished')) host.reconcilePasses++;
         const json = /"level":"(warn|error)","msg":"([^"]+)"/.exec(line);
         const poller = /^\[(warn|error)\] ([\w-]+): ([^(:]{0,60})/.exec(line);
         const phrase = json
@@ -138,6 +141,16 @@ export class HostFleet {
     const host = this.hosts[index];
     if (!host?.alive) throw new Error(`host ${index} is not running`);
     return host.url;
+  }
+
+  /** Resolves once some running host has finished `n` more reconcile passes than now: passes that began after this call. */
+  async reconcilePassesAfterNow(n = 2, timeoutMs = 30_000): Promise<void> {
+    const start = this.hosts.map((h) => h?.reconcilePasses ?? 0);
+    const deadline = Date.now() + timeoutMs;
+    while (!this.hosts.some((h, i) => h?.alive && h.reconcilePasses >= (start[i] ?? 0) + n)) {
+      if (Date.now() > deadline) throw new Error(`no host finished ${n} reconcile passes in ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
   }
 
   logs(): string {
