@@ -135,8 +135,13 @@ export interface RolloutStore {
     page?: PageRequest,
   ): Promise<Page<Versioned<RolloutClusterRecord>>>;
   updateCluster(value: RolloutClusterRecord, etag: string): Promise<string>;
-  /** Several rows of one rollout in one transaction (all or none); each with its ETag. */
-  updateClusters(values: readonly { value: RolloutClusterRecord; etag: string }[]): Promise<void>;
+  /**
+   * Several rows of one rollout in one transaction (all or none); each with its ETag. Returns the rows' new
+   * ETags in the order given, each undefined where the store's answer did not say it.
+   */
+  updateClusters(
+    values: readonly { value: RolloutClusterRecord; etag: string }[],
+  ): Promise<(string | undefined)[]>;
   /**
    * Inserts cluster rows of an existing rollout that are not there yet (the planning worker's chunks, batched
    * per 100): a row that exists is left as it is, so a redelivered chunk never undoes a worker's progress.

@@ -269,4 +269,10 @@ export interface ClusterWorkMessage {
   hop: number;
   /** Set on checks: the operation being checked. */
   operationId?: string;
+  /**
+   * Set on the check sent right after the PUT: the `startedAt` of the intent the PUT went out under. The
+   * row does not name the operation yet (no write follows the PUT); the check takes the id from its message
+   * when the row's intent is this one, and records it with the first row change it makes.
+   */
+  intentAt?: string;
 }

@@ -14,6 +14,7 @@ export const workMessageSchema = z.object({
   clusterId: z.string().min(1).max(1024),
   hop: z.int().min(0).max(1000),
   operationId: z.string().min(1).max(256).optional(),
+  intentAt: z.iso.datetime().optional(),
 });
 
 export type WorkMessageRead = { ok: true; message: ClusterWorkMessage } | { ok: false; reason: string };
@@ -30,8 +31,15 @@ export function readWorkMessage(value: unknown): WorkMessageRead {
   }
   const r = workMessageSchema.safeParse(input);
   if (r.success) {
-    const { operationId, ...rest } = r.data;
-    return { ok: true, message: operationId === undefined ? rest : { ...rest, operationId } };
+    const { operationId, intentAt, ...rest } = r.data;
+    return {
+      ok: true,
+      message: {
+        ...rest,
+        ...(operationId === undefined ? {} : { operationId }),
+        ...(intentAt === undefined ? {} : { intentAt }),
+      },
+    };
   }
   const reason = r.error.issues
     .map((i) => `${i.path.length ? i.path.join('.') : '(message)'}: ${i.message}`)

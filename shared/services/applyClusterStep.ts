@@ -1,5 +1,6 @@
 /**
- * Queue `cluster-steps`, carried out: read the row, observe what the decision asks for (the rollout, as a
+ * Queue `cluster-steps`, carried out: read the row (or, on a first delivery, take the copy the dispatch
+ * left in this process, rowCopies.ts), observe what the decision asks for (the rollout, as a
  * copy up to a second old (rolloutPolicy.ts); the cluster with its extensions; the cluster lease), decide
  * (`decideStep`, shared/domain/clusterHop), write, send, and make the decision's one PUT, whose answer is
  * observed and decided again. Every rule (what a stale message is, when to wait, what ARM's failure means)
@@ -27,12 +28,11 @@ import type { StepResult } from './stepResult.js';
 import { requeued } from './stepResult.js';
 import type { ClusterRow } from './writeClusterRow.js';
 import { carryOut } from './writeClusterRow.js';
+import { stepRowCopy } from './rowCopies.js';
 
 const TRIES = 3;
 /** Reads and PUTs one invocation may make before a decision must have settled (a guard against a bug). */
 const MAX_ROUNDS = 8;
-
-type Memo = { started?: { target: string; operationId: string } };
 
 export async function applyClusterStep(
   deps: ServiceDeps,
@@ -40,12 +40,14 @@ export async function applyClusterStep(
   delivery?: Delivery,
 ): Promise<StepResult> {
   await recordLastEventIfRedelivered(deps, msg, delivery);
-  const memo: Memo = {};
+  // A redelivery (a worker died) or a lost race reads the row; a first delivery may decide on the copy.
+  let copyAllowed = !delivery || delivery.dequeueCount <= 1;
   for (let i = 0; i < TRIES; i++) {
     try {
-      return await applyOnce(deps, msg, memo);
+      return await applyOnce(deps, msg, copyAllowed);
     } catch (e) {
       if (!(e instanceof ConcurrencyError)) throw e;
+      copyAllowed = false;
       deps.log.info('Cluster row changed meanwhile; deciding again', { ...ids(msg), hop: msg.hop });
     }
   }
@@ -57,12 +59,19 @@ export function hopContext(deps: ServiceDeps): HopContext {
   return { now: deps.clock.now(), settings: deps.settings, catalog: deps.catalog };
 }
 
-async function applyOnce(deps: ServiceDeps, msg: ClusterWorkMessage, memo: Memo): Promise<StepResult> {
-  let row = await deps.rollouts.getCluster(msg.rolloutId, msg.clusterId);
-  const obs: StepObservation = { msg, ...(memo.started ? { started: memo.started } : {}) };
+async function applyOnce(
+  deps: ServiceDeps,
+  msg: ClusterWorkMessage,
+  copyAllowed: boolean,
+): Promise<StepResult> {
+  let copy = copyAllowed ? stepRowCopy(deps.rollouts, msg) : undefined;
+  let row = copy ?? (await deps.rollouts.getCluster(msg.rolloutId, msg.clusterId));
+  const obs: StepObservation = { msg };
   let rollout: RolloutSnapshot | null | undefined;
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const d = decideStep(row?.value, obs, hopContext(deps));
+    // Never drop a message on a copy: the row may have moved on since.
+    if (copy && !('need' in d) && d.result.outcome === 'ignored') return applyOnce(deps, msg, false);
     if ('need' in d) {
       if (d.need === 'rollout') {
         rollout = await rolloutSnapshot(deps, msg.rolloutId, ROLLOUT_STATE_MAX_AGE_MS);
@@ -74,12 +83,11 @@ async function applyOnce(deps: ServiceDeps, msg: ClusterWorkMessage, memo: Memo)
       continue;
     }
     row = await carryOut(deps, row!, d);
+    copy = undefined;
     if (d.result.outcome === 'done' && d.result.reason === 'CheckResent')
       deps.log.info('Operation already started; check re-sent', { ...ids(msg), hop: msg.hop });
     if (!d.arm) return d.result;
     obs.put = await put(deps, row, d.arm, rollout);
-    if ('ok' in obs.put && obs.put.ok.operationId && row.value.operation?.targetVersion)
-      memo.started = { target: row.value.operation.targetVersion, operationId: obs.put.ok.operationId };
   }
   throw new Error(`applyClusterStep: no decision after ${MAX_ROUNDS} rounds`);
 }

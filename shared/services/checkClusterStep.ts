@@ -5,7 +5,7 @@
  * told, write, send. Nothing is decided here.
  * A ConcurrencyError (someone else wrote the row) re-reads and decides again.
  */
-import { decideCheck, type CheckObservation } from '../domain/clusterHop/decideCheck.js';
+import { checkedOperation, decideCheck, type CheckObservation } from '../domain/clusterHop/decideCheck.js';
 import { ConcurrencyError } from '../domain/errors.js';
 import type { ClusterWorkMessage } from '../domain/records.js';
 import { QUEUES } from '../domain/records.js';
@@ -62,7 +62,8 @@ async function checkOnce(
       return d.result;
     }
     const r = row!.value;
-    const op = r.operation!;
+    // The operation the decision reads: the row's, or its intent with the id the message carries.
+    const op = checkedOperation(r.operation!, msg)!;
     if (d.need === 'extension')
       obs.extension = await armRead(deps, () => deps.arm.getExtension(r.clusterId, op.extensionName));
     else if (d.need === 'confirm')

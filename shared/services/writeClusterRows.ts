@@ -4,13 +4,16 @@
  * written one by one, the transition deciding again on the fresh row. A transition returns undefined when
  * it no longer applies (another instance or a worker moved the row), and that row is left alone, so two
  * instances never both move the same row. `beforeWrite`, when given, sees the rows as they are just before
- * each write (the outbox: their events are appended before a transition replaces them).
+ * each write (the outbox: their events are appended before a transition replaces them). The rows written
+ * are kept as this process's copies with their new ETags where the store gave them (rowCopies.ts), so the
+ * step a dispatch sends decides without reading its row again.
  */
 import { ConcurrencyError } from '../domain/errors.js';
 import type { RolloutClusterRecord, RowHistoryEvent, Versioned } from '../domain/records.js';
 import { recordLastEvents, recordReplacedEvents } from './recordLastEvent.js';
 import { MAX_ROWS_PER_TRANSACTION } from '../domain/storeRules.js';
 import type { ServiceDeps } from './serviceDeps.js';
+import { keepRowCopy } from './rowCopies.js';
 
 export type RowTransition = (row: RolloutClusterRecord) => RolloutClusterRecord | undefined;
 type BeforeWrite = (current: readonly RolloutClusterRecord[]) => Promise<void>;
@@ -18,7 +21,7 @@ type BeforeWrite = (current: readonly RolloutClusterRecord[]) => Promise<void>;
 const BATCH = MAX_ROWS_PER_TRANSACTION;
 const ATTEMPTS = 3;
 
-/** Returns the rows written, as written (a batch write gives no ETags back: re-read to write again). */
+/** Returns the rows written, as written. */
 export async function writeClusterRows(
   deps: Pick<ServiceDeps, 'rollouts'>,
   rows: readonly Versioned<RolloutClusterRecord>[],
@@ -32,7 +35,11 @@ export async function writeClusterRows(
     if (batch.length === 0) continue;
     try {
       await beforeWrite?.(moved.map((r) => r.value));
-      await deps.rollouts.updateClusters(batch);
+      const etags = await deps.rollouts.updateClusters(batch);
+      batch.forEach(({ value }, j) => {
+        const etag = etags[j];
+        if (etag) keepRowCopy(deps.rollouts, { value, etag });
+      });
       written.push(...batch.map((b) => b.value));
     } catch (err) {
       if (!(err instanceof ConcurrencyError)) throw err;
@@ -85,7 +92,10 @@ async function writeOne(
     if (!next) return undefined;
     await beforeWrite?.([current.value]);
     try {
-      await deps.rollouts.updateCluster(next, current.etag);
+      keepRowCopy(deps.rollouts, {
+        value: next,
+        etag: await deps.rollouts.updateCluster(next, current.etag),
+      });
       return next;
     } catch (err) {
       if (!(err instanceof ConcurrencyError)) throw err;

@@ -127,9 +127,17 @@ export class TableRolloutStore implements RolloutStore {
     );
   }
 
-  async updateClusters(values: readonly { value: RolloutClusterRecord; etag: string }[]): Promise<void> {
+  /**
+   * The new ETags come from the transaction's sub-responses, taken by position (the service processes a
+   * change set's operations in their order, "Performing entity group transactions", learn.microsoft.com;
+   * the SDK gives an update's sub-response no RowKey). None is trusted when their count differs. A wrong
+   * or missing one costs its caller a failed conditional write and a fresh read, never a wrong write.
+   */
+  async updateClusters(
+    values: readonly { value: RolloutClusterRecord; etag: string }[],
+  ): Promise<(string | undefined)[]> {
     const first = values[0];
-    if (!first) return;
+    if (!first) return [];
     checkClusterTransaction(values.map((v) => v.value));
     const actions = values.map((v): TransactionAction => [
       'update',
@@ -137,9 +145,12 @@ export class TableRolloutStore implements RolloutStore {
       'Replace',
       { etag: v.etag },
     ]);
-    await storageCall(`update ${values.length} clusters of rollout ${first.value.rolloutId}`, () =>
-      this.clusters.submitTransaction(actions),
+    const answer = await storageCall(
+      `update ${values.length} clusters of rollout ${first.value.rolloutId}`,
+      () => this.clusters.submitTransaction(actions),
     );
+    const subs = answer.subResponses;
+    return values.map((_, i) => (subs.length === values.length ? subs[i]?.etag : undefined));
   }
 
   /**

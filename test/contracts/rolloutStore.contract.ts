@@ -161,7 +161,26 @@ export function rolloutStoreContract(make: MakeStores): void {
       const fresh = await read();
       await rollouts.updateClusters(fresh.map((v) => ({ value: bump(v.value), etag: v.etag })));
       expect(states(await read())).toEqual(['InProgress', 'InProgress', 'InProgress']);
-      await rollouts.updateClusters([]);
+      expect(await rollouts.updateClusters([])).toEqual([]);
+    });
+
+    it('updateClusters returns the new ETag of each row in order: the next conditional write takes it', async () => {
+      const { rollouts } = await make();
+      const ids = ['a', 'b', 'c'].map((n) => clusterRow('r-etags', n).clusterId);
+      await rollouts.create(
+        rolloutRecord('r-etags'),
+        ['a', 'b', 'c'].map((n) => clusterRow('r-etags', n)),
+      );
+      const rows = await Promise.all(ids.map(async (id) => (await rollouts.getCluster('r-etags', id))!));
+      const written = rows.map((r, i) => ({ value: { ...r.value, attempts: i + 1 }, etag: r.etag }));
+      const etags = await rollouts.updateClusters(written);
+      const now = await Promise.all(ids.map(async (id) => (await rollouts.getCluster('r-etags', id))!));
+      expect(etags).toEqual(now.map((r) => r.etag));
+      etags.forEach((etag, i) => expect(etag).not.toBe(rows[i]!.etag));
+      await rollouts.updateCluster({ ...written[1]!.value, attempts: 9 }, etags[1]!);
+      await expect(
+        rollouts.updateCluster({ ...written[0]!.value, attempts: 9 }, rows[0]!.etag),
+      ).rejects.toBeInstanceOf(ConcurrencyError);
     });
 
     it(`updateClusters refuses more than ${MAX_ROWS_PER_TRANSACTION} rows, two rollouts and a cluster named twice`, async () => {

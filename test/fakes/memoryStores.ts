@@ -100,13 +100,17 @@ export class MemoryRolloutStore implements RolloutStore {
   async updateCluster(value: RolloutClusterRecord, etag: string) {
     return this.clusterTable.put(this.key(value.rolloutId, value.clusterId), value, etag);
   }
-  async updateClusters(values: readonly { value: RolloutClusterRecord; etag: string }[]) {
+  async updateClusters(
+    values: readonly { value: RolloutClusterRecord; etag: string }[],
+  ): Promise<(string | undefined)[]> {
     checkClusterTransaction(values.map((v) => v.value));
     for (const { value, etag } of values) {
       if (this.clusterTable.get(this.key(value.rolloutId, value.clusterId))?.etag !== etag)
         throw new ConcurrencyError(`${value.clusterId} changed; transaction refused`);
     }
-    for (const { value, etag } of values) await this.updateCluster(value, etag);
+    const etags: string[] = [];
+    for (const { value, etag } of values) etags.push(await this.updateCluster(value, etag));
+    return etags;
   }
   async insertClusters(rolloutId: string, clusters: readonly RolloutClusterRecord[]) {
     checkRowsBelongTo(rolloutId, clusters);

@@ -114,8 +114,9 @@ function observedRollouts(inner: RolloutStore, onRowWrite: RowWrite): RolloutSto
         return async (values: readonly { value: RolloutClusterRecord; etag: string }[]) => {
           effect('rows');
           const was = await Promise.all(values.map((v) => before(v.value)));
-          await inner.updateClusters(values);
+          const etags = await inner.updateClusters(values);
           values.forEach((v, i) => onRowWrite(was[i], v.value));
+          return etags;
         };
       return Reflect.get(t, prop, t) as unknown;
     },

@@ -1,26 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import {
-  ConcurrencyError,
-  ConflictError,
-  NotFoundError,
-  TerminalError,
-  TransientError,
-} from '../../shared/domain/errors.js';
+import { ConflictError, NotFoundError, TerminalError, TransientError } from '../../shared/domain/errors.js';
 import type { ClusterWorkMessage } from '../../shared/domain/records.js';
 import { applyClusterStep } from '../../shared/services/applyClusterStep.js';
 import { checkClusterStep } from '../../shared/services/checkClusterStep.js';
 import { leaseHeld } from '../../shared/services/clusterLease.js';
 import { INTENT_GRACE_MS } from '../../shared/domain/clusterHop/hopRows.js';
 import { cluster, osm } from '../domain/fixtures.js';
-import {
-  CrashingRolloutStore,
-  SECRET,
-  WORKSPACE,
-  clusterRow,
-  rolloutRecord,
-  seed,
-  testPolicy,
-} from '../fakes/clusterRows.js';
+import { SECRET, WORKSPACE, clusterRow, rolloutRecord, seed, testPolicy } from '../fakes/clusterRows.js';
 import { ROLLOUT_STATE_MAX_AGE_MS } from '../../shared/services/rolloutPolicy.js';
 import type { FakeDeps } from '../fakes/fakeDeps.js';
 import { fakeDeps } from '../fakes/fakeDeps.js';
@@ -29,6 +15,13 @@ import { drive } from './driveWorkers.js';
 const c1 = cluster('c1');
 const ID = c1.id.toLowerCase();
 const step = (hop = 0): ClusterWorkMessage => ({ rolloutId: 'r1', clusterId: ID, hop });
+/** The fake clock's start: the `startedAt` of an intent written before any advance. */
+const T0 = '2026-11-25T10:00:00.000Z';
+const firstCheck = (operationId = 'op-1', intentAt = T0): ClusterWorkMessage => ({
+  ...step(),
+  operationId,
+  intentAt,
+});
 
 function setup() {
   const deps = fakeDeps();
@@ -47,7 +40,7 @@ const held = async (deps: FakeDeps) => {
 };
 
 describe('applyClusterStep', () => {
-  it('install: intent, one PUT, operation recorded, check scheduled; the check completes it', async () => {
+  it('install: intent, one PUT, the check scheduled with the operation id; the check completes it', async () => {
     const { deps, freed, row, puts } = setup();
     await seed(deps, c1);
     expect(await applyClusterStep(deps, step())).toEqual({ outcome: 'done', reason: 'OperationStarted' });
@@ -58,11 +51,11 @@ describe('applyClusterStep', () => {
       attempts: 1,
       lastAttemptedVersion: '1.2.6',
       reason: 'InstallStarted',
-      operation: { kind: 'put', extensionName: 'osm', targetVersion: '1.2.6', operationId: 'op-1' },
+      operation: { kind: 'put', extensionName: 'osm', targetVersion: '1.2.6', startedAt: T0 },
     });
-    expect(deps.queue.sent).toEqual([
-      { queue: 'cluster-checks', message: { ...step(), operationId: 'op-1' }, delayMs: 15_000 },
-    ]);
+    // No row write after the PUT: the check carries the id, and the intent it went out under.
+    expect((await row()).operation?.operationId).toBeUndefined();
+    expect(deps.queue.sent).toEqual([{ queue: 'cluster-checks', message: firstCheck(), delayMs: 15_000 }]);
     expect(await lease(deps)).toMatchObject({ holder: 'r1' });
     expect(freed).toEqual([]);
 
@@ -263,31 +256,34 @@ describe('applyClusterStep', () => {
     expect(deps.queue.sent).toHaveLength(0);
   });
 
-  it('a duplicate step after the operation was recorded re-sends the check, never a second PUT', async () => {
+  it('a duplicate step after the PUT finds the extension busy under its intent: a check, never a second PUT', async () => {
     const { deps, puts } = setup();
     await seed(deps, c1);
     await applyClusterStep(deps, step());
     deps.queue.drain();
-    expect(await applyClusterStep(deps, step())).toEqual({ outcome: 'done', reason: 'CheckResent' });
+    expect(await applyClusterStep(deps, step())).toEqual({ outcome: 'done', reason: 'OperationResumed' });
     expect(puts()).toHaveLength(1);
-    expect(deps.queue.sent).toEqual([
-      { queue: 'cluster-checks', message: { ...step(), operationId: 'op-1' }, delayMs: 15_000 },
-    ]);
+    expect(deps.queue.sent).toEqual([{ queue: 'cluster-checks', message: step(), delayMs: 15_000 }]);
   });
 
-  it('a worker dying between the PUT and the row write: redelivery sends a check, no second PUT; the hop completes', async () => {
+  it('a worker dying between the PUT and the check: redelivery sends a check, no second PUT; the hop completes', async () => {
     const { deps, freed, row, puts } = setup();
     await seed(deps, c1);
-    const real = deps.rollouts;
-    deps.rollouts = new CrashingRolloutStore(real, new Set([2])); // write 1 = intent, write 2 = operation id
+    const send = deps.queue.send.bind(deps.queue);
+    deps.queue.send = async () => {
+      deps.queue.send = send;
+      throw new Error('worker died (simulated crash)');
+    };
     await expect(applyClusterStep(deps, step())).rejects.toThrow('worker died');
     expect(puts()).toHaveLength(1);
     expect(deps.queue.sent).toHaveLength(0);
     expect((await row()).operation).toMatchObject({ targetVersion: '1.2.6' });
-    expect((await row()).operation?.operationId).toBeUndefined();
 
     deps.clock.advance(30_000); // the queue's visibility timeout: the same message comes back
-    expect(await applyClusterStep(deps, step())).toEqual({ outcome: 'done', reason: 'OperationResumed' });
+    expect(await applyClusterStep(deps, step(), { dequeueCount: 2 })).toEqual({
+      outcome: 'done',
+      reason: 'OperationResumed',
+    });
     expect(deps.queue.sent).toEqual([{ queue: 'cluster-checks', message: step(), delayMs: 15_000 }]);
     await drive(deps);
     expect(puts()).toHaveLength(1);
@@ -298,19 +294,6 @@ describe('applyClusterStep', () => {
       attempts: 1,
     });
     expect(freed).toEqual(['r1']);
-  });
-
-  it('a lost ETag race on recording the operation id re-reads and records it, still one PUT', async () => {
-    const { deps, row, puts } = setup();
-    await seed(deps, c1);
-    const real = deps.rollouts;
-    deps.rollouts = new CrashingRolloutStore(real, new Set([2]), () => new ConcurrencyError('etag is stale'));
-    expect(await applyClusterStep(deps, step())).toEqual({ outcome: 'done', reason: 'OperationStarted' });
-    expect(puts()).toHaveLength(1);
-    expect(await row()).toMatchObject({ attempts: 1, operation: { operationId: 'op-1' } });
-    expect(deps.queue.sent).toEqual([
-      { queue: 'cluster-checks', message: { ...step(), operationId: 'op-1' }, delayMs: 15_000 },
-    ]);
   });
 
   it('two deliveries of one step at once: one PUT', async () => {
@@ -342,7 +325,12 @@ describe('applyClusterStep', () => {
     });
     expect(puts()).toHaveLength(2); // the first never reached ARM
     expect(deps.arm.operations.size).toBe(1);
-    expect(await row()).toMatchObject({ attempts: 1, operation: { operationId: 'op-1' } });
+    const claimed = (await row()).operation!;
+    expect(await row()).toMatchObject({ attempts: 1 });
+    expect(claimed.startedAt).not.toBe(T0); // claimed again, then PUT under the fresh intent
+    expect(deps.queue.sent).toEqual([
+      { queue: 'cluster-checks', message: firstCheck('op-1', claimed.startedAt), delayMs: 15_000 },
+    ]);
   });
 
   it.each([

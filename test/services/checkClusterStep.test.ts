@@ -12,7 +12,12 @@ import { drive } from './driveWorkers.js';
 const c1 = cluster('c1');
 const ID = c1.id.toLowerCase();
 const step = (hop = 0): ClusterWorkMessage => ({ rolloutId: 'r1', clusterId: ID, hop });
-const check = (hop = 0, operationId = 'op-1'): ClusterWorkMessage => ({ ...step(hop), operationId });
+/** The check the step sends after its PUT: ARM's id and the intent it went out under (the clock's start). */
+const check = (hop = 0, operationId = 'op-1'): ClusterWorkMessage => ({
+  ...step(hop),
+  operationId,
+  intentAt: '2026-11-25T10:00:00.000Z',
+});
 
 /** A cluster whose hop 0 PUT has been sent (op-1 in progress) and whose check is due. */
 async function started(over: Parameters<typeof seed>[2] = {}, c = c1) {
@@ -86,7 +91,8 @@ describe('checkClusterStep on the row copy of its process (rowCopies.ts)', () =>
   it('a copy that does not agree with the message (another hop or operation) is not used', async () => {
     const { deps } = await started();
     const reads = counting(deps);
-    expect(await checkClusterStep(deps, check(0, 'op-other'))).toMatchObject({ outcome: 'ignored' });
+    const other = { ...check(0, 'op-other'), intentAt: '2026-11-25T09:00:00.000Z' };
+    expect(await checkClusterStep(deps, other)).toMatchObject({ outcome: 'ignored' });
     expect(reads.n).toBe(1);
   });
 });
@@ -194,7 +200,12 @@ describe('checkClusterStep', () => {
   });
 
   it.each([
-    ['another operation id', check(0, 'op-9'), 'StaleOperation'],
+    ['another attempt', { ...check(0, 'op-9'), intentAt: '2026-11-25T09:00:00.000Z' }, 'StaleOperation'],
+    [
+      'another operation id without its intent',
+      { ...check(0, 'op-9'), intentAt: undefined },
+      'StaleOperation',
+    ],
     ['another hop', check(1), 'StaleHop'],
   ])('a check for %s is ignored', async (_, msg, reason) => {
     const { deps } = await started();
@@ -493,5 +504,7 @@ describe('checkClusterStep heartbeat', () => {
     expect(writes()).toBe(before + 1);
     expect((await row()).updatedAt).not.toBe(stamp);
     expect((await row()).state).toBe('InProgress');
+    // The id the step's check carried is on the row from the first row change the check makes.
+    expect((await row()).operation).toMatchObject({ operationId: 'op-1', startedAt: check().intentAt });
   });
 });

@@ -1,6 +1,7 @@
 /**
  * Queue `cluster-checks`, decided: the operation of one hop. Only a row InProgress at the message's hop,
- * carrying an operation (the same id when the message names one), is acted on; a row elsewhere may be a
+ * carrying an operation (the same id when the message names one, or the intent the message's PUT went out
+ * under, whose id the check then records: `checkedOperation`), is acted on; a row elsewhere may be a
  * crash right after the write that ended its hop, before the follow-up left: that follow-up is re-sent.
  * What the check sees (`observeHop`): a hop that moves the version reads the extension FIRST (busy means
  * running, provisioned at the target means done, confirmed in the same read); otherwise ARM's operation;
@@ -16,7 +17,7 @@
  */
 import { armReaction, classifyFailedOperation } from '../armFailure.js';
 import { sameVersion } from '../desiredOsmExtension.js';
-import { QUEUES, type ClusterWorkMessage } from '../records.js';
+import { QUEUES, type ClusterWorkMessage, type OperationRecord } from '../records.js';
 import { ignoredDecision, type Decision, type HopContext, type HopRow } from './hopDecision.js';
 import {
   MAX_HOP_ATTEMPTS,
@@ -38,9 +39,28 @@ export type { CheckObservation, CheckNeed, CheckDecision } from './observeHop.js
 export function decideCheck(row: HopRow | undefined, obs: CheckObservation, ctx: HopContext): CheckDecision {
   if (!row) return ignoredDecision('RowNotFound');
   if (row.state !== 'InProgress' || row.hop !== obs.msg.hop) return resendLostFollowUp(row, obs.msg);
-  const op = row.operation;
-  if (!op) return ignoredDecision('NoOperation');
-  if (obs.msg.operationId && obs.msg.operationId !== op.operationId) return ignoredDecision('StaleOperation');
+  if (!row.operation) return ignoredDecision('NoOperation');
+  const op = checkedOperation(row.operation, obs.msg);
+  if (!op) return ignoredDecision('StaleOperation');
+  if (op === row.operation) return decideOn(row, op, obs, ctx);
+  // The id came with the message: every row change this check makes records it too.
+  const d = decideOn({ ...row, operation: op }, op, obs, ctx);
+  if ('need' in d || !d.change || 'operation' in d.change.set) return d;
+  return { ...d, change: { ...d.change, set: { ...d.change.set, operation: op } } };
+}
+
+/**
+ * The operation the message checks: the row's, when the ids agree (or the message names none); the row's
+ * intent with the message's id, when the row names no id yet and the message was sent under this intent
+ * (`intentAt`, decideStep's first check); else undefined (a stale message: another attempt's operation).
+ */
+export function checkedOperation(op: OperationRecord, msg: ClusterWorkMessage): OperationRecord | undefined {
+  if (!msg.operationId || msg.operationId === op.operationId) return op;
+  if (!op.operationId && msg.intentAt === op.startedAt) return { ...op, operationId: msg.operationId };
+  return undefined;
+}
+
+function decideOn(row: HopRow, op: OperationRecord, obs: CheckObservation, ctx: HopContext): CheckDecision {
   const seen = observeHop(row, obs, ctx);
   if ('need' in seen) return seen;
   if ('failure' in seen) return onReadFailed(row, obs.msg, seen);

@@ -1,8 +1,8 @@
 /**
  * Queue `cluster-steps`, decided: one hop on one cluster. Nothing unless the row is InProgress at the
  * message's hop (messages are at-least-once, duplicated and stale). Then, in order:
- * - this invocation's PUT answered -> record ARM's operation id and schedule its check (or react to the
- *   failure through `ARM_REACTIONS.hopPut`);
+ * - this invocation's PUT answered -> its check, carrying ARM's operation id and the intent's `startedAt`
+ *   (no row write: the check records the id), or a reaction to the failure through `ARM_REACTIONS.hopPut`;
  * - an operation already recorded with ARM's id -> re-send its check, never a second PUT (re-dispatched
  *   after Deferred: its deadline restarts, `OperationResumed`);
  * - the rollout cancelled and no operation begun for this hop -> Cancelled;
@@ -28,7 +28,7 @@ import {
   awaitApproval,
   check,
   claimIntent,
-  recordOperation,
+  checkStarted,
   resendCheck,
   stopCancelled,
   writeIntent,
@@ -54,8 +54,6 @@ export type PutAnswer =
 
 export interface StepObservation {
   msg: ClusterWorkMessage;
-  /** What this invocation already PUT, kept across its re-reads after a lost ETag race. */
-  started?: { target: string; operationId: string };
   /** The rollout (null: not found). */
   rollout?: { state: RolloutState; policy: Policy } | null;
   cluster?: Read<ClusterInfo | undefined>;
@@ -83,9 +81,6 @@ export function decideStep(row: HopRow | undefined, obs: StepObservation, ctx: H
     row.operation?.kind === 'put' && sameVersion(row.operation.targetVersion, to) ? row.operation : undefined;
 
   if (obs.put) return afterPut(row, op, obs.put, obs.msg, ctx);
-  // This invocation PUT, then lost the race to record the id: record it now (the intent is still ours).
-  if (op && !op.operationId && obs.started && sameVersion(obs.started.target, to))
-    return recordOperation(row, op, obs.started.operationId, ctx);
   if (op?.operationId) return resendCheck(row, op, op.operationId, ctx);
 
   if (obs.rollout === undefined) return { need: 'rollout' };
@@ -231,5 +226,5 @@ function afterPut(
     return failHop(row, a.reason, a.message);
   }
   if (!put.ok.operationId || !op) return check(row, 'OperationStarted', 0);
-  return recordOperation(row, op, put.ok.operationId, ctx);
+  return checkStarted(row, op, put.ok.operationId, ctx);
 }

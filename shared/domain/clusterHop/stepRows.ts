@@ -1,6 +1,6 @@
 /**
- * The row changes and follow-ups of decideStep.ts, one builder each: the intent (new or claimed again), ARM's
- * operation id recorded, the check sent (again), and the two ways a step stops before its PUT (CRD approval,
+ * The row changes and follow-ups of decideStep.ts, one builder each: the intent (new or claimed again), the
+ * first check with ARM's operation id, the check sent (again), and the two ways a step stops before its PUT (CRD approval,
  * the rollout cancelled).
  */
 import type { OperationRecord } from '../records.js';
@@ -40,19 +40,21 @@ export function writeIntent(row: HopRow, ctx: HopContext): NonNullable<Decision[
   };
 }
 
-/** Records ARM's operation id on the intent and schedules the first check. */
-export function recordOperation(
+/**
+ * The PUT left: its first check, carrying ARM's operation id and the intent it went out under. The row is
+ * not written (issue 15: a row write per hop); the check records the id with its first row change.
+ */
+export function checkStarted(
   row: HopRow,
   op: OperationRecord,
   operationId: string,
   ctx: HopContext,
 ): Decision {
   return {
-    change: { set: { operation: { ...op, operationId } } },
     sends: [
       {
         queue: QUEUES.clusterChecks,
-        message: { ...hopIds(row), operationId },
+        message: { ...hopIds(row), operationId, intentAt: op.startedAt },
         delayMs: ctx.settings.checkDelayMs,
       },
     ],

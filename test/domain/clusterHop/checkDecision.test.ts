@@ -3,12 +3,17 @@
  * operation, the cluster, the confirmation, the policy snapshot). Each case gives the exact outcome, and every
  * case is held to the invariants: a state change carries one event and is a row of HOP_TRANSITIONS; a hop is
  * judged done only on an extension at the target, provisioned (and with the hop's settings when the version
- * does not move); a check never writes an operation of its own.
+ * does not move); a check writes no operation id but the one it checks (the row's, or its message's for the
+ * row's intent).
  */
 import { describe, expect, it } from 'vitest';
 import type { ArmFailure } from '../../../shared/domain/armFailure.js';
 import type { ExtensionInfo } from '../../../shared/domain/cluster.js';
-import { decideCheck, type CheckObservation } from '../../../shared/domain/clusterHop/decideCheck.js';
+import {
+  checkedOperation,
+  decideCheck,
+  type CheckObservation,
+} from '../../../shared/domain/clusterHop/decideCheck.js';
 import type { HopContext } from '../../../shared/domain/clusterHop/hopDecision.js';
 import { isHopTransition } from '../../../shared/domain/clusterHop/hopTransitions.js';
 import { defaultOsmCatalog } from '../../../shared/domain/osmCatalog.js';
@@ -56,7 +61,7 @@ const fail = (f: ArmFailure) => ({ failure: f });
 const throttled: ArmFailure = { kind: 'retry', reason: 'ArmThrottled', message: '429', delayMs: 17_000 };
 const terminal: ArmFailure = { kind: 'terminal', reason: 'AuthorizationFailed', message: 'no' };
 const gone: ArmFailure = { kind: 'clusterGone', reason: 'ClusterNotFound', message: '404' };
-const msg = (o: Partial<{ hop: number; operationId: string }> = {}) => ({
+const msg = (o: Partial<{ hop: number; operationId: string; intentAt: string }> = {}) => ({
   rolloutId: 'r1',
   clusterId: c.id.toLowerCase(),
   hop: 0,
@@ -87,6 +92,24 @@ const cases: Case[] = [
     'a message of an older operation',
     row(),
     obs({ msg: msg({ operationId: 'op-0' }) }),
+    'ignored StaleOperation',
+  ],
+  [
+    'the first check: the row names no id yet, the message names it under the same intent',
+    row({ operation: op({ operationId: undefined }) }),
+    obs({ msg: msg({ intentAt: ago(60) }), extension: ext('1.1.1-1', 'Updating') }),
+    'requeued OperationInProgress -> - -> cluster-checks',
+  ],
+  [
+    'the first check under an intent claimed again since (another attempt): stale',
+    row({ operation: op({ operationId: undefined, startedAt: ago(10) }) }),
+    obs({ msg: msg({ intentAt: ago(60) }) }),
+    'ignored StaleOperation',
+  ],
+  [
+    'a message naming an id without its intent, the row naming none: stale',
+    row({ operation: op({ operationId: undefined }) }),
+    obs(),
     'ignored StaleOperation',
   ],
   ['a version hop: the extension first', row(), obs(), 'need:extension'],
@@ -321,7 +344,36 @@ describe('decideCheck', () => {
       expect(e?.provisioningState).toBe('Succeeded');
       expect(defaultOsmCatalog.compare(e?.version ?? '', target)).toBe(0);
     }
-    if (d.change && 'operation' in d.change.set && d.change.set.operation)
-      expect(d.change.set.operation.operationId, 'never an operation id of its own').toBeUndefined();
+    const written = d.change && 'operation' in d.change.set ? d.change.set.operation : undefined;
+    const checked = r.operation && checkedOperation(r.operation, o.msg);
+    if (written)
+      expect([undefined, checked?.operationId], 'no operation id but the one it checks').toContain(
+        written.operationId,
+      );
+  });
+
+  it('the id the first check took from its message is recorded with its first row change', () => {
+    const intent = op({ operationId: undefined });
+    const first = msg({ intentAt: intent.startedAt });
+    const cases: [Partial<RolloutClusterRecord>, Partial<CheckObservation>][] = [
+      [{ updatedAt: ago(120) }, { extension: ext('1.1.1-1', 'Updating') }], // the heartbeat's note
+      [
+        { operation: { ...intent, startedAt: ago(400) } },
+        { extension: ext('1.1.1-1', 'Updating'), cluster: { ok: { ...c, connectivity: 'Offline' } } },
+      ], // Deferred, operation kept
+    ];
+    for (const [over, seen] of cases) {
+      const r = row({ operation: intent, ...over });
+      const d = decideCheck(r, obs({ msg: { ...first, intentAt: r.operation!.startedAt }, ...seen }), ctx);
+      if ('need' in d) throw new Error(`needs ${d.need}`);
+      expect(d.change?.set.operation).toEqual({ ...r.operation, operationId: 'op-1' });
+    }
+    const done = decideCheck(
+      row({ operation: intent }),
+      obs({ msg: first, extension: ext('1.2.6'), rollout }),
+      ctx,
+    );
+    if ('need' in done) throw new Error(`needs ${done.need}`);
+    expect(done.change?.set).toMatchObject({ state: 'Succeeded', operation: undefined });
   });
 });
