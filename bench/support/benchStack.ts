@@ -56,7 +56,8 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => pr
 
 export async function startBenchStack(config: DeepPartial<EmulatorConfig>): Promise<BenchStack> {
   const dir = mkdtempSync(join(tmpdir(), 'osm-bench-'));
-  const azurite = await startAzurite();
+  // The queue service on disk: in memory, Azurite's minute GC stalls it for 30-60 s (startAzurite.ts).
+  const azurite = await startAzurite({ queueLocation: join(dir, 'queue') });
   let emulator: Emulator;
   try {
     emulator = await createEmulator({ port: 0, caDir: dir, config });
