@@ -23,7 +23,7 @@ export interface AzuriteOptions {
   /**
    * The queue service's folder when the others run in memory. Azurite's in-memory queue store keeps each
    * message body as an extent of its own, and its garbage collector, once a minute, deletes the extents of
-   * the messages gone one by one, each with a linear search of the extent list: at 20,000 messages a minute
+   * the messages gone one by one, each removal linear in the number of extents: at 20,000 messages a minute
    * that takes a whole core for 30 to 60 s, and no queue request is answered meanwhile (docs/performance.md).
    * On disk the bodies share extent files and the collector has next to nothing to do. Azure's queues
    * have no such pause; a bench that runs thousands of messages a minute sets this.
