@@ -108,6 +108,12 @@ describe('checkClusterStep', () => {
     expect(deps.queue.sent).toEqual([{ queue: 'cluster-checks', message: check(), delayMs: 15_000 }]);
     expect((await row()).state).toBe('InProgress');
     const first = (await deps.inventory.get(ID))!.value.lease!.until;
+    // Early checks read nothing for the lease (it was taken with the intent and has more than half left).
+    const get = deps.inventory.get.bind(deps.inventory);
+    const reads = { n: 0 };
+    deps.inventory.get = (...a) => (reads.n++, get(...a));
+    await checkClusterStep(deps, check());
+    expect(reads.n).toBe(0);
     deps.clock.advance(4 * 60_000);
     await checkClusterStep(deps, check());
     expect((await deps.inventory.get(ID))!.value.lease!.until).toBe(first); // more than half left

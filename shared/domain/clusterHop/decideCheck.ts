@@ -89,7 +89,9 @@ function decideOn(row: HopRow, op: OperationRecord, obs: CheckObservation, ctx: 
     const beat = now - Date.parse(row.updatedAt) > heartbeatMs(ctx.settings);
     const delayMs = ctx.settings.checkDelayMs;
     return {
-      renewLease: true,
+      // The lease was taken with the intent: it has more than half left (nothing to renew, leaseRules.ts)
+      // until the operation has run a quarter of it, so the checks before that read nothing for it.
+      renewLease: elapsed > ctx.settings.leaseMs / 4,
       ...(beat ? { change: { set: {}, note: true } } : {}),
       sends: [{ queue: QUEUES.clusterChecks, message: obs.msg, delayMs }],
       result: { outcome: 'requeued', reason: 'OperationInProgress', delayMs },

@@ -1,7 +1,7 @@
 /**
  * The shape of every per-cluster decision (shared/domain/clusterHop): what the worker read goes in as an
  * observation; what comes out is data the executor (shared/services) carries out, in this order:
- * 1. `renewLease`: extend the cluster lease (a check of a running operation);
+ * 1. `renewLease`: extend the cluster lease (a check of an operation that has run a quarter of the lease);
  * 2. `change`: ONE ETag-conditional write of the row, with its history event kept on the row (`lastEvent`)
  *    and appended right after (the outbox, `recordLastEvent`); a `note` is written after the sends and a
  *    lost ETag race on it is ignored (a requeue's reason, a heartbeat);
@@ -55,6 +55,8 @@ export type Read<T> = { ok: T } | { failure: ArmFailure };
 export interface HopSettings {
   checkDelayMs: number;
   operationDeadlineMs: number;
+  /** How long a cluster lease lasts from its taking (shared/domain/clusterHop/leaseRules.ts). */
+  leaseMs: number;
   /** Fallback Log Analytics workspace for monitor onboarding when a policy names none. */
   defaultWorkspaceId?: string;
 }

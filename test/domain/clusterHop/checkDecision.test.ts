@@ -26,7 +26,7 @@ const now = new Date('2026-11-25T10:00:00.000Z');
 const ago = (s: number) => new Date(now.getTime() - s * 1000).toISOString();
 const ctx: HopContext = {
   now,
-  settings: { checkDelayMs: 15_000, operationDeadlineMs: 30 * 60_000 },
+  settings: { checkDelayMs: 15_000, operationDeadlineMs: 30 * 60_000, leaseMs: 60 * 60_000 },
   catalog: defaultOsmCatalog,
 };
 const SETTINGS = { 'osm.osm.enablePermissiveTrafficPolicy': 'false' };
@@ -350,6 +350,18 @@ describe('decideCheck', () => {
       expect([undefined, checked?.operationId], 'no operation id but the one it checks').toContain(
         written.operationId,
       );
+  });
+
+  it('a running operation asks to renew the lease only once it has run a quarter of it', () => {
+    const busy = { extension: ext('1.1.1-1', 'Updating') };
+    const early = decideCheck(row({ operation: op({ startedAt: ago(60) }) }), obs(busy), ctx);
+    expect(early).toMatchObject({ result: { reason: 'OperationInProgress' }, renewLease: false });
+    const late = row({ operation: op({ startedAt: ago(16 * 60) }) });
+    const seen = { ...busy, cluster: connected };
+    expect(decideCheck(late, obs(seen), ctx)).toMatchObject({
+      result: { reason: 'OperationInProgress' },
+      renewLease: true,
+    });
   });
 
   it('the id the first check took from its message is recorded with its first row change', () => {

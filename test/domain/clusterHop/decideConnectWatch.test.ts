@@ -13,7 +13,7 @@ import { cluster } from '../fixtures.js';
 const now = new Date('2026-11-25T10:05:00.000Z');
 const ctx: HopContext = {
   now,
-  settings: { checkDelayMs: 15_000, operationDeadlineMs: 30 * 60_000 },
+  settings: { checkDelayMs: 15_000, operationDeadlineMs: 30 * 60_000, leaseMs: 60 * 60_000 },
   catalog: defaultOsmCatalog,
 };
 const watch: ConnectWatch = {

@@ -19,7 +19,7 @@ const now = new Date('2026-11-25T10:00:00.000Z');
 const ago = (s: number) => new Date(now.getTime() - s * 1000).toISOString();
 const ctx: HopContext = {
   now,
-  settings: { checkDelayMs: 15_000, operationDeadlineMs: 30 * 60_000 },
+  settings: { checkDelayMs: 15_000, operationDeadlineMs: 30 * 60_000, leaseMs: 60 * 60_000 },
   catalog: defaultOsmCatalog,
 };
 const monitored = {
