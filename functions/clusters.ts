@@ -1,7 +1,8 @@
 import { parseClusterPath } from '../shared/domain/armId.js';
 import { ValidationError } from '../shared/domain/errors.js';
 import { POLICY_NAME_PATTERN } from '../shared/domain/policy.js';
-import { clusterHistory, getClusterView, listClusters } from '../shared/services/clusterService.js';
+import { getClusterView, listClusters } from '../shared/services/clusterService.js';
+import { clusterHistory } from '../shared/services/clusterHistory.js';
 import { httpEndpoint } from './lib/httpEndpoint.js';
 import { pageRequest } from './lib/paging.js';
 

@@ -53,6 +53,9 @@ export async function clusterView(path: string, ctx: ViewContext): Promise<Rende
           { class: 'muted' },
           `by ${e.actor}`,
           e.rolloutId ? h('span', {}, ' · rollout ', link(rolloutHref(e.rolloutId), e.rolloutId)) : null,
+          e.pending
+            ? h('span', { 'data-testid': 'pending-event' }, ' · pending (stored when the hop ends)')
+            : null,
         ),
       ),
     );

@@ -83,6 +83,8 @@ export interface HistoryEvent {
   to?: string | null;
   reason?: string;
   message?: string;
+  /** Still waiting on the cluster's rollout row: stored in history when the hop ends. */
+  pending?: true;
 }
 
 export interface Policy {

@@ -1,10 +1,10 @@
-/** GET /clusters, /clusters/{sub}/{rg}/{name} and its history: the fleet as last discovered. */
-import { clusterId, normalizeId } from '../domain/armId.js';
+/** GET /clusters and /clusters/{sub}/{rg}/{name}: the fleet as last discovered (its history: clusterHistory.ts). */
+import { clusterId } from '../domain/armId.js';
 import { isMonitorExtension, osmExtensions } from '../domain/cluster.js';
 import { NotFoundError, ValidationError } from '../domain/errors.js';
 import { matchesTarget } from '../domain/matchesTarget.js';
 import type { Policy } from '../domain/policy.js';
-import type { HistoryEvent, InventoryRecord, Page, PageRequest } from '../domain/records.js';
+import type { InventoryRecord, Page, PageRequest } from '../domain/records.js';
 import type { ServiceDeps } from './serviceDeps.js';
 
 export interface ClusterView {
@@ -115,14 +115,4 @@ export async function getClusterView(
   const found = await deps.inventory.get(id);
   if (!found) throw new NotFoundError(`cluster ${id} is not in the inventory`, 'ClusterNotFound');
   return clusterView(found.value, await allPolicies(deps));
-}
-
-export async function clusterHistory(
-  deps: ServiceDeps,
-  subscriptionId: string,
-  resourceGroup: string,
-  name: string,
-  page?: PageRequest,
-): Promise<Page<HistoryEvent>> {
-  return deps.history.list(normalizeId(clusterId({ subscriptionId, resourceGroup, name })), page);
 }

@@ -118,7 +118,8 @@ describe('the dashboard in headless Chromium', () => {
     expect(await page.locator(`a[data-rollout="${id}"]`).count()).toBe(1);
     await page.screenshot({ path: `${ARTIFACTS}/dashboard-fleet.png`, fullPage: true });
 
-    // A cluster page with its history (the rollout planned it).
+    // A cluster page with its history (the rollout planned it). The rollout is paused: whether dash-5's hop
+    // ended or not, its planning event shows (from history, or pending on its row).
     await page.goto(url(`#/clusters/${SUBS[0]}/rg-dash/dash-5`));
     await page.waitForSelector('ol.timeline');
     expect(await page.textContent('ol.timeline')).toContain('RolloutPlanned');
