@@ -15,22 +15,20 @@ import {
   type StepObservation,
 } from '../domain/clusterHop/decideStep.js';
 import type { HopContext, Read } from '../domain/clusterHop/hopDecision.js';
-import { ConcurrencyError, NotFoundError, TransientError } from '../domain/errors.js';
+import { NotFoundError, TransientError } from '../domain/errors.js';
 import type { ClusterWorkMessage } from '../domain/records.js';
 import { QUEUES } from '../domain/records.js';
 import { takeClusterLease } from './clusterLease.js';
 import { revealProtectedSettings } from './protectedSettings.js';
 import { ROLLOUT_STATE_MAX_AGE_MS, rolloutSnapshot, type RolloutSnapshot } from './rolloutPolicy.js';
 import type { Delivery } from './recordLastEvent.js';
-import { recordLastEventIfRedelivered } from './recordLastEvent.js';
+import { takeHopMessage } from './hopDelivery.js';
 import type { ServiceDeps } from './serviceDeps.js';
 import type { StepResult } from './stepResult.js';
-import { requeued } from './stepResult.js';
 import type { ClusterRow } from './writeClusterRow.js';
 import { carryOut } from './writeClusterRow.js';
 import { stepRowCopy } from './rowCopies.js';
 
-const TRIES = 3;
 /** Reads and PUTs one invocation may make before a decision must have settled (a guard against a bug). */
 const MAX_ROUNDS = 8;
 
@@ -39,20 +37,9 @@ export async function applyClusterStep(
   msg: ClusterWorkMessage,
   delivery?: Delivery,
 ): Promise<StepResult> {
-  await recordLastEventIfRedelivered(deps, msg, delivery);
-  // A redelivery (a worker died) or a lost race reads the row; a first delivery may decide on the copy.
-  let copyAllowed = !delivery || delivery.dequeueCount <= 1;
-  for (let i = 0; i < TRIES; i++) {
-    try {
-      return await applyOnce(deps, msg, copyAllowed);
-    } catch (e) {
-      if (!(e instanceof ConcurrencyError)) throw e;
-      copyAllowed = false;
-      deps.log.info('Cluster row changed meanwhile; deciding again', { ...ids(msg), hop: msg.hop });
-    }
-  }
-  await deps.queue.send(QUEUES.clusterSteps, msg, { delayMs: deps.settings.checkDelayMs });
-  return requeued('ConcurrentUpdate', deps.settings.checkDelayMs);
+  return takeHopMessage(deps, QUEUES.clusterSteps, msg, delivery, (copyAllowed) =>
+    applyOnce(deps, msg, copyAllowed),
+  );
 }
 
 export function hopContext(deps: ServiceDeps): HopContext {

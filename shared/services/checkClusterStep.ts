@@ -3,24 +3,21 @@
  * make the reads the decision asks for (the extension, the operation, the cluster, a confirmation of the
  * extension, the rollout's snapshot), decide (`decideCheck`, shared/domain/clusterHop), renew the lease if
  * told, write, send. Nothing is decided here.
- * A ConcurrencyError (someone else wrote the row) re-reads and decides again.
+ * A lost ETag race re-reads and decides again (hopDelivery.ts).
  */
 import { checkedOperation, decideCheck, type CheckObservation } from '../domain/clusterHop/decideCheck.js';
-import { ConcurrencyError } from '../domain/errors.js';
 import type { ClusterWorkMessage } from '../domain/records.js';
 import { QUEUES } from '../domain/records.js';
 import { armRead, hopContext } from './applyClusterStep.js';
 import { renewClusterLease } from './clusterLease.js';
 import type { Delivery } from './recordLastEvent.js';
-import { recordLastEventIfRedelivered } from './recordLastEvent.js';
+import { takeHopMessage } from './hopDelivery.js';
 import type { ServiceDeps } from './serviceDeps.js';
 import type { StepResult } from './stepResult.js';
-import { requeued } from './stepResult.js';
 import { rolloutPolicy } from './rolloutPolicy.js';
 import { checkRowCopy, keepRowCopy } from './rowCopies.js';
 import { carryOut } from './writeClusterRow.js';
 
-const TRIES = 3;
 const MAX_ROUNDS = 8;
 
 export async function checkClusterStep(
@@ -28,19 +25,9 @@ export async function checkClusterStep(
   msg: ClusterWorkMessage,
   delivery?: Delivery,
 ): Promise<StepResult> {
-  await recordLastEventIfRedelivered(deps, msg, delivery);
-  // A redelivery (a worker died) or a lost race reads the row; a first delivery may decide on the copy.
-  let copyAllowed = !delivery || delivery.dequeueCount <= 1;
-  for (let i = 0; i < TRIES; i++) {
-    try {
-      return await checkOnce(deps, msg, copyAllowed);
-    } catch (e) {
-      if (!(e instanceof ConcurrencyError)) throw e;
-      copyAllowed = false;
-    }
-  }
-  await deps.queue.send(QUEUES.clusterChecks, msg, { delayMs: deps.settings.checkDelayMs });
-  return requeued('ConcurrentUpdate', deps.settings.checkDelayMs);
+  return takeHopMessage(deps, QUEUES.clusterChecks, msg, delivery, (copyAllowed) =>
+    checkOnce(deps, msg, copyAllowed),
+  );
 }
 
 async function checkOnce(

@@ -6,16 +6,14 @@
  */
 import { MONITOR_EXTENSION_NAME } from '../domain/cluster.js';
 import { decideMonitor, type MonitorObservation } from '../domain/clusterHop/decideMonitor.js';
-import { ConcurrencyError } from '../domain/errors.js';
 import type { ClusterWorkMessage } from '../domain/records.js';
 import { QUEUES } from '../domain/records.js';
 import { armRead, hopContext } from './applyClusterStep.js';
 import { ensureDataCollection } from './ensureDataCollection.js';
 import type { Delivery } from './recordLastEvent.js';
-import { recordLastEventIfRedelivered } from './recordLastEvent.js';
+import { takeHopMessage } from './hopDelivery.js';
 import type { ServiceDeps } from './serviceDeps.js';
 import type { StepResult } from './stepResult.js';
-import { requeued } from './stepResult.js';
 import { rolloutPolicy } from './rolloutPolicy.js';
 import { carryOut } from './writeClusterRow.js';
 
@@ -26,16 +24,8 @@ export async function onboardMonitor(
   msg: ClusterWorkMessage,
   delivery?: Delivery,
 ): Promise<StepResult> {
-  await recordLastEventIfRedelivered(deps, msg, delivery);
-  for (let i = 0; i < 3; i++) {
-    try {
-      return await onboardOnce(deps, msg);
-    } catch (e) {
-      if (!(e instanceof ConcurrencyError)) throw e;
-    }
-  }
-  await deps.queue.send(QUEUES.monitorSteps, msg, { delayMs: deps.settings.checkDelayMs });
-  return requeued('ConcurrentUpdate', deps.settings.checkDelayMs);
+  // The monitor step always reads its row (it keeps no copies).
+  return takeHopMessage(deps, QUEUES.monitorSteps, msg, delivery, () => onboardOnce(deps, msg));
 }
 
 async function onboardOnce(deps: ServiceDeps, msg: ClusterWorkMessage): Promise<StepResult> {

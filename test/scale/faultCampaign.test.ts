@@ -5,7 +5,7 @@
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { runCampaign, type CampaignReport } from './harness/campaign.js';
 import { addInstallFailures } from './harness/campaignInjection.js';
-import { sleep, waitUntil } from './harness/scaleEnv.js';
+import { untilGraphShows, waitUntil } from './harness/scaleEnv.js';
 import { clusterArmId, policyBody, subscriptionIds } from './harness/scaleFleet.js';
 
 const HALT_SUB = subscriptionIds(1, 'd')[0] ?? '';
@@ -64,7 +64,7 @@ describe('fault campaign', () => {
       env.control,
       [ids[4] ?? '', ids[8] ?? ''].map((x) => x.toLowerCase()),
     );
-    await sleep(1_800);
+    await untilGraphShows(env.emulator, ids);
     const policy = policyBody([HALT_SUB], [{ name: 'all', percent: 100, maxParallel: 1 }], {
       maxFailurePercent: 20,
     });

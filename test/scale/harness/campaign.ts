@@ -9,7 +9,7 @@ import { SCALE_EVENTGRID_KEY } from './hostFleet.js';
 import { checkCampaign } from './campaignChecks.js';
 import type { CampaignOptions, CampaignReport } from './campaignReport.js';
 import * as inject from './campaignInjection.js';
-import { graphThrottled, startEmulator, startScaleEnv, waitUntil } from './scaleEnv.js';
+import { graphThrottled, startEmulator, startScaleEnv, untilGraphShows, waitUntil } from './scaleEnv.js';
 import { clusterArmId, fleet, policyBody, subscriptionIds } from './scaleFleet.js';
 
 export type { CampaignOptions, CampaignReport } from './campaignReport.js';
@@ -70,7 +70,10 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignReport> {
       maxAttempts: 30,
       retryScale: o.eventRetryScale ?? 0,
     });
-    await new Promise((r) => setTimeout(r, 1800)); // Resource Graph lag
+    await untilGraphShows(
+      emulator,
+      clusters.map((c) => c.id),
+    ); // Resource Graph lags ARM
     const waves = [
       { name: 'canary', count: Math.max(5, Math.round(o.clusters / 30)), maxParallel: 5 },
       // The schema's ceiling is 1,000 in flight per wave.

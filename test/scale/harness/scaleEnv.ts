@@ -48,6 +48,26 @@ export function graphThrottled(emulator: Emulator): number {
   return graphs.get(emulator)?.()?.stats().throttled ?? 0;
 }
 
+/**
+ * Waits until the emulator's Resource Graph index shows these clusters (it lags ARM by `graphLagMs`), read
+ * from the index itself so that no query spends the engine's Resource Graph quota.
+ */
+export async function untilGraphShows(emulator: Emulator, clusterIds: readonly string[]): Promise<void> {
+  const want = clusterIds.map((id) => id.toLowerCase());
+  await waitUntil(
+    async () => {
+      const ctx = emulator.context;
+      const seen = new Set(
+        [...ctx.graph.rows('resources', ctx.now())].map((r) => String(r.id).toLowerCase()),
+      );
+      return want.every((id) => seen.has(id));
+    },
+    30_000,
+    () => `Resource Graph never showed ${want.length} seeded clusters`,
+    100,
+  );
+}
+
 export async function startEmulator(o: Pick<ScaleEnvOptions, 'emulator' | 'graphQuota'>): Promise<Emulator> {
   let graph: ResourceGraphService | undefined;
   const emulator = await createEmulator({
